@@ -1,0 +1,35 @@
+"""Size limits enforced by both ends of the wire.
+
+The sender checks them so a kiosk learns at once that its image is too big;
+the receiver checks them because it cannot trust the sender. The numbers fit
+a 12 MP camera JPEG downscaled to the 1024-pixel working size with room to
+spare, while keeping one message small enough for a Pi and a loaded broker.
+"""
+
+from __future__ import annotations
+
+MAX_HEADER_BYTES = 64 * 1024
+"""JSON part of a message (everything but images)."""
+
+MAX_SOURCE_IMAGE_BYTES = 6 * 1024 * 1024
+"""Encoded source image in a job."""
+
+MAX_MASK_BYTES = 2 * 1024 * 1024
+"""Encoded object mask in a job."""
+
+MAX_RESULT_IMAGE_BYTES = 6 * 1024 * 1024
+"""Encoded generated image in an `image` event."""
+
+MAX_FRAME_BYTES = MAX_HEADER_BYTES + MAX_SOURCE_IMAGE_BYTES + MAX_MASK_BYTES + 64
+"""A whole message; anything larger is rejected before it is parsed."""
+
+MAX_IMAGE_PIXELS = 24_000_000
+"""Declared width x height of a decoded image (stops decompression bombs)."""
+
+MAX_IMAGE_SIDE = 8192
+"""Longest side of a decoded image."""
+
+MAX_PROMPT_CHARS = 300
+MAX_LABEL_CHARS = 64
+MAX_MESSAGE_CHARS = 500
+MAX_IMAGES_PER_JOB = 8
