@@ -1,0 +1,82 @@
+"""The worker's configuration: one strict model, filled from the CLI or a file.
+
+Unknown keys are errors (a typo in a deployed config must not silently fall
+back to a default), and every field says what it is for.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gpu_worker.backends import BACKENDS
+from shared.mqtt import BrokerUrl
+from shared.protocol import topics
+
+
+def default_worker_id() -> str:
+    """A stable id from the host name, so a restarted worker keeps its status topic."""
+    cleaned = re.sub(r"[^A-Za-z0-9_-]", "-", socket.gethostname())[:50] or "worker"
+    return f"worker-{cleaned}"
+
+
+class WorkerConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    broker: str = Field(
+        title="Broker URL",
+        description="mqtt://[user:password@]host[:port] or mqtts://...; TLS files as ?ca=&cert=&key=.",
+    )
+    worker_id: str = Field(
+        default_factory=default_worker_id,
+        title="Worker id",
+        description="Names this worker's status topic and MQTT client; unique per worker.",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+    )
+    backends: tuple[str, ...] = Field(
+        default=("classic",),
+        title="Backends",
+        description="Backends to load and keep warm; jobs for others are refused.",
+        min_length=1,
+    )
+    shared_group: str = Field(
+        default=topics.DEFAULT_SHARED_GROUP,
+        title="Shared subscription group",
+        description="Workers in one group split the jobs between them (MQTT 5 brokers only).",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+    )
+    queue_limit: int = Field(
+        default=32,
+        ge=1,
+        title="Queue limit",
+        description="Jobs waiting beyond this are refused with a `busy` failure.",
+    )
+    working_size: int = Field(
+        default=1024,
+        ge=64,
+        le=4096,
+        title="Working size",
+        description="Source images are downscaled to this many pixels on their longest side.",
+    )
+    result_cache_mb: int = Field(
+        default=256,
+        ge=0,
+        title="Result cache (MB)",
+        description="Finished results kept to answer a repeated job id without generating again.",
+    )
+
+    @field_validator("broker")
+    @classmethod
+    def _valid_url(cls, value: str) -> str:
+        BrokerUrl.parse(value)
+        return value
+
+    @field_validator("backends")
+    @classmethod
+    def _known_backends(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in value if name not in BACKENDS]
+        if unknown:
+            raise ValueError(f"unknown backend {unknown[0]!r}; known: {', '.join(sorted(BACKENDS))}")
+        return tuple(dict.fromkeys(value))

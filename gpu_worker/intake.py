@@ -1,0 +1,66 @@
+"""Turning what arrives on a jobs topic into a job the worker may run.
+
+Identity comes from the topic, which the broker's ACL ties to the kiosk's
+credentials; the payload must agree with it, so a kiosk cannot file a job
+(or collect results) in another kiosk's name.
+"""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from gpu_worker.backends import GenerationRequest
+from shared.imaging import BadImage, decode_image, fit_within
+from shared.protocol import FailureCode, GenerationJob, ProtocolError, decode
+
+
+class Rejection(Exception):
+    """A job refused or failed, with what to tell the kiosk."""
+
+    def __init__(self, code: FailureCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse_job(kiosk_id: str, job_id: str, payload: bytes) -> GenerationJob:
+    """Validate a job message against the topic it came on; raises `Rejection`."""
+    try:
+        message = decode(payload)
+    except ProtocolError as exc:
+        code = FailureCode.TOO_LARGE if exc.code == "too_large" else FailureCode.INVALID_JOB
+        raise Rejection(code, f"bad job message: {exc.message}") from None
+    if not isinstance(message, GenerationJob):
+        raise Rejection(FailureCode.INVALID_JOB, f"expected a job, got a {message.type!r} message")
+    if (message.kiosk_id, message.job_id) != (kiosk_id, job_id):
+        raise Rejection(
+            FailureCode.INVALID_JOB, "kiosk_id and job_id must match the topic the job was sent on"
+        )
+    return message
+
+
+def prepare_request(job: GenerationJob, working_size: int) -> GenerationRequest:
+    """Decode the job's images at working size; bad images raise `Rejection`."""
+    try:
+        source = decode_image(job.image, "source image")
+        mask = None if job.mask is None else decode_image(job.mask, "mask")
+    except BadImage as exc:
+        raise Rejection(FailureCode.BAD_IMAGE, str(exc)) from None
+    if mask is not None and mask.size != source.size:
+        raise Rejection(
+            FailureCode.BAD_IMAGE,
+            f"mask is {mask.width}x{mask.height} but the image is {source.width}x{source.height}",
+        )
+    image = fit_within(source.convert("RGB"), working_size)
+    if mask is not None:
+        mask = mask.convert("L").resize(image.size, Image.Resampling.NEAREST)
+    return GenerationRequest(
+        image=image,
+        mask=mask,
+        label=job.label,
+        preset=job.preset,
+        prompt=job.prompt,
+        change=job.change,
+        seed=job.seed,
+        num_images=job.num_images,
+    )
