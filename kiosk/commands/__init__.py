@@ -1,0 +1,1 @@
+"""The kiosk's `teachbooth` subcommands, one module each (see `shared.cli`)."""

@@ -1,0 +1,110 @@
+"""Run the whole loop locally: embedded broker, a classic worker, and a kiosk-side client.
+
+The client sends the bundled sample (a red apple and its mask) as a
+"new colour" and a "new background" job and saves what comes back. Pass
+--broker to use a broker that is already running instead of the embedded one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+DEMO_PRESETS = ("new_colour", "new_background")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--broker", help="use this broker instead of starting the embedded one")
+    parser.add_argument("--out", type=Path, default=Path("demo-output"), help="where to save the results")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each job")
+
+
+def run(args: argparse.Namespace) -> int:
+    with ExitStack() as stack:
+        broker = args.broker
+        if broker is None:
+            port = _free_port()
+            stack.enter_context(_child("broker", "--port", str(port)))
+            _wait_for_port(port, timeout_s=20)
+            broker = f"mqtt://127.0.0.1:{port}"
+        stack.enter_context(_child("worker", "--broker", broker, "--worker-id", "demo-worker"))
+        print(f"demo: broker {broker}, worker 'demo-worker' started")
+        for preset in DEMO_PRESETS:
+            code = _run_generate(broker, preset, args.out / preset, args.out / "outbox.sqlite", args.timeout)
+            if code != 0:
+                return code
+    print(f"demo: done; open {args.out}/ to see the variations")
+    return 0
+
+
+def _run_generate(broker: str, preset: str, out: Path, outbox: Path, timeout: float) -> int:
+    from shared import cli
+
+    return cli.main(
+        [
+            "generate",
+            "--broker",
+            broker,
+            "--image",
+            str(SAMPLES / "red_apple.jpg"),
+            "--mask",
+            str(SAMPLES / "red_apple_mask.png"),
+            "--label",
+            "apple",
+            "--preset",
+            preset,
+            "--num",
+            "4",
+            "--change",
+            "0.7",
+            "--seed",
+            "7",
+            "--kiosk-id",
+            "demo-kiosk",
+            "--out",
+            str(out),
+            "--outbox",
+            str(outbox),
+            "--timeout",
+            str(timeout),
+        ]
+    )
+
+
+@contextmanager
+def _child(*argv: str) -> Iterator[subprocess.Popen]:
+    """A `teachbooth` subcommand in its own process, ended with SIGTERM on exit."""
+    process = subprocess.Popen([sys.executable, "-m", "shared.cli", *argv])
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout_s: float) -> None:
+    """The broker is a child process; poll until it accepts connections."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the embedded broker did not start listening on port {port} in {timeout_s:g} s")

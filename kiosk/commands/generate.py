@@ -1,0 +1,100 @@
+"""Send one generation job to a worker and save the images it returns.
+
+Example: teachbooth generate --broker mqtt://localhost:1883 --image apple.jpg
+         --mask apple_mask.png --preset new_colour --num 4 --out out/
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shared.presets import Preset
+
+if TYPE_CHECKING:
+    from kiosk.jobs.client import JobClient
+    from shared.protocol import GenerationJob
+
+
+def default_outbox() -> Path:
+    state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
+    return state / "teachbooth" / "outbox.sqlite"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--broker", required=True, help="mqtt://[user:pass@]host[:port] or mqtts://...")
+    parser.add_argument("--image", type=Path, required=True, help="source image (JPEG or PNG)")
+    parser.add_argument("--mask", type=Path, help="object mask (white = object), same size as the image")
+    intent = parser.add_mutually_exclusive_group(required=True)
+    intent.add_argument("--preset", choices=[preset.value for preset in Preset])
+    intent.add_argument("--prompt", help="free text, for backends that take text")
+    parser.add_argument("--label", help="class label of the sample (default: the image's file name)")
+    parser.add_argument("--change", type=float, default=0.5, help="how much to change, 0 to 1 (default 0.5)")
+    parser.add_argument("--num", type=int, default=4, help="number of images, 1 to 8 (default 4)")
+    parser.add_argument("--backend", default="classic")
+    parser.add_argument("--seed", type=int, help="makes the result reproducible (default: random)")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the images and job.json")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the result")
+    parser.add_argument("--kiosk-id", default=f"cli-{socket.gethostname()}"[:64].replace(".", "-"))
+    parser.add_argument("--outbox", type=Path, default=default_outbox(), help="durable queue of unsent jobs")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from kiosk.jobs.client import JobClient
+    from kiosk.jobs.files import JobSpec, job_from_files
+    from shared.imaging import BadImage
+    from shared.mqtt import BrokerUrl
+    from shared.protocol.codec import describe_validation_error
+
+    spec = JobSpec(
+        label=args.label or args.image.stem,
+        preset=Preset(args.preset) if args.preset else None,
+        prompt=args.prompt,
+        change=args.change,
+        num_images=args.num,
+        backend=args.backend,
+        seed=args.seed,
+        timeout_s=args.timeout,
+    )
+    try:
+        url = BrokerUrl.parse(args.broker)
+        job = job_from_files(args.kiosk_id, args.image, args.mask, spec)
+        client = JobClient(url, args.kiosk_id, args.outbox)
+    except (BadImage, ValueError) as exc:
+        message = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
+        return _fail(message)
+    client.start()
+    try:
+        return _submit_and_save(client, job, args.out, args.timeout)
+    finally:
+        client.stop()
+
+
+def _submit_and_save(client: JobClient, job: GenerationJob, out: Path, timeout: float) -> int:
+    from kiosk.jobs.client import JobFailedError, JobTimeout
+    from kiosk.jobs.files import save_result
+    from shared.protocol import ProtocolError
+
+    try:
+        handle = client.submit(job)
+    except ProtocolError as exc:
+        return _fail(exc.message)
+    try:
+        client.wait(handle, timeout)
+    except (JobTimeout, JobFailedError) as exc:
+        save_result(job, handle, out)
+        return _fail(str(exc))
+    written = save_result(job, handle, out)
+    print(f"{len(written)} images from worker {handle.worker_id or '?'} saved in {out}/ (job {job.job_id})")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"teachbooth generate: {message}", file=sys.stderr)
+    return 1

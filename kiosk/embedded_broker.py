@@ -1,0 +1,35 @@
+"""An MQTT broker inside the kiosk process, for the demo and stand-alone kiosks.
+
+amqtt is pure Python (nothing to install with apt) and speaks MQTT 3.1.1, so
+everything else must work without MQTT 5 features: this broker is how we
+keep ourselves honest about that. It listens on loopback and allows anonymous
+clients; real deployments use mosquitto with the configuration in systemd/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def broker_config(host: str, port: int) -> dict[str, Any]:
+    return {
+        "listeners": {"default": {"type": "tcp", "bind": f"{host}:{port}"}},
+        "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
+    }
+
+
+async def serve(host: str, port: int, stop: asyncio.Event) -> None:
+    """Run the broker until `stop` is set."""
+    from amqtt.broker import Broker
+
+    broker = Broker(broker_config(host, port))
+    await broker.start()
+    log.info("embedded MQTT 3.1.1 broker listening on %s:%d", host, port)
+    try:
+        await stop.wait()
+    finally:
+        await broker.shutdown()

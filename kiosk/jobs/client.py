@@ -1,0 +1,253 @@
+"""The kiosk's side of the job path: submit, resend, collect, explain.
+
+Delivery is at-least-once and results are de-duplicated: every unfinished
+job in the durable outbox is sent again whenever the link (re)connects and
+whenever a worker comes online, workers answer a job id they have finished
+from their result cache, and `JobHandle` keeps one image per index. So a job
+survives the broker, the worker and the kiosk itself going away, and the app
+still sees exactly one set of images.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.jobs.handle import Applied, JobHandle, JobState
+from kiosk.jobs.outbox import Outbox, OutboxEntry
+from shared import __version__
+from shared.mqtt import BrokerUrl, MqttLink, Publication, Session
+from shared.protocol import (
+    FailureCode,
+    GenerationJob,
+    JobAccepted,
+    JobEvent,
+    JobFailed,
+    KioskStatus,
+    ProtocolError,
+    WorkerStatus,
+    decode,
+    encode,
+    topics,
+)
+
+log = logging.getLogger(__name__)
+
+EventCallback = Callable[[JobHandle, JobEvent], None]
+
+
+class JobTimeout(TimeoutError):
+    """No result in time; the message says what the kiosk was waiting for."""
+
+
+class JobFailedError(RuntimeError):
+    """The worker refused or failed the job; `code` says why for code, the message for people."""
+
+    def __init__(self, code: FailureCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class JobClient:
+    def __init__(
+        self,
+        url: BrokerUrl,
+        kiosk_id: str,
+        outbox_path: Path,
+        *,
+        on_event: EventCallback | None = None,
+    ) -> None:
+        if not topics.is_valid_id(kiosk_id):
+            raise ValueError(f"kiosk id {kiosk_id!r} may only hold letters, digits, '-' and '_' (1 to 64)")
+        self.kiosk_id = kiosk_id
+        self.url = url
+        self.stats: Counter[str] = Counter()
+        self._on_event = on_event
+        self._outbox = Outbox(outbox_path)
+        self._handles: dict[str, JobHandle] = {}
+        self._workers: dict[str, WorkerStatus] = {}
+        self._lock = threading.Lock()
+        self._status_topic = topics.kiosk_status(kiosk_id)
+        self._link = MqttLink(
+            url,
+            f"kiosk-{kiosk_id}",
+            on_message=self._on_message,
+            subscriptions=lambda _session: [
+                (topics.kiosk_events_filter(kiosk_id), 1),
+                (topics.WORKER_STATUS_FILTER, 1),
+            ],
+            on_connected=self._on_connected,
+            will=Publication(self._status_topic, encode(self._status("offline"))),
+        )
+
+    # -- life cycle -------------------------------------------------------------
+
+    def start(self) -> None:
+        """Pick up unfinished jobs from the outbox and start connecting."""
+        for entry in self._outbox.entries(self.kiosk_id):
+            self._handle_for(entry)
+        self._link.start()
+
+    def stop(self) -> None:
+        self._link.stop(farewell=Publication(self._status_topic, encode(self._status("offline"))))
+        self._outbox.close()
+
+    @property
+    def connected(self) -> bool:
+        return self._link.connected
+
+    def wait_connected(self, timeout: float) -> bool:
+        return self._link.wait_connected(timeout)
+
+    def workers_online(self) -> list[str]:
+        with self._lock:
+            return sorted(wid for wid, status in self._workers.items() if status.state == "online")
+
+    # -- jobs -----------------------------------------------------------------------
+
+    def submit(self, job: GenerationJob) -> JobHandle:
+        """Store the job durably, then send it if the broker is there.
+
+        Raises `ProtocolError` if the job breaks the wire limits (e.g. an image
+        too large), before anything is stored.
+        """
+        if job.kiosk_id != self.kiosk_id:
+            raise ValueError(f"job is for kiosk {job.kiosk_id!r}, this client is {self.kiosk_id!r}")
+        payload = encode(job)
+        topic = topics.job(job.kiosk_id, job.job_id)
+        self._outbox.add(job.kiosk_id, job.job_id, topic, payload, job.deadline)
+        with self._lock:
+            handle = self._handles.setdefault(job.job_id, JobHandle(job.kiosk_id, job.job_id, job.num_images))
+        if self.connected:
+            self._link.publish(topic, payload, qos=1)
+        return handle
+
+    def handle(self, job_id: str) -> JobHandle | None:
+        with self._lock:
+            return self._handles.get(job_id)
+
+    def outbox_depth(self) -> int:
+        return self._outbox.depth(self.kiosk_id)
+
+    def wait(self, handle: JobHandle, timeout: float) -> JobHandle:
+        """Wait for the job to end; raises `JobTimeout` or `JobFailedError` with a reason."""
+        if not handle.wait(timeout):
+            raise JobTimeout(self._explain_wait(handle, timeout))
+        if handle.failure is not None:
+            raise JobFailedError(handle.failure.code, handle.failure.message)
+        return handle
+
+    def _explain_wait(self, handle: JobHandle, timeout: float) -> str:
+        waited = f"after {timeout:g} s"
+        if not self.connected:
+            return (
+                f"could not reach the broker at {self.url.redacted()} {waited}; the job is kept"
+                " and will be sent when the broker is back"
+            )
+        if handle.state is JobState.QUEUED:
+            online = self.workers_online()
+            if not online:
+                return f"no worker is online {waited}; the job stays queued and is sent when one comes online"
+            return f"no worker took the job {waited} (online: {', '.join(online)})"
+        step = f" (step {handle.progress[0]} of {handle.progress[1]})" if handle.progress else ""
+        return f"worker {handle.worker_id} took the job but had not finished it {waited}{step}"
+
+    # -- connection and messages (paho's thread) -----------------------------------
+
+    def _status(self, state: str) -> KioskStatus:
+        depth = self._outbox.depth(self.kiosk_id) if state == "online" else 0
+        return KioskStatus(kiosk_id=self.kiosk_id, state=state, outbox_depth=depth, version=__version__)
+
+    def _on_connected(self, _session: Session) -> None:
+        self._link.publish(self._status_topic, encode(self._status("online")), qos=1, retain=True)
+        self._drain(include_accepted=True)
+
+    def _drain(self, include_accepted: bool) -> None:
+        """Send unfinished jobs: all after a reconnect, untaken ones when a worker appears."""
+        for job_id in self._outbox.remove_expired(self.kiosk_id, time.time()):
+            self._expire_locally(job_id)
+        for entry in self._outbox.entries(self.kiosk_id):
+            if include_accepted or not entry.accepted:
+                self._link.publish(entry.topic, entry.payload, qos=1)
+                self.stats["sent_from_outbox"] += 1
+
+    def _expire_locally(self, job_id: str) -> None:
+        handle = self.handle(job_id)
+        if handle is not None:
+            handle.apply(
+                JobFailed(
+                    job_id=job_id,
+                    worker_id=self.kiosk_id,
+                    code=FailureCode.EXPIRED,
+                    message="the job's deadline passed before a worker could take it",
+                )
+            )
+
+    def _on_message(self, topic: str, payload: bytes) -> None:
+        try:
+            message = decode(payload)
+        except ProtocolError as exc:
+            self.stats["bad_messages"] += 1
+            log.warning("ignored a bad message on %s: %s", topic[:200], exc.message)
+            return
+        if isinstance(message, WorkerStatus):
+            self._on_worker_status(message)
+        elif isinstance(message, JobEvent):
+            self._on_job_event(topic, message)
+        else:
+            self.stats["bad_messages"] += 1
+
+    def _on_worker_status(self, status: WorkerStatus) -> None:
+        with self._lock:
+            previous = self._workers.get(status.worker_id)
+            self._workers[status.worker_id] = status
+        came_online = status.state == "online" and (previous is None or previous.state != "online")
+        if came_online:
+            log.info("worker %s is online", status.worker_id)
+            self._drain(include_accepted=False)
+
+    def _on_job_event(self, topic: str, event: JobEvent) -> None:
+        ids = topics.parse_events_topic(topic)
+        if ids != (self.kiosk_id, event.job_id):
+            self.stats["bad_messages"] += 1
+            log.warning("ignored an event whose job id does not match its topic %s", topic[:200])
+            return
+        handle = self.handle(event.job_id)
+        if handle is None:
+            entry = self._outbox.get(self.kiosk_id, event.job_id)
+            if entry is None:
+                self.stats["stray_events"] += 1
+                return
+            handle = self._handle_for(entry)
+        applied = handle.apply(event)
+        if applied is Applied.DUPLICATE:
+            self.stats["duplicate_events"] += 1
+            return
+        if applied is Applied.INCOMPLETE_DONE:
+            self._request_replay(handle)
+            return
+        if isinstance(event, JobAccepted):
+            self._outbox.mark_accepted(self.kiosk_id, event.job_id)
+        if handle.finished:
+            self._outbox.remove(self.kiosk_id, event.job_id)
+        if self._on_event is not None:
+            self._on_event(handle, event)
+
+    def _request_replay(self, handle: JobHandle) -> None:
+        """Some images went missing: resending the job makes the worker replay its stored result."""
+        entry = self._outbox.get(self.kiosk_id, handle.job_id)
+        if entry is not None:
+            self.stats["replays_requested"] += 1
+            self._link.publish(entry.topic, entry.payload, qos=1)
+
+    def _handle_for(self, entry: OutboxEntry) -> JobHandle:
+        """Rebuild a handle for a job restored from the outbox (its images count is in the payload)."""
+        job = decode(entry.payload)
+        if not isinstance(job, GenerationJob):
+            raise TypeError(f"outbox row {entry.job_id} does not hold a job")
+        with self._lock:
+            return self._handles.setdefault(job.job_id, JobHandle(job.kiosk_id, job.job_id, job.num_images))

@@ -1,0 +1,1 @@
+"""Test helpers shared by the suites: a real mosquitto and an MQTT probe."""
