@@ -46,7 +46,3 @@ class JobQueue(Generic[T]):
             self._closed = True
             self._items.clear()
             self._ready.notify_all()
-
-    def __len__(self) -> int:
-        with self._ready:
-            return len(self._items)

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 
 from gpu_worker.backends import Backend, StepCallback, UnsupportedRequest, create_backend
 from gpu_worker.config import WorkerConfig
@@ -43,14 +44,21 @@ _RETRYABLE = frozenset({FailureCode.BUSY, FailureCode.BACKEND_ERROR})
 
 
 class WorkerService:
-    def __init__(self, config: WorkerConfig, backends: dict[str, Backend] | None = None) -> None:
+    def __init__(
+        self,
+        config: WorkerConfig,
+        backends: dict[str, Backend] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.config = config
         self.stats: Counter[str] = Counter()
+        self._clock = clock
         self._backends = backends or {name: create_backend(name) for name in config.backends}
         self._queue: JobQueue[GenerationJob] = JobQueue(config.queue_limit)
         self._results = ResultCache(config.result_cache_mb * 2**20)
         self._intake_lock = threading.Lock()
-        self._running: GenerationJob | None = None
+        self._in_flight = 0
+        """Jobs queued or running, counted under the intake lock (the status's queue depth)."""
         self._status_topic = topics.worker_status(config.worker_id)
         self._link = MqttLink(
             BrokerUrl.parse(config.broker),
@@ -87,7 +95,7 @@ class WorkerService:
         self._publish_status()
 
     def _status(self, state: str) -> WorkerStatus:
-        depth = len(self._queue) + (self._running is not None) if state == "online" else 0
+        depth = self._in_flight if state == "online" else 0
         return WorkerStatus(
             worker_id=self.config.worker_id,
             state=state,
@@ -120,7 +128,7 @@ class WorkerService:
                 FailureCode.UNSUPPORTED_BACKEND,
                 f"this worker runs {', '.join(self._backends)}, not {job.backend!r}",
             )
-        if job.expired():
+        if job.expired(self._clock()):
             raise Rejection(FailureCode.EXPIRED, "the job's deadline had passed when it reached the worker")
         key: JobKey = (job.kiosk_id, job.job_id)
         claim = self._results.claim(key)
@@ -136,18 +144,15 @@ class WorkerService:
             return
         with self._intake_lock:
             try:
-                position = self._queue.put(job)
+                self._queue.put(job)
             except QueueFull as exc:
                 self._results.release(key)
                 raise Rejection(FailureCode.BUSY, f"{exc}; try again shortly") from None
-            self._publish_event(
-                job,
-                JobAccepted(
-                    job_id=job.job_id,
-                    worker_id=self.config.worker_id,
-                    queue_position=position + (self._running is not None),
-                ),
+            accepted = JobAccepted(
+                job_id=job.job_id, worker_id=self.config.worker_id, queue_position=self._in_flight
             )
+            self._in_flight += 1
+            self._publish_event(job, accepted)
         self.stats["accepted"] += 1
         self._publish_status()
 
@@ -155,12 +160,13 @@ class WorkerService:
 
     def _run_jobs(self) -> None:
         while (job := self._queue.get()) is not None:
-            with self._intake_lock:  # the job's `accepted` is published before anything else
-                self._running = job
+            with self._intake_lock:
+                pass  # intake publishes `accepted` under this lock: it goes out before any progress
             try:
                 self._execute(job)
             finally:
-                self._running = None
+                with self._intake_lock:
+                    self._in_flight -= 1
                 self._publish_status()
 
     def _execute(self, job: GenerationJob) -> None:
@@ -168,7 +174,7 @@ class WorkerService:
         started = time.monotonic()
         kept: list[StoredEvent] = []
         try:
-            if job.expired():
+            if job.expired(self._clock()):
                 raise Rejection(FailureCode.EXPIRED, "the job's deadline passed while it was queued")
             request = prepare_request(job, self.config.working_size)
             on_step = self._step_reporter(job)
@@ -201,9 +207,11 @@ class WorkerService:
                 num_images=count,
                 elapsed_s=time.monotonic() - started,
             )
-            kept.append(self._publish_event(job, done))
+            kept.append(self._stored(job, done))
+            # Recorded before `done` goes out: whoever sees it and resends gets a replay.
             self._results.finish(key, kept)
             self.stats["done"] += 1
+            self._send(kept[-1])
         except Rejection as rejection:
             self._fail_claimed(job, rejection)
         except UnsupportedRequest as exc:
@@ -218,7 +226,7 @@ class WorkerService:
         """Progress for the kiosk, and the point where an expired job gives the GPU back."""
 
         def on_step(step: int, total: int) -> None:
-            if job.expired():
+            if job.expired(self._clock()):
                 raise Rejection(FailureCode.EXPIRED, f"the job's deadline passed at step {step} of {total}")
             self._publish_event(
                 job, JobProgress(job_id=job.job_id, worker_id=self.config.worker_id, step=step, total=total)
@@ -228,10 +236,15 @@ class WorkerService:
 
     # -- replies ---------------------------------------------------------------
 
+    def _stored(self, job: GenerationJob, event: WireModel) -> StoredEvent:
+        return StoredEvent(topics.events(job.kiosk_id, job.job_id), encode(event))
+
+    def _send(self, event: StoredEvent) -> StoredEvent:
+        self._link.publish(event.topic, event.payload, qos=1)
+        return event
+
     def _publish_event(self, job: GenerationJob, event: WireModel) -> StoredEvent:
-        stored = StoredEvent(topics.events(job.kiosk_id, job.job_id), encode(event))
-        self._link.publish(stored.topic, stored.payload, qos=1)
-        return stored
+        return self._send(self._stored(job, event))
 
     def _fail_claimed(self, job: GenerationJob, rejection: Rejection) -> None:
         """Fail a job this worker owned; remember final failures so resends get the same answer."""

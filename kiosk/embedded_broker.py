@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -22,13 +23,17 @@ def broker_config(host: str, port: int) -> dict[str, Any]:
     }
 
 
-async def serve(host: str, port: int, stop: asyncio.Event) -> None:
-    """Run the broker until `stop` is set."""
+async def serve(
+    host: str, port: int, stop: asyncio.Event, on_ready: Callable[[], None] | None = None
+) -> None:
+    """Run the broker until `stop` is set; `on_ready` is called once it accepts connections."""
     from amqtt.broker import Broker
 
     broker = Broker(broker_config(host, port))
     await broker.start()
     log.info("embedded MQTT 3.1.1 broker listening on %s:%d", host, port)
+    if on_ready is not None:
+        on_ready()
     try:
         await stop.wait()
     finally:

@@ -43,13 +43,9 @@ def decode_image(
             return ImageOps.exif_transpose(image)
     except BadImage:
         raise
-    except (
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadImage(f"{what} declares more than {max_pixels:,} pixels") from None
+    except (OSError, ValueError, SyntaxError) as exc:
         raise BadImage(f"{what} could not be decoded: {exc}") from None
 
 

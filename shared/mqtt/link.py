@@ -4,12 +4,13 @@ Both the kiosk and the worker need the same things from paho: reconnect with
 backoff, a retained status with a Last Will, subscriptions renewed on every
 connect (paho's own examples subscribe in ``on_connect`` for this reason),
 callbacks that can never kill paho's network thread, and MQTT 5 where the
-broker speaks it with a fall-back to 3.1.1 (the embedded demo broker).
+broker speaks it, 3.1.1 where it does not (the embedded demo broker).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from shared.mqtt.url import BrokerUrl
 log = logging.getLogger(__name__)
 
 _UNSUPPORTED_PROTOCOL_VERSION = 0x84
+_PROBE_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,10 @@ class MqttLink:
         self._keepalive_s = keepalive_s
         self._reconnect = (reconnect_min_s, reconnect_max_s)
         self._connected = threading.Event()
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
-        self._mqtt5 = True
-        self._stopped = False
-        self._client = self._make_client()
+        self._client: paho.Client | None = None
+        self._mqtt5 = False
 
     @property
     def connected(self) -> bool:
@@ -84,16 +86,26 @@ class MqttLink:
     def start(self) -> None:
         """Begin connecting in the background; returns at once even if the broker is down."""
         log.info("connecting to %s as %s", self.url.redacted(), self.client_id)
-        self._client.connect_async(self.url.host, self.url.port, keepalive=self._keepalive_s)
-        self._client.loop_start()
+        threading.Thread(
+            target=self._connect_when_reachable, name=f"mqtt-{self.client_id}", daemon=True
+        ).start()
 
     def wait_connected(self, timeout: float) -> bool:
         return self._connected.wait(timeout)
 
-    def publish(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> paho.MQTTMessageInfo:
-        """Queue a message; paho sends QoS>0 messages after a reconnect if the link is down now."""
+    def publish(
+        self, topic: str, payload: bytes, qos: int = 1, retain: bool = False
+    ) -> paho.MQTTMessageInfo | None:
+        """Queue a message; paho sends QoS>0 messages after a reconnect if the link is down now.
+
+        Returns None (and sends nothing) before the first connection: callers
+        that must not lose a message keep it themselves (the kiosk's outbox).
+        """
         with self._lock:
             client = self._client
+        if client is None:
+            log.debug("not connected yet: dropped a message for %s", topic)
+            return None
         return client.publish(topic, payload, qos=qos, retain=retain)
 
     def stop(self, farewell: Publication | None = None, timeout_s: float = 5.0) -> None:
@@ -103,8 +115,10 @@ class MqttLink:
         tells the others we are gone.
         """
         with self._lock:
-            self._stopped = True
+            self._stopping.set()
             client = self._client
+        if client is None:
+            return
         if farewell is not None and self.connected:
             info = client.publish(farewell.topic, farewell.payload, qos=farewell.qos, retain=farewell.retain)
             try:
@@ -115,33 +129,74 @@ class MqttLink:
         client.loop_stop()
         self._connected.clear()
 
-    def _make_client(self) -> paho.Client:
+    # -- connecting -----------------------------------------------------------
+
+    def _connect_when_reachable(self) -> None:
+        """Find out which protocol the broker speaks, then hand over to paho's reconnect loop.
+
+        The protocol is asked with a will-less MQTT 5 CONNECT because a
+        3.1.1-only broker answers that at once with "unsupported protocol
+        version", whereas amqtt misreads an MQTT 5 CONNECT carrying a Last Will
+        and leaves it hanging until the keep-alive runs out.
+        """
+        delay, longest = self._reconnect
+        while not self._stopping.is_set():
+            try:
+                mqtt5 = self._broker_speaks_mqtt5()
+                break
+            except OSError as exc:
+                log.info("broker %s not reachable (%s); retrying in %.1f s", self.url.redacted(), exc, delay)
+            if self._stopping.wait(delay):
+                return
+            delay = min(delay * 2, longest)
+        else:
+            return
+        with self._lock:
+            if self._stopping.is_set():
+                return
+            self._mqtt5 = mqtt5
+            self._client = self._make_client(mqtt5, self.client_id, self._will)
+            self._client.on_connect = self._handle_connect
+            self._client.on_disconnect = self._handle_disconnect
+            self._client.on_message = self._handle_message
+            self._client.connect_async(self.url.host, self.url.port, keepalive=self._keepalive_s)
+            self._client.loop_start()
+
+    def _broker_speaks_mqtt5(self) -> bool:
+        answers: queue.Queue = queue.Queue()
+        probe = self._make_client(mqtt5=True, client_id="", will=None)
+        probe.on_connect = lambda _c, _u, _f, reason_code, _p: answers.put(reason_code)
+        probe.connect(self.url.host, self.url.port, keepalive=int(_PROBE_TIMEOUT_S))
+        probe.loop_start()
+        try:
+            reason_code = answers.get(timeout=_PROBE_TIMEOUT_S)
+        except queue.Empty:
+            raise TimeoutError("the broker did not answer a CONNECT") from None
+        finally:
+            probe.disconnect()
+            probe.loop_stop()
+        return reason_code.value != _UNSUPPORTED_PROTOCOL_VERSION
+
+    def _make_client(self, mqtt5: bool, client_id: str, will: Publication | None) -> paho.Client:
         client = paho.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
-            client_id=self.client_id,
-            protocol=paho.MQTTv5 if self._mqtt5 else paho.MQTTv311,
+            client_id=client_id,
+            protocol=paho.MQTTv5 if mqtt5 else paho.MQTTv311,
         )
         client.reconnect_delay_set(*self._reconnect)
         if self.url.username is not None:
             client.username_pw_set(self.url.username, self.url.password)
         if self.url.tls:
             client.tls_set(ca_certs=self.url.ca_file, certfile=self.url.cert_file, keyfile=self.url.key_file)
-        if self._will is not None:
-            client.will_set(
-                self._will.topic, self._will.payload, qos=self._will.qos, retain=self._will.retain
-            )
-        client.on_connect = self._handle_connect
-        client.on_disconnect = self._handle_disconnect
-        client.on_message = self._handle_message
+        if will is not None:
+            client.will_set(will.topic, will.payload, qos=will.qos, retain=will.retain)
         return client
+
+    # -- paho callbacks (paho's thread) ------------------------------------------
 
     def _handle_connect(self, client: paho.Client, _userdata, _flags, reason_code, properties) -> None:
         if reason_code.is_failure:
-            if reason_code.value == _UNSUPPORTED_PROTOCOL_VERSION and self._mqtt5:
-                log.info("broker does not speak MQTT 5; falling back to MQTT 3.1.1")
-                threading.Thread(target=self._downgrade, args=(client,), daemon=True).start()
-            else:
-                log.warning("broker %s refused the connection: %s", self.url.redacted(), reason_code)
+            log.warning("broker %s refused the connection: %s", self.url.redacted(), reason_code)
             return
         shared = self._mqtt5 and getattr(properties, "SharedSubscriptionAvailable", 1) != 0
         session = Session(mqtt5=self._mqtt5, shared_subscriptions=shared)
@@ -155,21 +210,8 @@ class MqttLink:
             except Exception:
                 log.exception("on-connect hook failed")
 
-    def _downgrade(self, old: paho.Client) -> None:
-        """Rebuild the client for MQTT 3.1.1; must run off paho's thread to stop it."""
-        old.disconnect()
-        old.loop_stop()
-        with self._lock:
-            if self._stopped:
-                return
-            self._mqtt5 = False
-            self._client = self._make_client()
-            client = self._client
-        client.connect_async(self.url.host, self.url.port, keepalive=self._keepalive_s)
-        client.loop_start()
-
     def _handle_disconnect(self, _client, _userdata, _flags, reason_code, _properties) -> None:
-        if self._connected.is_set() and not self._stopped:
+        if self._connected.is_set() and not self._stopping.is_set():
             log.warning("lost the broker (%s); reconnecting", reason_code)
         self._connected.clear()
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import struct
 
+from annotated_types import MaxLen
 from pydantic import ValidationError
 
 from shared.protocol import limits
@@ -152,6 +153,10 @@ def _validate(header: dict[str, object], blobs: dict[str, bytes]) -> WireModel:
     unexpected = set(blobs) - set(model.BLOB_FIELDS)
     if unexpected:
         raise ProtocolError("invalid", f"{kind} message has no binary field {sorted(unexpected)[0]!r:.40}")
+    for name, blob in blobs.items():
+        limit = _max_length(model, name)
+        if limit is not None and len(blob) > limit:
+            raise ProtocolError("too_large", f"{kind} {name} is {len(blob)} bytes (limit {limit})")
     overlap = set(blobs) & set(header)
     if overlap:
         raise ProtocolError("invalid", f"field {sorted(overlap)[0]!r} given both as JSON and as a blob")
@@ -161,6 +166,14 @@ def _validate(header: dict[str, object], blobs: dict[str, bytes]) -> WireModel:
         raise ProtocolError("invalid", describe_validation_error(exc)) from None
     except RecursionError:
         raise ProtocolError("malformed", "message is nested too deeply") from None
+
+
+def _max_length(model: type[WireModel], field: str) -> int | None:
+    """The size limit declared on a blob field, so oversized images get their own failure code."""
+    for constraint in model.model_fields[field].metadata:
+        if isinstance(constraint, MaxLen):
+            return constraint.max_length
+    return None
 
 
 def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:

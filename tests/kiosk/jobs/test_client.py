@@ -1,0 +1,166 @@
+"""The kiosk's job client against a real mosquitto and real workers."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from gpu_worker.config import WorkerConfig
+from gpu_worker.service import WorkerService
+from kiosk.jobs.client import JobClient, JobFailedError, JobTimeout
+from kiosk.jobs.handle import JobState
+from shared.mqtt import BrokerUrl
+from shared.protocol import JobImage, WorkerStatus, topics
+from tests.support.jobs import make_job
+from tests.support.mosquitto import free_port
+
+
+@pytest.fixture
+def clients(tmp_path):
+    started: list[JobClient] = []
+
+    def make(url: str, kiosk_id: str = "k1", outbox: str = "outbox.sqlite", **kwargs) -> JobClient:
+        client = JobClient(BrokerUrl.parse(url), kiosk_id, tmp_path / outbox, **kwargs)
+        client.start()
+        started.append(client)
+        return client
+
+    yield make
+    for client in started:
+        client.stop()
+
+
+@pytest.fixture
+def workers():
+    started: list[WorkerService] = []
+
+    def make(url: str, worker_id: str = "w1") -> WorkerService:
+        service = WorkerService(WorkerConfig(broker=url, worker_id=worker_id))
+        service.start()
+        started.append(service)
+        return service
+
+    yield make
+    for service in started:
+        service.stop()
+
+
+def wait_worker_online(probe_factory, worker_id: str) -> None:
+    probe = probe_factory(topics.worker_status(worker_id))
+    probe.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online")
+
+
+def test_round_trip(mosquitto, clients, workers, probe_factory):
+    workers(mosquitto.url)
+    wait_worker_online(probe_factory, "w1")
+    client = clients(mosquitto.url)
+    assert client.wait_connected(10)
+
+    handle = client.wait(client.submit(make_job()), timeout=30)
+    assert handle.state is JobState.DONE and handle.worker_id == "w1"
+    assert [image.index for image in handle.sorted_images()] == [0, 1, 2, 3]
+    assert client.outbox_depth() == 0
+
+
+def test_failure_carries_the_workers_reason(mosquitto, clients, workers, probe_factory):
+    workers(mosquitto.url)
+    wait_worker_online(probe_factory, "w1")
+    client = clients(mosquitto.url)
+    assert client.wait_connected(10)
+    with pytest.raises(JobFailedError, match="dalle") as failure:
+        client.wait(client.submit(make_job(backend="dalle")), timeout=30)
+    assert failure.value.code == "unsupported_backend"
+    assert client.outbox_depth() == 0
+
+
+def test_job_waits_for_a_worker_and_goes_out_when_one_comes(mosquitto, clients, workers):
+    client = clients(mosquitto.url)
+    assert client.wait_connected(10)
+    handle = client.submit(make_job())
+    with pytest.raises(JobTimeout, match="no worker is online"):
+        client.wait(handle, timeout=0.5)
+    assert client.outbox_depth() == 1
+
+    workers(mosquitto.url)
+    client.wait(handle, timeout=30)
+    assert len(handle.images) == 4
+
+
+def test_timeout_explains_an_unreachable_broker(clients):
+    client = clients(f"mqtt://127.0.0.1:{free_port()}")
+    handle = client.submit(make_job())
+    with pytest.raises(JobTimeout, match="could not reach the broker"):
+        client.wait(handle, timeout=0.5)
+    assert client.outbox_depth() == 1
+
+
+def test_outbox_survives_a_restart_and_drains_after_the_broker_returns(mosquitto, clients, workers, tmp_path):
+    first = clients(mosquitto.url)
+    assert first.wait_connected(10)
+    job = make_job()
+    first.submit(job)
+    first.stop()
+    mosquitto.stop()
+
+    second = clients(mosquitto.url)
+    restored = second.handle(job.job_id)
+    assert restored is not None and restored.state is JobState.QUEUED
+    assert second.outbox_depth() == 1
+
+    mosquitto.start()
+    worker = workers(mosquitto.url)
+    second.wait(restored, timeout=60)
+    assert sorted(restored.images) == [0, 1, 2, 3]
+    assert second.outbox_depth() == 0
+    assert worker.stats["accepted"] == 1
+
+
+def test_jobs_past_their_deadline_leave_the_outbox(clients, mosquitto):
+    client = clients(f"mqtt://127.0.0.1:{free_port()}")
+    handle = client.submit(make_job(deadline_in=-1))
+    client.stop()
+
+    again = clients(mosquitto.url)
+    assert again.wait_connected(10)
+    restored = again.handle(handle.job_id)
+    assert restored.wait(10)
+    assert restored.failure.code == "expired"
+    assert again.outbox_depth() == 0
+
+
+def test_resending_a_finished_job_delivers_no_second_set(mosquitto, clients, workers, probe_factory):
+    workers(mosquitto.url)
+    wait_worker_online(probe_factory, "w1")
+    delivered: Counter[tuple[str, int]] = Counter()
+    client = clients(
+        mosquitto.url,
+        on_event=lambda handle, event: (
+            isinstance(event, JobImage) and delivered.update([(handle.job_id, event.index)])
+        ),
+    )
+    assert client.wait_connected(10)
+    job = make_job()
+    client.wait(client.submit(job), timeout=30)
+
+    client.submit(job)  # as after a reconnect: the worker replays its stored result
+    later = make_job(num_images=1)
+    client.wait(client.submit(later), timeout=30)  # the worker answers in order: the replay came first
+
+    assert delivered == {(job.job_id, i): 1 for i in range(4)} | {(later.job_id, 0): 1}
+    assert client.stats["duplicate_events"] == 5  # four images and `done` replayed, all dropped
+
+
+def test_rejects_a_job_for_another_kiosk(mosquitto, clients):
+    client = clients(mosquitto.url, kiosk_id="k1")
+    with pytest.raises(ValueError, match="k2"):
+        client.submit(make_job(kiosk_id="k2"))
+
+
+def test_kiosk_status_is_retained_with_a_last_will(mosquitto, clients, probe_factory):
+    client = clients(mosquitto.url, kiosk_id="k-status")
+    assert client.wait_connected(10)
+    probe = probe_factory(topics.kiosk_status("k-status"))
+    probe.expect(lambda seen: seen.retain and seen.message.state == "online")
+    client.stop()
+    probe.expect(lambda seen: seen.message.state == "offline")
