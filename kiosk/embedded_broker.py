@@ -29,6 +29,7 @@ async def serve(
     """Run the broker until `stop` is set; `on_ready` is called once it accepts connections."""
     from amqtt.broker import Broker
 
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # amqtt's state machine chatters at INFO
     broker = Broker(broker_config(host, port))
     await broker.start()
     log.info("embedded MQTT 3.1.1 broker listening on %s:%d", host, port)

@@ -81,7 +81,7 @@ def _run_generate(broker: str, preset: str, out: Path, outbox: Path, timeout: fl
 @contextmanager
 def _child(*argv: str) -> Iterator[subprocess.Popen]:
     """A `teachbooth` subcommand in its own process, ended with SIGTERM on exit."""
-    process = subprocess.Popen([sys.executable, "-m", "shared.cli", *argv])
+    process = subprocess.Popen([sys.executable, "-m", "shared.cli", "--log-level", "WARNING", *argv])
     try:
         yield process
     finally:

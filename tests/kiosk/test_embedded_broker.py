@@ -31,7 +31,9 @@ def embedded_url():
     stop = asyncio.Event()
 
     thread = threading.Thread(
-        target=loop.run_until_complete, args=(serve("127.0.0.1", port, stop, on_ready=ready.set),), daemon=True
+        target=loop.run_until_complete,
+        args=(serve("127.0.0.1", port, stop, on_ready=ready.set),),
+        daemon=True,
     )
     thread.start()
     assert ready.wait(20), "embedded broker did not start"
@@ -52,9 +54,11 @@ def test_two_workers_without_shared_subscriptions_deliver_one_set(embedded_url, 
     workers = [start_worker(embedded_url, "w1"), start_worker(embedded_url, "w2")]
     for worker_id in ("w1", "w2"):
         status.expect(
-            lambda seen, wid=worker_id: isinstance(seen.message, WorkerStatus)
-            and seen.message.worker_id == wid
-            and seen.message.state == "online"
+            lambda seen, wid=worker_id: (
+                isinstance(seen.message, WorkerStatus)
+                and seen.message.worker_id == wid
+                and seen.message.state == "online"
+            )
         )
     delivered: Counter[int] = Counter()
     client = JobClient(
@@ -74,14 +78,18 @@ def test_two_workers_without_shared_subscriptions_deliver_one_set(embedded_url, 
 
     assert sorted(handle.images) == [0, 1, 2, 3]
     assert delivered == {0: 1, 1: 1, 2: 1, 3: 1}
-    assert [worker.stats["accepted"] for worker in workers] == [1, 1], "without $share both workers get the job"
+    assert [worker.stats["accepted"] for worker in workers] == [1, 1], (
+        "without $share both workers get the job"
+    )
 
 
 def test_retained_status_and_last_will_work_on_mqtt_311(embedded_url):
     worker = start_worker(embedded_url, "w-311")
     status = Probe(embedded_url, topics.worker_status("w-311"))
     try:
-        seen = status.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online")
+        seen = status.expect(
+            lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online"
+        )
         worker.stop()
         status.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "offline")
     finally:

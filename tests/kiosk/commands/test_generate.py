@@ -1,0 +1,96 @@
+"""`teachbooth generate`, run as a user would, against mosquitto and a worker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from gpu_worker.config import WorkerConfig
+from gpu_worker.service import WorkerService
+from shared.protocol import WorkerStatus, topics
+from tests.support.jobs import SAMPLES
+
+
+@pytest.fixture
+def worker(mosquitto, probe_factory):
+    service = WorkerService(WorkerConfig(broker=mosquitto.url, worker_id="w1"))
+    service.start()
+    probe_factory(topics.worker_status("w1")).expect(
+        lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online"
+    )
+    yield service
+    service.stop()
+
+
+def generate(tmp_path, broker: str, *args: str) -> subprocess.CompletedProcess:
+    command = [
+        sys.executable,
+        "-m",
+        "shared.cli",
+        "generate",
+        "--broker",
+        broker,
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    command += ["--outbox", str(tmp_path / "outbox.sqlite"), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+SAMPLE_ARGS = ("--image", str(SAMPLES / "red_apple.jpg"), "--mask", str(SAMPLES / "red_apple_mask.png"))
+
+
+def test_writes_images_and_job_json(tmp_path, mosquitto, worker):
+    result = generate(
+        tmp_path, mosquitto.url, *SAMPLE_ARGS, "--preset", "new_colour", "--num", "3", "--seed", "5"
+    )
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    images = sorted(out.glob("*.jpg"))
+    assert [path.name for path in images] == ["00.jpg", "01.jpg", "02.jpg"]
+    assert Image.open(images[0]).size == (640, 480)
+    record = json.loads((out / "job.json").read_text())
+    assert record["state"] == "done" and record["images"] == ["00.jpg", "01.jpg", "02.jpg"]
+    assert record["job"]["seed"] == 5 and record["job"]["label"] == "red_apple"
+    assert [event["type"] for event in record["events"]][-1] == "done"
+    assert "3 images" in result.stdout
+
+
+def test_worker_refusal_exits_non_zero_with_the_reason(tmp_path, mosquitto, worker):
+    result = generate(tmp_path, mosquitto.url, *SAMPLE_ARGS, "--preset", "rotten")
+    assert result.returncode == 1
+    assert "rotten" in result.stderr and "classic" in result.stderr
+    record = json.loads((tmp_path / "out" / "job.json").read_text())
+    assert record["state"] == "failed" and record["events"][-1]["code"] == "unsupported_preset"
+
+
+def test_timeout_says_no_worker_is_online(tmp_path, mosquitto):
+    result = generate(tmp_path, mosquitto.url, *SAMPLE_ARGS, "--preset", "mix", "--timeout", "1")
+    assert result.returncode == 1
+    assert "no worker is online" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--image", "missing.jpg", "--preset", "mix"), "cannot read image"),
+        (("--image", __file__, "--preset", "mix"), "could not be decoded"),
+        ((*SAMPLE_ARGS, "--preset", "mix", "--num", "9"), "num_images"),
+        ((*SAMPLE_ARGS, "--preset", "mix", "--change", "2"), "change"),
+        (("--image", str(SAMPLES / "red_apple.jpg"), "--mask", __file__, "--preset", "mix"), "mask"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(tmp_path, args, message):
+    result = generate(tmp_path, "mqtt://127.0.0.1:1", *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_broker_url(tmp_path):
+    result = generate(tmp_path, "http://example", *SAMPLE_ARGS, "--preset", "mix")
+    assert result.returncode == 1 and "mqtt://" in result.stderr

@@ -1,0 +1,43 @@
+"""The `teachbooth` entry point: every subcommand listed, nothing heavy imported up front."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from shared import cli
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for name in ("broker", "demo", "generate", "worker"):
+        assert name in out
+
+
+def test_choosing_a_command_imports_only_its_side():
+    probe = (
+        "import sys\n"
+        "from shared import cli\n"
+        "cli.build_parser('worker')\n"
+        "heavy = [m for m in ('kiosk.jobs.client', 'amqtt', 'torch', 'gpu_worker.service') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_worker_refuses_a_bad_config_with_exit_code_2():
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "worker", "--broker", "localhost:1883"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "mqtt://" in result.stderr and "Traceback" not in result.stderr
