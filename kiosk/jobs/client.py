@@ -11,6 +11,7 @@ still sees exactly one set of images.
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections import Counter
@@ -74,7 +75,8 @@ class JobClient:
         self._status_topic = topics.kiosk_status(kiosk_id)
         self._link = MqttLink(
             url,
-            f"kiosk-{kiosk_id}",
+            # Unique per process: two clients with one id would keep disconnecting each other.
+            f"kiosk-{kiosk_id}-{secrets.token_hex(3)}",
             on_message=self._on_message,
             subscriptions=lambda _session: [
                 (topics.kiosk_events_filter(kiosk_id), 1),

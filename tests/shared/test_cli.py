@@ -24,8 +24,8 @@ def test_choosing_a_command_imports_only_its_side():
         "import sys\n"
         "from shared import cli\n"
         "cli.build_parser('worker')\n"
-        "heavy = [m for m in ('kiosk.jobs.client', 'amqtt', 'torch', 'gpu_worker.service') if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
+        "heavy = ('kiosk.jobs.client', 'amqtt', 'torch', 'gpu_worker.service')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
