@@ -136,7 +136,7 @@ class WorkerService:
             self.stats["replayed"] += 1
             log.info("job %s seen again after it finished: resending its result", job.job_id)
             for event in claim.replay:
-                self._link.publish(event.topic, event.payload, qos=1)
+                self._send(event)
             return
         if not claim.owned:
             self.stats["duplicates"] += 1
