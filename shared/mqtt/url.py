@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 _DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
 _TLS_KEYS = {"ca", "cert", "key"}
@@ -34,41 +34,47 @@ class BrokerUrl:
 
     @classmethod
     def parse(cls, url: str) -> BrokerUrl:
-        """Parse a broker URL; raises ValueError with a message fit for a CLI user."""
+        """Parse a broker URL; raises ValueError with a message fit for a CLI user (and a log)."""
         parts = urlsplit(url)
         shown = _hide_password(url)
         if parts.scheme not in _DEFAULT_PORTS:
             raise ValueError(f"broker URL {shown!r} must start with mqtt:// or mqtts://")
         if not parts.hostname:
             raise ValueError(f"broker URL {shown!r} has no host")
+        if parts.path not in ("", "/") or parts.fragment:
+            raise ValueError(f"broker URL {shown!r} may not have a path or a fragment")
+        if parts.password is not None and not parts.username:
+            raise ValueError(f"broker URL {shown!r} has a password but no user name")
         try:
             port = parts.port
         except ValueError:
             port = 0
         if port == 0:
             raise ValueError(f"broker URL {shown!r} has an invalid port")
-        port = port or _DEFAULT_PORTS[parts.scheme]
-        query = parse_qs(parts.query, keep_blank_values=True)
-        unknown = set(query) - _TLS_KEYS
-        if unknown:
-            raise ValueError(f"broker URL option {sorted(unknown)[0]!r} is not one of {sorted(_TLS_KEYS)}")
-        blank = sorted(name for name, values in query.items() if not all(values))
-        if blank:
-            raise ValueError(f"broker URL option {blank[0]!r} needs a value")
-        if query and parts.scheme != "mqtts":
+        options: dict[str, str] = {}
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            if name not in _TLS_KEYS:
+                raise ValueError(f"broker URL option {name!r} is not one of {sorted(_TLS_KEYS)}")
+            if not value:
+                raise ValueError(f"broker URL option {name!r} needs a value")
+            if name in options:
+                raise ValueError(f"broker URL option {name!r} is given twice")
+            options[name] = value
+        if options and parts.scheme != "mqtts":
             raise ValueError("TLS files (ca, cert, key) need an mqtts:// URL")
         return cls(
             host=parts.hostname,
-            port=port,
+            port=port or _DEFAULT_PORTS[parts.scheme],
             tls=parts.scheme == "mqtts",
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password is not None else None,
-            ca_file=query.get("ca", [None])[-1],
-            cert_file=query.get("cert", [None])[-1],
-            key_file=query.get("key", [None])[-1],
+            ca_file=options.get("ca"),
+            cert_file=options.get("cert"),
+            key_file=options.get("key"),
         )
 
     def redacted(self) -> str:
         """The URL for logs: never print a password."""
         who = f"{self.username}:***@" if self.username else ""
-        return f"{'mqtts' if self.tls else 'mqtt'}://{who}{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{'mqtts' if self.tls else 'mqtt'}://{who}{host}:{self.port}"

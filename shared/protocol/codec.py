@@ -144,8 +144,9 @@ def _parse_header(raw: bytes) -> dict[str, object]:
 
 
 def _validate(header: dict[str, object], blobs: dict[str, bytes]) -> WireModel:
-    if header.get("v", PROTOCOL_VERSION) != PROTOCOL_VERSION:
-        raise ProtocolError("unsupported_version", f"message version {header.get('v')!r:.20}, expected 1")
+    version = header.get("v", PROTOCOL_VERSION)
+    if type(version) is not int or version != PROTOCOL_VERSION:  # `true` and `1.0` are not 1
+        raise ProtocolError("unsupported_version", f"message version {version!r:.20}, expected 1")
     kind = header.get("type")
     model = MESSAGE_TYPES.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -180,8 +181,8 @@ def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
     """A short, readable summary of pydantic's errors (never echoes image bytes)."""
     parts = []
     for error in exc.errors(include_url=False, include_input=False)[:limit]:
-        where = ".".join(str(loc) for loc in error["loc"]) or "message"
-        parts.append(f"{where}: {error['msg']}")
+        where = ".".join(f"{loc!s:.40}" for loc in error["loc"]) or "message"  # field names can be hostile
+        parts.append(f"{where}: {error['msg']:.200}")
     more = exc.error_count() - limit
     if more > 0:
         parts.append(f"and {more} more")

@@ -147,7 +147,7 @@ class _JobEvent(WireModel):
 
 class JobAccepted(_JobEvent):
     type: Literal["accepted"] = "accepted"
-    queue_position: int = Field(ge=0, description="Jobs ahead of this one on the worker.")
+    queue_position: int = Field(ge=0, le=1_000_000, description="Jobs ahead of this one on the worker.")
 
 
 class JobProgress(_JobEvent):
@@ -208,7 +208,7 @@ class WorkerStatus(WireModel):
     worker_id: Id
     state: Literal["online", "offline"]
     backends: list[BackendName] = Field(default=[], max_length=32)
-    queue_depth: int = Field(default=0, ge=0)
+    queue_depth: int = Field(default=0, ge=0, le=1_000_000)
     version: Annotated[str, StringConstraints(max_length=32)]
     at: Timestamp = Field(default_factory=time.time)
 
@@ -219,7 +219,7 @@ class KioskStatus(WireModel):
     type: Literal["kiosk_status"] = "kiosk_status"
     kiosk_id: Id
     state: Literal["online", "offline"]
-    outbox_depth: int = Field(default=0, ge=0)
+    outbox_depth: int = Field(default=0, ge=0, le=1_000_000)
     version: Annotated[str, StringConstraints(max_length=32)]
     at: Timestamp = Field(default_factory=time.time)
 

@@ -52,18 +52,19 @@ def shared_jobs_filter(group: str) -> str:
 
 def parse_job_topic(topic: str) -> tuple[str, str] | None:
     """Return (kiosk_id, job_id) for a jobs topic, None for anything else."""
+    return _parse_kiosk_topic(topic, "jobs")
+
+
+def parse_events_topic(topic: str) -> tuple[str, str] | None:
+    """Return (kiosk_id, job_id) for an events topic, None for anything else."""
+    return _parse_kiosk_topic(topic, "events")
+
+
+def _parse_kiosk_topic(topic: str, kind: str) -> tuple[str, str] | None:
     parts = topic.split("/")
-    if len(parts) != 6 or "/".join(parts[:3]) != f"{ROOT}/kiosk" or parts[4] != "jobs":
+    if len(parts) != 6 or "/".join(parts[:3]) != f"{ROOT}/kiosk" or parts[4] != kind:
         return None
     kiosk_id, job_id = parts[3], parts[5]
     if not (is_valid_id(kiosk_id) and is_valid_id(job_id)):
         return None
     return kiosk_id, job_id
-
-
-def parse_events_topic(topic: str) -> tuple[str, str] | None:
-    """Return (kiosk_id, job_id) for an events topic, None for anything else."""
-    parts = topic.split("/")
-    if len(parts) != 6 or "/".join(parts[:3]) != f"{ROOT}/kiosk" or parts[4] != "events":
-        return None
-    return parts[3], parts[5]

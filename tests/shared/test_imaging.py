@@ -9,7 +9,7 @@ import zlib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from shared.imaging import BadImage, decode_image, encode_jpeg, encode_png, fit_within
 from shared.protocol import limits
@@ -114,6 +114,23 @@ def test_custom_limits():
     with pytest.raises(BadImage, match="100x50"):
         decode_image(data, max_pixels=4_999)
     assert decode_image(data, max_side=100, max_pixels=5_000).size == (100, 50)
+
+
+def png_chunk(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
+@pytest.mark.parametrize(
+    ("kind", "prefix"), [(b"zTXt", b"comment\x00\x00"), (b"iCCP", b"profile\x00\x00")], ids=["zTXt", "iCCP"]
+)
+def test_png_metadata_bomb(kind, prefix):
+    """A 1 KB chunk that inflates to megabytes (Pillow raises ValueError for it)."""
+    payload = prefix + zlib.compress(b"a" * (PngImagePlugin.MAX_TEXT_CHUNK + 1))
+    data = save(Image.new("RGB", (4, 3)), "PNG")
+    bomb = data[:33] + png_chunk(kind, payload) + data[33:]  # right after IHDR
+    assert len(bomb) < 4096
+    with pytest.raises(BadImage, match="could not be decoded"):
+        decode_image(bomb)
 
 
 @pytest.mark.parametrize("keep", [0.9, 0.5, 0.1])
@@ -244,6 +261,7 @@ def test_fit_within_examples():
     assert fit_within(image, 400) is image
     assert fit_within(image, 1000).size == (400, 200)
     assert fit_within(Image.new("RGB", (1000, 1)), 10).size == (10, 1)
+    assert fit_within(Image.new("RGB", (1, 1000)), 10).size == (1, 10)
     fitted = fit_within(image, 100)
     assert is_red(fitted.getpixel((10, 25))) and is_blue(fitted.getpixel((90, 25)))
 

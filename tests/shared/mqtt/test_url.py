@@ -137,7 +137,7 @@ hosts = st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,10}){0,3}", full
 credentials = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(
     scheme=st.sampled_from(["mqtt", "mqtts"]),
     host=hosts,
@@ -160,3 +160,22 @@ def test_credentials_round_trip_and_never_leak(scheme, host, port, username, pas
     assume(len(password) >= 3 and password not in f"{scheme}://{username}:***@{host}:{parsed.port}")
     assert password not in redacted
     assert password not in repr(parsed.redacted())
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("mqtt://broker/some/path", "path"),
+        ("mqtt://broker#frag", "fragment"),
+        ("mqtt://:secret@broker", "no user name"),
+        ("mqtts://broker?ca=a.crt&ca=b.crt", "twice"),
+    ],
+)
+def test_ambiguous_urls_are_refused_not_guessed(url, words):
+    with pytest.raises(ValueError, match=words) as error:
+        BrokerUrl.parse(url)
+    assert "secret" not in str(error.value)
+
+
+def test_redacted_brackets_ipv6_hosts():
+    assert BrokerUrl.parse("mqtt://[::1]:1884").redacted() == "mqtt://[::1]:1884"

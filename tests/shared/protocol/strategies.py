@@ -90,7 +90,7 @@ image_recipes = st.builds(
 )
 
 job_accepted = st.builds(
-    JobAccepted, job_id=ids, worker_id=ids, at=timestamps, queue_position=st.integers(min_value=0)
+    JobAccepted, job_id=ids, worker_id=ids, at=timestamps, queue_position=st.integers(0, 1_000_000)
 )
 
 
@@ -143,7 +143,7 @@ worker_statuses = st.builds(
     worker_id=ids,
     state=st.sampled_from(["online", "offline"]),
     backends=st.lists(backend_names, max_size=32),
-    queue_depth=st.integers(min_value=0),
+    queue_depth=st.integers(0, 1_000_000),
     version=st.text(any_text, max_size=32),
     at=timestamps,
 )
@@ -152,7 +152,7 @@ kiosk_statuses = st.builds(
     KioskStatus,
     kiosk_id=ids,
     state=st.sampled_from(["online", "offline"]),
-    outbox_depth=st.integers(min_value=0),
+    outbox_depth=st.integers(0, 1_000_000),
     version=st.text(any_text, max_size=32),
     at=timestamps,
 )

@@ -14,7 +14,7 @@ import struct
 import traceback
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -43,10 +43,16 @@ PREFIX = struct.Struct(">2sBI")
 SECRET = b"SECRETPIXELS"
 """A recognisable pattern put into image bytes; no error message may echo it."""
 
-FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _event(text: str) -> None:
+    """Count outcomes for ``--hypothesis-show-statistics`` (only inside a property test)."""
+    if currently_in_test_context():
+        event(text)
 
 
 def decode_safely(data: bytes) -> WireModel | ProtocolError:
@@ -61,11 +67,11 @@ def decode_safely(data: bytes) -> WireModel | ProtocolError:
     except ProtocolError as exc:
         assert exc.code in CODES, exc.code
         assert exc.message and str(exc) == exc.message
-        event(f"rejected: {exc.code}")
+        _event(f"rejected: {exc.code}")
         return exc
     assert type(message) is MESSAGE_TYPES[message.type]
     assert decode(encode(message)) == message
-    event("accepted")
+    _event("accepted")
     return message
 
 
@@ -161,7 +167,7 @@ def test_round_trip(kind, data):
     assert decode(memoryview(encoded)) == message
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(messages)
 def test_messages_without_images_are_plain_json(message):
     if message.type in BLOB_TYPES:
@@ -175,7 +181,7 @@ def test_messages_without_images_are_plain_json(message):
     assert "_blobs" not in document
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.one_of(MESSAGE_STRATEGIES["job"], MESSAGE_STRATEGIES["image"]))
 def test_messages_with_images_are_frames_with_raw_blobs(message):
     data = encode(message)
@@ -362,7 +368,7 @@ def test_mutated_valid_messages_decode_safely(data):
     decode_safely(data)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=200)
 @given(messages, st.data())
 def test_truncated_valid_messages_are_rejected(message, data):
     encoded = encode(message)
@@ -445,7 +451,9 @@ def test_nasty_json_is_rejected_for_the_right_reasons():
         "invalid",
         "malformed",
     }
-    assert decode_safely(NASTY_DOCUMENTS["invalid UTF-8"]).code == "malformed"
+    invalid_utf8 = decode_safely(NASTY_DOCUMENTS["invalid UTF-8"])
+    assert invalid_utf8.code == "malformed"
+    assert "UTF-8" in str(invalid_utf8)
     assert decode_safely(NASTY_DOCUMENTS["NaN literal"]).code == "invalid"
     assert decode_safely(NASTY_DOCUMENTS["Infinity literal"]).code == "invalid"
     assert decode_safely(NASTY_DOCUMENTS["huge exponent"]).code == "invalid"
@@ -536,6 +544,12 @@ def test_wrong_message_version_is_unsupported(version):
     reject(job_frame(v=version), "unsupported_version")
 
 
+@pytest.mark.parametrize("version", [True, 1.0])
+def test_version_is_not_coerced(version):
+    with pytest.raises(ProtocolError):
+        decode(done_json(v=version))
+
+
 @pytest.mark.parametrize("version_byte", [0, 2, 255])
 def test_wrong_frame_version_byte_is_unsupported(version_byte):
     data = bytearray(job_frame())
@@ -602,6 +616,8 @@ def test_oversized_result_image_is_refused():
         pytest.param([["image", len(IMAGE) - 1]], b"", id="blob-longer-than-declared"),
         pytest.param([], b"", id="empty-blob-list"),
         pytest.param([["image", -1]], b"", id="negative-length"),
+        pytest.param([["image", len(IMAGE) + 3], ["mask", -3]], b"", id="negative-length-evening-out"),
+        pytest.param([["image", len(IMAGE)], ["mask", False]], b"", id="bool-length-for-an-empty-blob"),
         pytest.param([["image", True]], b"", id="bool-length"),
         pytest.param([["image", float(len(IMAGE))]], b"", id="float-length"),
         pytest.param([["image", str(len(IMAGE))]], b"", id="string-length"),
@@ -620,6 +636,12 @@ def test_bad_blob_declarations_are_malformed(declare, trailer):
 def test_frame_without_blob_list_is_malformed():
     header = json.dumps(job_header()).encode()
     reject(frame(header, [("image", IMAGE)]), "malformed", "_blobs")
+
+
+def test_header_length_beyond_the_data_is_malformed():
+    """A header that claims more bytes than the frame has is not read as far as it goes."""
+    header = json.dumps({**job_header(), "_blobs": [["image", 0]]}).encode()
+    reject(frame(header, header_len=len(header) + 10), "malformed", "declared header")
 
 
 def test_short_frames_are_malformed():
@@ -674,6 +696,8 @@ def test_non_jpeg_png_image_is_invalid(image):
 def test_mask_must_be_png():
     error = reject(job_frame(mask=JPEG_MAGIC + SECRET), "invalid", "mask", "PNG")
     assert "SECRET" not in str(error)
+    reject(job_frame(mask=PNG_MAGIC[:4] + b"\r\n\x00\x00" + SECRET), "invalid", "mask")
+    reject(job_frame(mask=b"\x89" + SECRET), "invalid", "mask")
     assert decode(job_frame(mask=PNG_MAGIC + SECRET)).mask == PNG_MAGIC + SECRET
     assert decode(job_frame(image=PNG_MAGIC + b"x")).image == PNG_MAGIC + b"x"
 
@@ -883,7 +907,7 @@ def test_summary_never_echoes_input():
     assert "SECRET" in str(error), "pydantic itself would have echoed it"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.dictionaries(st.sampled_from(sorted(GenerationJob.model_fields)), json_values))
 def test_summary_is_always_short(data):
     try:
