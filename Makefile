@@ -26,8 +26,11 @@ mosquitto:
 demo: setup
 	$(PY) -m shared.cli demo
 
-test: setup
+lint: setup
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: lint
 	$(PY) -m pytest
 
 bench: setup
