@@ -39,6 +39,9 @@ from shared.protocol import (
 
 log = logging.getLogger(__name__)
 
+STATUS_INTERVAL_S = 0.5
+"""Queue-depth changes within this interval go out as one status message."""
+
 _RETRYABLE = frozenset({FailureCode.BUSY, FailureCode.BACKEND_ERROR})
 """Failures that say nothing about the job itself: a resend of it may run."""
 
@@ -57,6 +60,10 @@ class WorkerService:
         self._queue: JobQueue[GenerationJob] = JobQueue(config.queue_limit)
         self._results = ResultCache(config.result_cache_mb * 2**20)
         self._intake_lock = threading.Lock()
+        self._status_lock = threading.Lock()
+        self._status_timer: threading.Timer | None = None
+        self._status_sent_at = 0.0
+        self._stopping = False
         self._in_flight = 0
         """Jobs queued or running, counted under the intake lock (the status's queue depth)."""
         self._status_topic = topics.worker_status(config.worker_id)
@@ -80,6 +87,10 @@ class WorkerService:
     def stop(self, timeout_s: float = 5.0) -> None:
         """Stop taking jobs, publish `offline`, and let the current job end."""
         self._queue.close()
+        with self._status_lock:
+            self._stopping = True
+            if self._status_timer is not None:
+                self._status_timer.cancel()
         self._link.stop(farewell=Publication(self._status_topic, encode(self._status("offline"))))
         self._runner.join(timeout_s)
 
@@ -105,7 +116,25 @@ class WorkerService:
         )
 
     def _publish_status(self) -> None:
+        with self._status_lock:
+            self._status_timer = None
+            self._status_sent_at = time.monotonic()
         self._link.publish(self._status_topic, encode(self._status("online")), qos=1, retain=True)
+
+    def _status_changed(self) -> None:
+        """Publish the new queue depth, at most every STATUS_INTERVAL_S.
+
+        Every kiosk follows every worker's status, so one status per job
+        start and end would cost each job two deliveries per kiosk; a burst of
+        changes is folded into one message carrying the latest depth.
+        """
+        with self._status_lock:
+            if self._status_timer is not None or self._stopping:
+                return
+            wait = max(0.0, self._status_sent_at + STATUS_INTERVAL_S - time.monotonic())
+            self._status_timer = threading.Timer(wait, self._publish_status)
+            self._status_timer.daemon = True
+            self._status_timer.start()
 
     # -- intake (paho's thread) ----------------------------------------------
 
@@ -154,7 +183,7 @@ class WorkerService:
             self._in_flight += 1
             self._publish_event(job, accepted)
         self.stats["accepted"] += 1
-        self._publish_status()
+        self._status_changed()
 
     # -- running (runner thread) ---------------------------------------------
 
@@ -167,7 +196,7 @@ class WorkerService:
             finally:
                 with self._intake_lock:
                     self._in_flight -= 1
-                self._publish_status()
+                self._status_changed()
 
     def _execute(self, job: GenerationJob) -> None:
         key: JobKey = (job.kiosk_id, job.job_id)

@@ -39,6 +39,7 @@ from shared.protocol import (
 log = logging.getLogger(__name__)
 
 EventCallback = Callable[[JobHandle, JobEvent], None]
+KEEP_FINISHED_HANDLES = 32
 
 
 class JobTimeout(TimeoutError):
@@ -123,10 +124,17 @@ class JobClient:
         topic = topics.job(job.kiosk_id, job.job_id)
         self._outbox.add(job.kiosk_id, job.job_id, topic, payload, job.deadline)
         with self._lock:
+            self._forget_old_handles()
             handle = self._handles.setdefault(job.job_id, JobHandle(job.kiosk_id, job.job_id, job.num_images))
         if self.connected:
             self._link.publish(topic, payload, qos=1)
         return handle
+
+    def _forget_old_handles(self) -> None:
+        """Keep only the last few finished jobs (their images are the caller's now): memory stays flat."""
+        finished = [job_id for job_id, handle in self._handles.items() if handle.finished]
+        for job_id in finished[:-KEEP_FINISHED_HANDLES]:
+            del self._handles[job_id]
 
     def handle(self, job_id: str) -> JobHandle | None:
         with self._lock:

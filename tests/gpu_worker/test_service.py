@@ -357,3 +357,16 @@ def test_two_workers_share_the_jobs(worker_factory, probe_factory):
         assert len(events_of(probe, job.job_id, JobDone)) == 1
     assert sum(worker.stats["done"] for worker in workers) == 8
     assert all(worker.stats["done"] > 0 for worker in workers), "both workers took jobs"
+
+
+def test_a_burst_of_queue_changes_is_folded_into_few_status_messages(worker_factory, probe_factory, gated):
+    worker_factory(worker_id="w-burst")
+    status = probe_factory(topics.worker_status("w-burst"))
+    status.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.queue_depth == 0)
+    probe = probe_factory(topics.kiosk_events_filter("k1"))
+    for _ in range(4):
+        send(probe, make_job(backend="gated", num_images=2))
+
+    status.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.queue_depth == 4)
+    changes = [seen for seen in status.seen if isinstance(seen.message, WorkerStatus)][1:]
+    assert len(changes) < 4, "four accepts in a burst must not cost four status messages"

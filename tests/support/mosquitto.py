@@ -45,6 +45,7 @@ class Mosquitto:
         lines = [
             f"listener {self.port} 127.0.0.1",
             "allow_anonymous true",
+            "set_tcp_nodelay true",
             "log_dest stderr",
             "log_type error",
             "log_type warning",

@@ -164,3 +164,20 @@ def test_kiosk_status_is_retained_with_a_last_will(mosquitto, clients, probe_fac
     probe.expect(lambda seen: seen.retain and seen.message.state == "online")
     client.stop()
     probe.expect(lambda seen: seen.message.state == "offline")
+
+
+def test_finished_handles_are_forgotten_so_memory_stays_flat(
+    mosquitto, clients, workers, probe_factory, monkeypatch
+):
+    monkeypatch.setattr("kiosk.jobs.client.KEEP_FINISHED_HANDLES", 1)
+    workers(mosquitto.url)
+    wait_worker_online(probe_factory, "w1")
+    client = clients(mosquitto.url)
+    assert client.wait_connected(10)
+    first, second, third = (make_job(num_images=1) for _ in range(3))
+    client.wait(client.submit(first), timeout=30)
+    client.wait(client.submit(second), timeout=30)
+    client.submit(third)  # submitting prunes all but the newest finished handle
+    assert client.handle(first.job_id) is None
+    assert client.handle(second.job_id) is not None
+    client.wait(client.handle(third.job_id), timeout=30)
