@@ -23,6 +23,12 @@ def broker_config(host: str, port: int) -> dict[str, Any]:
     }
 
 
+def _expected_mqtt5_probe(record: logging.LogRecord) -> bool:
+    """Drop amqtt's warnings about MQTT 5 CONNECTs: every client asks for MQTT 5 first, by design."""
+    message = record.getMessage()
+    return not ("Invalid protocol" in message or message.startswith("Invalid connection from"))
+
+
 async def serve(
     host: str, port: int, stop: asyncio.Event, on_ready: Callable[[], None] | None = None
 ) -> None:
@@ -30,6 +36,7 @@ async def serve(
     from amqtt.broker import Broker
 
     logging.getLogger("transitions").setLevel(logging.WARNING)  # amqtt's state machine chatters at INFO
+    logging.getLogger("amqtt.broker").addFilter(_expected_mqtt5_probe)
     broker = Broker(broker_config(host, port))
     await broker.start()
     log.info("embedded MQTT 3.1.1 broker listening on %s:%d", host, port)
