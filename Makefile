@@ -5,9 +5,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+EXPORT_VENV := .venv-export
+EXPORT_PY := $(EXPORT_VENV)/bin/python
+EXPORT_STAMP := $(EXPORT_VENV)/.installed
+EXPORT_TESTS := tests/kiosk/features/test_export.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test lint bench mosquitto clean
+.PHONY: setup demo test lint bench export-backbone mosquitto clean
 
 setup: $(STAMP) mosquitto
 
@@ -18,6 +22,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[kiosk,worker,dev]'
 	touch $(STAMP)
+
+# The backbone converter cannot share a virtualenv with MediaPipe (protobuf 5+ vs < 5).
+$(EXPORT_STAMP): pyproject.toml
+	test -x $(EXPORT_PY) || $(PYTHON) -m venv $(EXPORT_VENV)
+	$(EXPORT_PY) -m pip install --quiet --upgrade pip
+	$(EXPORT_PY) -m pip install --quiet torch==2.13.0
+	$(EXPORT_PY) -m pip install --quiet 'numpy<2' -e '.[export]'
+	touch $(EXPORT_STAMP)
+
+export-backbone: $(EXPORT_STAMP)
+	$(EXPORT_PY) tools/export_backbone.py
 
 mosquitto:
 	@command -v mosquitto >/dev/null || test -x /usr/sbin/mosquitto || \
@@ -30,11 +45,12 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: lint
-	$(PY) -m pytest
+test: lint $(EXPORT_STAMP)
+	$(PY) -m pytest --ignore=$(EXPORT_TESTS)
+	$(EXPORT_PY) -m pytest $(EXPORT_TESTS)
 
 bench: setup
 	$(PY) bench/job_roundtrip.py
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(EXPORT_VENV) demo-output .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Image features for the kiosk: a frozen TFLite backbone (see `backbone.py`) and its runtime shim."""
