@@ -161,9 +161,12 @@ def test_kiosk_status_is_retained_with_a_last_will(mosquitto, clients, probe_fac
     client = clients(mosquitto.url, kiosk_id="k-status")
     assert client.wait_connected(10)
     probe = probe_factory(topics.kiosk_status("k-status"))
-    probe.expect(lambda seen: seen.retain and seen.message.state == "online")
+    probe.expect(lambda seen: seen.message.state == "online")
     client.stop()
     probe.expect(lambda seen: seen.message.state == "offline")
+    late = probe_factory(topics.kiosk_status("k-status"))
+    seen = late.expect(lambda seen: seen.message is not None)
+    assert seen.retain and seen.message.state == "offline"
 
 
 def test_finished_handles_are_forgotten_so_memory_stays_flat(
