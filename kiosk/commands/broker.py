@@ -9,6 +9,9 @@ import argparse
 import asyncio
 import signal
 
+READY = "teachbooth broker: listening on mqtt://{}:{}"
+"""Printed on stdout once connections are accepted; `teachbooth demo` waits for it."""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=1883, help="TCP port (default 1883)")
@@ -23,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve(args.host, args.port, stop)
+        await serve(
+            args.host, args.port, stop, on_ready=lambda: print(READY.format(args.host, args.port), flush=True)
+        )
 
     asyncio.run(main())
     return 0

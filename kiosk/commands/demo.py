@@ -11,7 +11,6 @@ import argparse
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -31,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
         broker = args.broker
         if broker is None:
             port = _free_port()
-            stack.enter_context(_child("broker", "--port", str(port)))
-            _wait_for_port(port, timeout_s=20)
+            process = stack.enter_context(_child("broker", "--port", str(port), stdout=subprocess.PIPE))
+            _wait_until_ready(process)
             broker = f"mqtt://127.0.0.1:{port}"
         stack.enter_context(_child("worker", "--broker", broker, "--worker-id", "demo-worker"))
         print(f"demo: broker {broker}, worker 'demo-worker' started")
@@ -79,9 +78,10 @@ def _run_generate(broker: str, preset: str, out: Path, outbox: Path, timeout: fl
 
 
 @contextmanager
-def _child(*argv: str) -> Iterator[subprocess.Popen]:
+def _child(*argv: str, stdout: int | None = None) -> Iterator[subprocess.Popen]:
     """A `teachbooth` subcommand in its own process, ended with SIGTERM on exit."""
-    process = subprocess.Popen([sys.executable, "-m", "shared.cli", "--log-level", "WARNING", *argv])
+    command = [sys.executable, "-m", "shared.cli", "--log-level", "WARNING", *argv]
+    process = subprocess.Popen(command, stdout=stdout, text=True)
     try:
         yield process
     finally:
@@ -98,13 +98,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for_port(port: int, timeout_s: float) -> None:
-    """The broker is a child process; poll until it accepts connections."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+def _wait_until_ready(process: subprocess.Popen) -> None:
+    """Block until the broker says it listens (its only line on stdout), or fail if it exits first."""
+    from kiosk.commands.broker import READY
+
+    expected = READY.split("{")[0]
+    for line in process.stdout:
+        if line.startswith(expected):
             return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the embedded broker did not start listening on port {port} in {timeout_s:g} s")
+    raise RuntimeError(f"the embedded broker exited (code {process.wait()}) before it was listening")

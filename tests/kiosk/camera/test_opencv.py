@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import cv2
 import numpy as np
 import pytest
 
 from kiosk.camera import CameraError, open_camera
 from kiosk.camera.opencv import OpenCVCamera
 from tests.kiosk.camera.conftest import FakeClock
-
-cv2 = pytest.importorskip("cv2")
 
 
 def test_a_device_that_does_not_exist_is_a_clear_error() -> None:

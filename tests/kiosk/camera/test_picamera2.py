@@ -11,8 +11,6 @@ from PIL import Image
 from kiosk.camera import CameraError, open_camera
 from kiosk.camera.picam import MISSING_PICAMERA2, yuv420_to_rgb
 
-cv2 = pytest.importorskip("cv2")
-
 
 def test_without_picamera2_the_error_names_the_debian_package(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "picamera2", None)  # makes `import picamera2` fail here too
