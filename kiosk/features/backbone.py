@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from PIL import ExifTags, Image, ImageOps
 
-from kiosk.features.runtime import load_interpreter
+from .runtime import load_interpreter  # relative: model bundles carry this file in another package
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 FP32_MODEL = MODELS_DIR / "efficientnet_lite0_fp32.tflite"

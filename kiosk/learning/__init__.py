@@ -1,0 +1,1 @@
+"""Turning features into a classifier: training, evaluation, quality gate, saliency."""
