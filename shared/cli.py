@@ -17,6 +17,7 @@ from types import ModuleType
 COMMANDS: dict[str, str] = {
     "broker": "kiosk.commands.broker",
     "demo": "kiosk.commands.demo",
+    "export": "kiosk.commands.export",
     "generate": "kiosk.commands.generate",
     "worker": "gpu_worker.command",
 }

@@ -1,0 +1,88 @@
+"""Export a project's samples as a dataset zip, or a trained model as a standalone bundle.
+
+Examples: teachbooth export dataset projects/fruit --out fruit.zip [--no-generated]
+          teachbooth export model projects/fruit/models/0003 --out fruit-model.zip   (or a folder)
+
+Exit status: 0 exported, 1 the export failed, 2 a wrong command line (including --out already
+existing without --force, or a --out whose folder does not exist).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    what = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
+    dataset = what.add_parser(
+        "dataset",
+        help="samples as a zip: images/<class>/, masks/<class>/, metadata.csv",
+        description="Folders per class and a CSV of metadata. Default: every accepted sample, "
+        "real and generated (the CSV's source column tells them apart).",
+    )
+    dataset.add_argument("project", type=Path, metavar="PROJECT_DIR", help="a kiosk project folder")
+    dataset.add_argument("--out", type=Path, required=True, metavar="FILE.zip")
+    dataset.add_argument("--no-generated", action="store_true", help="leave generated samples out")
+    dataset.add_argument("--include-rejected", action="store_true", help="add samples a person rejected")
+    dataset.add_argument("--include-pending", action="store_true", help="add samples not reviewed yet")
+    dataset.add_argument("--force", action="store_true", help="replace an existing FILE.zip (atomically)")
+
+    model = what.add_parser(
+        "model",
+        help="a model bundle with a standalone predict.py",
+        description="Backbone .tflite, classifier, labels, preprocessing spec and a predict.py that "
+        "needs only a TFLite runtime, NumPy and Pillow. A zip if --out ends in .zip, else a folder.",
+    )
+    model.add_argument("model", type=Path, metavar="MODEL_DIR", help="a trained model folder")
+    model.add_argument("--out", type=Path, required=True, metavar="BUNDLE(.zip|/)")
+    model.add_argument("--force", action="store_true", help="replace an existing bundle")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.export import BadOutput, ExportError, OutputExists
+
+    try:
+        if args.what == "dataset":
+            return _dataset(args)
+        return _model(args)
+    except (BadOutput, OutputExists) as exc:
+        return _fail(str(exc), status=2)
+    except ExportError as exc:
+        return _fail(str(exc), status=1)
+
+
+def _dataset(args: argparse.Namespace) -> int:
+    from kiosk.export import DatasetOptions, export_dataset
+
+    options = DatasetOptions(
+        generated=not args.no_generated, rejected=args.include_rejected, pending=args.include_pending
+    )
+    report = export_dataset(args.project, args.out, options, force=args.force)
+    for problem in report.skipped:
+        _warn(f"skipped sample {problem.sample_id}: its image {problem.reason}")
+    for problem in report.bad_masks:
+        _warn(f"sample {problem.sample_id} exported without its mask: the mask {problem.reason}")
+    counts = ", ".join(f"{label}: {count}" for label, count in report.per_class.items())
+    skipped = f", {len(report.skipped)} skipped (damaged image)" if report.skipped else ""
+    print(f"{report.exported} samples ({counts}){skipped} written to {report.path}")
+    return 0
+
+
+def _model(args: argparse.Namespace) -> int:
+    from kiosk.export import export_bundle
+
+    report = export_bundle(args.model, args.out, force=args.force)
+    labels = ", ".join(report.labels)
+    print(f"model bundle ({labels}; backbone {report.backbone_file}) written to {report.path}")
+    return 0
+
+
+def _warn(message: str) -> None:
+    print(f"teachbooth export: {message}", file=sys.stderr)
+
+
+def _fail(message: str, status: int) -> int:
+    _warn(message)
+    return status

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Label images with this exported TeachBooth model, without TeachBooth.
+
+    python predict.py photo.jpg other.png          one line per image: label and confidence
+    python predict.py photo.jpg other.png --json   one JSON object, as `teachbooth predict --json` prints
+
+Needs Python 3.10+, NumPy, Pillow and a TFLite runtime: `pip install ai-edge-litert numpy pillow`
+(or `tflite-runtime` where ai-edge-litert has no wheel). Exit status: 0 when every image got a
+label, 1 when any image (or the model itself) failed, 2 for a wrong command line.
+
+This file is `kiosk/export/bundle_predict.py` of TeachBooth, copied into every model bundle as
+`predict.py`. It holds only the command line: the preprocessing, the backbone and the classifier
+are TeachBooth's own modules, copied unchanged into `teachbooth_model/`, so this bundle computes
+exactly what the kiosk and `teachbooth predict` compute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+BUNDLE = Path(__file__).resolve().parent
+MANIFEST = "model.json"
+
+
+class BundleError(Exception):
+    """The bundle's own files are missing, changed or unreadable."""
+
+
+def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any]:
+    """(backbone, classifier) of the bundle, after checking the backbone is the one trained on."""
+    if str(bundle) not in sys.path:
+        sys.path.insert(0, str(bundle))  # `python -P` / `-I` leave the script's folder off the path
+    from teachbooth_model.backbone import Backbone, file_sha256
+    from teachbooth_model.linear_model import LinearModel, ModelFileError
+
+    try:
+        manifest = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
+        spec = manifest["backbone"]
+        backbone_file = bundle / Path(str(spec["file"])).name
+        classifier_file = bundle / Path(str(manifest["classifier"])).name
+        input_range = (float(spec["input_range"][0]), float(spec["input_range"][1]))
+        labels = [str(label) for label in manifest["labels"]]
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise BundleError(f"{bundle / MANIFEST}: unreadable model manifest ({exc!r})") from None
+    if not backbone_file.is_file():
+        raise BundleError(f"{backbone_file}: the backbone file is missing from the bundle")
+    if file_sha256(backbone_file) != spec["sha256"]:
+        raise BundleError(f"{backbone_file}: not the backbone this model was trained on (its sha256 differs)")
+    try:
+        classifier = LinearModel.load(classifier_file)
+        backbone = Backbone(backbone_file, num_threads=num_threads, input_range=input_range)
+    except (ModelFileError, ImportError, ValueError) as exc:
+        raise BundleError(str(exc)) from None
+    if list(classifier.labels) != labels or classifier.feature_dim != backbone.feature_dim:
+        raise BundleError(f"{bundle}: the classifier does not match {MANIFEST} or the backbone")
+    return backbone, classifier
+
+
+def predict_one(backbone: Any, classifier: Any, image_path: str) -> dict[str, Any]:
+    """One prediction record; raises OSError or ValueError for an image that cannot be read."""
+    from PIL import Image
+
+    with Image.open(image_path) as image:
+        image.load()
+        features = backbone.embed([image])
+    probabilities = classifier.predict_proba(features)[0]
+    best = int(probabilities.argmax())
+    return {
+        "image": image_path,
+        "label": classifier.labels[best],
+        "probabilities": {label: float(p) for label, p in zip(classifier.labels, probabilities, strict=True)},
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="predict.py", description=__doc__.splitlines()[0])
+    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, TIFF, ...)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--threads", type=int, default=2, help="TFLite threads (default 2)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        backbone, classifier = load_model(BUNDLE, max(1, args.threads))
+    except BundleError as exc:
+        print(f"predict.py: {exc}", file=sys.stderr)
+        return 1
+    predictions, errors = [], []
+    for image_path in args.images:
+        try:
+            predictions.append(predict_one(backbone, classifier, image_path))
+        except (OSError, ValueError) as exc:  # missing, unreadable, not an image, a decompression bomb
+            errors.append({"image": image_path, "error": str(exc) or type(exc).__name__})
+    if args.json:
+        print(json.dumps({"model": str(BUNDLE), "predictions": predictions, "errors": errors}))
+    else:
+        for record in predictions:
+            label = record["label"]
+            print(f"{record['image']}: {label} ({record['probabilities'][label]:.1%})")
+        for error in errors:
+            print(f"{error['image']}: {error['error']}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
