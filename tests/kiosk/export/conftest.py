@@ -46,14 +46,17 @@ def backbone() -> Backbone:
     return Backbone()
 
 
-@pytest.fixture(scope="session")
-def trained_model(tmp_path_factory, backbone: Backbone) -> TrainedModel:
-    """A three-class model folder trained on 6 rendered images per class."""
+def train_shapes_model(folder: Path, backbone: Backbone) -> TrainedModel:
+    """A three-class model folder trained on the real backbone features of 6 rendered images per class."""
     images = [(shape, render(shape, seed)) for shape in SHAPES for seed in range(6)]
     features = backbone.embed([image for _, image in images])
     fit = train_linear_svm(features, [shape for shape, _ in images])
-    folder = tmp_path_factory.mktemp("model") / "shapes"
     return save_model(folder, fit.model, backbone, {"samples": len(images), "c": fit.c})
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory, backbone: Backbone) -> TrainedModel:
+    return train_shapes_model(tmp_path_factory.mktemp("model") / "shapes", backbone)
 
 
 @pytest.fixture(scope="session")
