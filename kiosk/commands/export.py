@@ -16,28 +16,38 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
-    dataset = what.add_parser(
+    dataset = _subcommand(
+        what,
         "dataset",
+        ("PROJECT_DIR", "a kiosk project folder"),
+        ("FILE.zip", "replace an existing FILE.zip (atomically)"),
         help="samples as a zip: images/<class>/, masks/<class>/, metadata.csv",
         description="Folders per class and a CSV of metadata. Default: every accepted sample, "
         "real and generated (the CSV's source column tells them apart).",
     )
-    dataset.add_argument("project", type=Path, metavar="PROJECT_DIR", help="a kiosk project folder")
-    dataset.add_argument("--out", type=Path, required=True, metavar="FILE.zip")
     dataset.add_argument("--no-generated", action="store_true", help="leave generated samples out")
     dataset.add_argument("--include-rejected", action="store_true", help="add samples a person rejected")
     dataset.add_argument("--include-pending", action="store_true", help="add samples not reviewed yet")
-    dataset.add_argument("--force", action="store_true", help="replace an existing FILE.zip (atomically)")
-
-    model = what.add_parser(
+    _subcommand(
+        what,
         "model",
+        ("MODEL_DIR", "a trained model folder"),
+        ("BUNDLE(.zip|/)", "replace an existing bundle (only a folder that holds one)"),
         help="a model bundle with a standalone predict.py",
         description="Backbone .tflite, classifier, labels, preprocessing spec and a predict.py that "
         "needs only a TFLite runtime, NumPy and Pillow. A zip if --out ends in .zip, else a folder.",
     )
-    model.add_argument("model", type=Path, metavar="MODEL_DIR", help="a trained model folder")
-    model.add_argument("--out", type=Path, required=True, metavar="BUNDLE(.zip|/)")
-    model.add_argument("--force", action="store_true", help="replace an existing bundle")
+
+
+def _subcommand(
+    what: argparse._SubParsersAction, name: str, source: tuple[str, str], out: tuple[str, str], **text: str
+) -> argparse.ArgumentParser:
+    """A subcommand with its source folder, `--out` and `--force` (the part both share)."""
+    command = what.add_parser(name, **text)
+    command.add_argument("source", type=Path, metavar=source[0], help=source[1])
+    command.add_argument("--out", type=Path, required=True, metavar=out[0])
+    command.add_argument("--force", action="store_true", help=out[1])
+    return command
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,7 +69,7 @@ def _dataset(args: argparse.Namespace) -> int:
     options = DatasetOptions(
         generated=not args.no_generated, rejected=args.include_rejected, pending=args.include_pending
     )
-    report = export_dataset(args.project, args.out, options, force=args.force)
+    report = export_dataset(args.source, args.out, options, force=args.force)
     for problem in report.skipped:
         _warn(f"skipped sample {problem.sample_id}: its image {problem.reason}")
     for problem in report.bad_masks:
@@ -73,7 +83,7 @@ def _dataset(args: argparse.Namespace) -> int:
 def _model(args: argparse.Namespace) -> int:
     from kiosk.export import export_bundle
 
-    report = export_bundle(args.model, args.out, force=args.force)
+    report = export_bundle(args.source, args.out, force=args.force)
     labels = ", ".join(report.labels)
     print(f"model bundle ({labels}; backbone {report.backbone_file}) written to {report.path}")
     return 0
