@@ -53,6 +53,7 @@ CSV_COLUMNS = (
 """`image` and `mask` are paths inside NAME/ (mask empty without one); `created_at` is ISO 8601 UTC;
 `recipe` is the generation recipe as compact JSON (empty for camera and imported samples)."""
 
+DELETED = "was deleted during the export"
 SPOOL_BYTES = 1 << 20
 """The CSV stays in memory up to this size, then moves to a temporary file."""
 
@@ -141,6 +142,7 @@ def _export(project: Project, out: Path, options: DatasetOptions, force: bool) -
     top = safe_name(out.stem, fallback="dataset")
     per_class = Counter({info.label: 0 for info in classes})
     loaded = project.iter_images(chosen, masks=True)
+    vanished: list[FileProblem] = []
     try:
         with (
             atomic_file(out, force=force) as temp,
@@ -153,11 +155,13 @@ def _export(project: Project, out: Path, options: DatasetOptions, force: bool) -
             for item in loaded:
                 sample, folder = item.sample, folders[item.sample.label]
                 image = f"images/{folder}/{sample.id}.jpg"
-                archive.write(sample.image_path, f"{top}/{image}")
+                if not _add_file(archive, sample.image_path, f"{top}/{image}"):
+                    vanished.append(FileProblem(sample.image_path, DELETED, sample_id=sample.id))
+                    continue
                 mask = None
                 if item.mask is not None and sample.mask_path is not None:
                     mask = f"masks/{folder}/{sample.id}.png"
-                    archive.write(sample.mask_path, f"{top}/{mask}")
+                    mask = mask if _add_file(archive, sample.mask_path, f"{top}/{mask}") else None
                 writer.writerow(csv_row(sample, folder, image, mask))
                 per_class[sample.label] += 1
             if not any(per_class.values()):
@@ -167,7 +171,18 @@ def _export(project: Project, out: Path, options: DatasetOptions, force: bool) -
             table.detach()  # the spool is closed by its own context
     except OSError as exc:
         raise ExportError(f"could not write {out}: {exc}") from exc
-    return DatasetReport(out, dict(per_class), tuple(loaded.bad), tuple(loaded.bad_masks), folders)
+    skipped = (*loaded.bad, *vanished)
+    return DatasetReport(out, dict(per_class), skipped, tuple(loaded.bad_masks), folders)
+
+
+def _add_file(archive: zipfile.ZipFile, path: Path, name: str) -> bool:
+    """Copy a file into the archive as `name`; False if it was deleted since it was checked (the kiosk
+    may be running beside the export). `ZipFile.write` opens the file before it writes anything."""
+    try:
+        archive.write(path, name)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _add_spooled(archive: zipfile.ZipFile, name: str, spool: IO[bytes]) -> None:

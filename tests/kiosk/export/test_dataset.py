@@ -177,3 +177,21 @@ def test_existing_zip_is_refused_or_replaced_with_force(tmp_path, project_dir):
     export_dataset(project_dir, out, force=True)
     assert len(read_zip(out)[1]) == 6
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fruit.zip", "project"]
+
+
+def test_a_sample_deleted_while_exporting_is_skipped(tmp_path, project_dir, monkeypatch):
+    victim = next(s for s in records(project_dir).values() if s.accepted and s.mask_path)
+    load_image = Project.load_image
+
+    def load_then_delete(self, sample):
+        image = load_image(self, sample)
+        if sample.id == victim.id:
+            self.delete_sample(sample)  # as the kiosk, running beside the export, might
+        return image
+
+    monkeypatch.setattr(Project, "load_image", load_then_delete)
+    report = export_dataset(project_dir, tmp_path / "live.zip")
+    assert [(p.sample_id, p.reason) for p in report.skipped] == [(victim.id, "was deleted during the export")]
+    members, rows = read_zip(tmp_path / "live.zip")
+    assert len(rows) == report.exported == 5 and victim.id not in {row["sample_id"] for row in rows}
+    assert not any(victim.id in name for name in members)
