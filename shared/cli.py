@@ -19,6 +19,9 @@ COMMANDS: dict[str, str] = {
     "demo": "kiosk.commands.demo",
     "export": "kiosk.commands.export",
     "generate": "kiosk.commands.generate",
+    "train": "kiosk.commands.train",
+    "eval": "kiosk.commands.eval",
+    "predict": "kiosk.commands.predict",
     "worker": "gpu_worker.command",
 }
 

@@ -1,0 +1,53 @@
+"""Evaluate a model folder on a folder of labelled images: accuracy, per class, confusion matrix.
+
+DATA_DIR is laid out like for `teachbooth train` (one sub-folder per class). With --json, one JSON
+object: accuracy, per_class, confusion, labels, count, misclassified and skipped (unreadable files).
+
+Example: teachbooth eval models/fruit test_photos/ --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "model_dir", type=Path, metavar="MODEL_DIR", help="a folder written by teachbooth train"
+    )
+    parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="one sub-folder of images per class")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.learning.folder_training import evaluate_folder
+    from kiosk.learning.image_folder import DatasetError
+    from kiosk.learning.model_dir import ModelDirError, load_model
+
+    try:
+        model = load_model(args.model_dir)
+        evaluation, skipped = evaluate_folder(model, args.data_dir, model.open_backbone())
+    except (ModelDirError, DatasetError) as exc:
+        print(f"teachbooth eval: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        report = evaluation.as_json()
+        report["skipped"] = [item.as_json() for item in skipped]
+        print(json.dumps(report))
+        return 0
+    print(f"accuracy: {evaluation.accuracy:.1%} of {evaluation.count} images")
+    for label, accuracy in evaluation.per_class.items():
+        print(f"  {label}: {'no images' if accuracy is None else f'{accuracy:.1%}'}")
+    width = max(len(label) for label in evaluation.labels)
+    print("confusion (rows: true, columns: predicted):")
+    print(" " * (width + 2) + " ".join(f"{label[:8]:>8}" for label in evaluation.labels))
+    for label, row in zip(evaluation.labels, evaluation.confusion, strict=True):
+        print(f"  {label:<{width}}" + " ".join(f"{count:>8}" for count in row))
+    for miss in evaluation.misses[:10]:
+        print(f"wrong: {miss.sample}: {miss.true} taken for {miss.predicted} ({miss.confidence:.0%})")
+    for item in skipped:
+        print(f"skipped: {item.path}: {item.reason}")
+    return 0

@@ -1,0 +1,64 @@
+"""Predict the class of images with a model folder: the label and every class's probability.
+
+With --json, exactly one object: {"model": MODEL_DIR, "predictions": [{"image", "label",
+"probabilities": {label: p}}], "errors": [{"image", "error"}]} (an exported bundle's predict.py
+prints the same). Exit code 0 if every image was predicted, 1 if some could not be read, 2 if the
+model could not be used.
+
+Example: teachbooth predict models/fruit apple.jpg pear.png --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model_dir", metavar="MODEL_DIR", help="a folder written by teachbooth train")
+    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (jpg, png, bmp, tiff)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.learning.image_folder import UnreadableImage, read_image
+    from kiosk.learning.model_dir import ModelDirError, load_model
+
+    try:
+        model = load_model(Path(args.model_dir))
+        backbone = model.open_backbone()
+    except ModelDirError as exc:
+        print(f"teachbooth predict: {exc}", file=sys.stderr)
+        return 2
+    predictions, errors = [], []
+    for image in args.images:
+        try:
+            features = backbone.embed([read_image(image)])
+        except (UnreadableImage, ValueError) as exc:
+            errors.append({"image": image, "error": f"{image} {exc}"})
+            continue
+        probabilities = model.classifier.predict_proba(features)[0]
+        predictions.append(
+            {
+                "image": image,
+                "label": model.labels[int(probabilities.argmax())],
+                "probabilities": {
+                    label: float(p) for label, p in zip(model.labels, probabilities, strict=True)
+                },
+            }
+        )
+    if args.json:
+        print(json.dumps({"model": args.model_dir, "predictions": predictions, "errors": errors}))
+    else:
+        for prediction in predictions:
+            ranked = sorted(prediction["probabilities"].items(), key=lambda item: -item[1])
+            others = ", ".join(f"{label} {p:.0%}" for label, p in ranked[1:4])
+            print(
+                f"{prediction['image']}: {prediction['label']} ({ranked[0][1]:.0%})"
+                + (f"; {others}" if others else "")
+            )
+        for error in errors:
+            print(f"teachbooth predict: {error['error']}", file=sys.stderr)
+    return 1 if errors else 0

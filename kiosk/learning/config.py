@@ -1,0 +1,52 @@
+"""How the kiosk trains: the few choices a person or an integrator may change."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Augmentation = Literal["auto", "on", "off"]
+
+
+class TrainingConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    generated_weight: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        title="Weight of a generated sample",
+        description="Loss weight of a generated sample that passed review and the quality gate, against "
+        "1.0 for a real photo: generated images are near-copies of real ones, and counting them fully "
+        "lets them outvote the photos they were made from.",
+    )
+    augmentation: Augmentation = Field(
+        "auto",
+        title="Train-time augmentation",
+        description="Add the features of a mirrored and a shifted crop of every training image as extra "
+        "rows (same group as their image, never scored). 'auto' keeps them only if they raise the "
+        "cross-validated accuracy on real samples; 'on' and 'off' force the choice.",
+    )
+    folds: int = Field(
+        5,
+        ge=2,
+        le=10,
+        title="Cross-validation folds",
+        description="Most folds for choosing C and for the held-out evaluation; fewer when a class has "
+        "fewer real samples, and 3 from 5,000 rows on.",
+    )
+    seed: int = Field(
+        0,
+        ge=0,
+        title="Random seed",
+        description="Seeds the fold split and the solver, so the same data trains the same model.",
+    )
+    workers: int = Field(
+        1,
+        ge=1,
+        le=8,
+        title="Training threads",
+        description="Threads for the cross-validation fits (the SVM solver releases the GIL). 1 leaves a "
+        "core to the kiosk's live preview; the CLI uses 2.",
+    )

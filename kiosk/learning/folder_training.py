@@ -1,0 +1,136 @@
+"""Training on and evaluating against an image folder: what `teachbooth train` and `eval` do.
+
+Features are computed here rather than cached: a folder has no store to cache them in, and a
+folder-sized dataset embeds in seconds (the project store caches them for the kiosk). Every image
+and every view goes through the backbone's one preprocessing function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kiosk.features.backbone import Backbone
+from kiosk.learning.config import TrainingConfig
+from kiosk.learning.evaluate import Evaluation, evaluate_predictions
+from kiosk.learning.image_folder import (
+    DatasetError,
+    ImageFolder,
+    Skipped,
+    UnreadableImage,
+    read_image,
+    scan_image_folder,
+)
+from kiosk.learning.model_dir import TrainedModel, save_model
+from kiosk.learning.trainer import TrainingOutcome, TrainingProgress, TrainingRows, fit_rows
+from kiosk.learning.views import VIEWS, view_image
+
+
+@dataclass(frozen=True)
+class EmbeddedFolder:
+    rows: TrainingRows
+    """One row per readable image; its group is its file, its weight 1, all real."""
+    view_rows: TrainingRows | None
+    """The views of every readable image (None when not asked for)."""
+    skipped: tuple[Skipped, ...]
+    """Files that were not used, with the reason."""
+
+
+@dataclass(frozen=True)
+class FolderTraining:
+    model: TrainedModel
+    outcome: TrainingOutcome
+    skipped: tuple[Skipped, ...]
+
+
+def embed_folder(
+    folder: ImageFolder, backbone: Backbone, *, views: bool, progress: TrainingProgress | None = None
+) -> EmbeddedFolder:
+    """Features of every readable image of `folder` (and of its views); unreadable ones are skipped."""
+    skipped = list(folder.ignored)
+    features, labels, names = [], [], []
+    view_features, view_labels, view_names, view_groups = [], [], [], []
+    for done, (path, label) in enumerate(folder.files, start=1):
+        try:
+            image = read_image(path)
+            pixels = [backbone.preprocess(image)]
+            if views:
+                pixels += [backbone.preprocess(view_image(image, view)) for view in VIEWS]
+        except (UnreadableImage, ValueError) as exc:
+            skipped.append(Skipped(path, str(exc)))
+        else:
+            vectors = backbone.embed_pixels(pixels)
+            features.append(vectors[0])
+            labels.append(label)
+            names.append(str(path))
+            for view, vector in zip(VIEWS if views else (), vectors[1:], strict=True):
+                view_features.append(vector)
+                view_labels.append(label)
+                view_names.append(f"{path}#{view}")
+                view_groups.append(str(path))
+        if progress:
+            progress("features", done, len(folder.files))
+    dim = backbone.feature_dim
+    rows = TrainingRows.of(np.reshape(features, (-1, dim)), labels, names, names, 1.0, real=True)
+    view_rows = (
+        TrainingRows.of(
+            np.reshape(view_features, (-1, dim)), view_labels, view_names, view_groups, 1.0, real=False
+        )
+        if views
+        else None
+    )
+    return EmbeddedFolder(rows, view_rows, tuple(skipped))
+
+
+def train_folder(
+    data_dir: str | Path,
+    out: str | Path,
+    backbone: Backbone,
+    config: TrainingConfig | None = None,
+    progress: TrainingProgress | None = None,
+) -> FolderTraining:
+    """Train on DATA_DIR/<class>/<images> and write the model folder `out`.
+
+    Raises `DatasetError` for a folder that cannot train a classifier (fewer than two classes, a
+    class without readable images) and `TrainingError` for data the SVM refuses.
+    """
+    config = config or TrainingConfig()
+    folder = scan_image_folder(data_dir)
+    if len(folder.classes) < 2:
+        raise DatasetError(
+            f"{folder.root}: a classifier needs at least two class folders, found {len(folder.classes)} "
+            f"({', '.join(folder.classes)})"
+        )
+    embedded = embed_folder(folder, backbone, views=config.augmentation != "off", progress=progress)
+    unreadable = sorted(set(folder.classes) - set(embedded.rows.labels))
+    if unreadable:
+        raise DatasetError(
+            f"{folder.root}: no readable images in class folder(s) {', '.join(unreadable)} "
+            f"({len(embedded.skipped)} file(s) skipped)"
+        )
+    outcome = fit_rows(embedded.rows, embedded.view_rows, config, progress)
+    training = outcome.info(
+        config,
+        data_dir=str(folder.root),
+        skipped=[item.as_json() for item in embedded.skipped],
+    )
+    model = save_model(out, outcome.fit.model, backbone, training)
+    return FolderTraining(model, outcome, embedded.skipped)
+
+
+def evaluate_folder(
+    model: TrainedModel, data_dir: str | Path, backbone: Backbone, progress: TrainingProgress | None = None
+) -> tuple[Evaluation, tuple[Skipped, ...]]:
+    """Score `model` on every readable image of DATA_DIR/<class>/; unreadable files are skipped."""
+    model.check_backbone(backbone)
+    folder = scan_image_folder(data_dir, require_images_per_class=False)
+    embedded = embed_folder(folder, backbone, views=False, progress=progress)
+    if not len(embedded.rows):
+        raise DatasetError(f"{folder.root}: none of its {len(folder.files)} image file(s) could be read")
+    probabilities = model.classifier.predict_proba(embedded.rows.features)
+    evaluation = evaluate_predictions(
+        embedded.rows.labels, probabilities, model.labels, samples=embedded.rows.names
+    )
+    return evaluation, embedded.skipped
