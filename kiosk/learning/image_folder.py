@@ -18,8 +18,10 @@ from pathlib import Path
 from PIL import Image
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"})
-FORMATS = ("JPEG", "PNG", "BMP", "TIFF", "MPO")
-"""Pillow decoders a dataset file may use (MPO: phone JPEGs with a depth or preview frame)."""
+FORMATS = ("JPEG", "PNG", "BMP", "TIFF")
+"""Pillow decoders a dataset file may use. Phone MPO files (a JPEG with a depth or preview frame) open
+through "JPEG"; "MPO" itself is no opener in Pillow, and naming it made every file the others refuse
+(a GIF, a text file) raise KeyError instead of `UnreadableImage`."""
 MAX_PIXELS = 50_000_000
 """Larger images are skipped: decoding one would take most of a Pi's memory."""
 
