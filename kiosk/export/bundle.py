@@ -10,11 +10,15 @@ Layout (a folder, or a zip holding that folder)::
     labels.txt                        one label a line, in output order
     README.md                         what this is and how to run it
     teachbooth_model/runtime.py       verbatim copies of kiosk/features/runtime.py,
-    teachbooth_model/backbone.py      kiosk/features/backbone.py (preprocessing included)
-    teachbooth_model/linear_model.py  and kiosk/learning/linear_model.py
+    teachbooth_model/backbone.py      kiosk/features/backbone.py (preprocessing included),
+    teachbooth_model/linear_model.py  kiosk/learning/linear_model.py
+    teachbooth_model/image_folder.py  and kiosk/learning/image_folder.py (how an image file is read)
 
-The copies are byte for byte, not rewrites: there is one preprocessing function and one
-probability computation, so the bundle cannot drift from the kiosk. Because the bundle is also a
+The copies are byte for byte, not rewrites: there is one way to read an image file, one
+preprocessing function and one probability computation, so the bundle cannot drift from the
+kiosk or from `teachbooth predict`. Those modules must therefore import nothing but the standard
+library, NumPy, Pillow and each other (relatively); the bundle's test runs them where nothing
+else can be imported. Because the bundle is also a
 valid model folder (its manifest names the backbone it carries, which `TrainedModel.backbone_path`
 looks for first), `teachbooth predict BUNDLE ...` runs on it too.
 """
@@ -33,6 +37,7 @@ from kiosk.export.names import safe_name
 from kiosk.export.output import atomic_file, atomic_folder
 from kiosk.features import backbone as backbone_module
 from kiosk.features import runtime as runtime_module
+from kiosk.learning import image_folder as image_folder_module
 from kiosk.learning import linear_model as linear_model_module
 from kiosk.learning.model_dir import CLASSIFIER, MANIFEST, ModelDirError, TrainedModel, load_model
 
@@ -43,6 +48,7 @@ CARRIED_MODULES = {
     f"{PACKAGE}/runtime.py": Path(runtime_module.__file__),
     f"{PACKAGE}/backbone.py": Path(backbone_module.__file__),
     f"{PACKAGE}/linear_model.py": Path(linear_model_module.__file__),
+    f"{PACKAGE}/image_folder.py": Path(image_folder_module.__file__),
 }
 """Bundle path → the kiosk module copied there unchanged."""
 PACKAGE_INIT = '"""The backbone, preprocessing and classifier of TeachBooth, copied unchanged."""\n'
@@ -173,7 +179,8 @@ SVM (`classifier.npz`) turns those into one probability per label.
 
 `--json` prints one object: `{{"model": BUNDLE_FOLDER, "predictions": [{{"image": PATH, "label": LABEL,
 "probabilities": {{LABEL: P, ...}}}}], "errors": [{{"image": PATH, "error": MESSAGE}}]}}`, the same
-shape as `teachbooth predict --json`. Exit status 0 when every image got a label, 1 when any failed.
+shape as `teachbooth predict --json`. Exit status 0 when every image got a label, 1 when any
+could not be read, 2 when the model cannot be used.
 Python 3.10 or newer.
 
 ## Preprocessing
@@ -186,7 +193,8 @@ crop of the model's aspect ratio, bilinear antialiased resize to {width} x {heig
 ## Files
 
 `teachbooth_model/` holds unchanged copies of TeachBooth's `kiosk/features/runtime.py`,
-`kiosk/features/backbone.py` and `kiosk/learning/linear_model.py`. `predict.py` checks the
+`kiosk/features/backbone.py`, `kiosk/learning/linear_model.py` and `kiosk/learning/image_folder.py`
+(which image files are accepted: JPEG, PNG, BMP, TIFF, up to 50 megapixels). `predict.py` checks the
 backbone's sha256 against `model.json` before it runs: the classifier means nothing on any other
 backbone.
 """

@@ -6,12 +6,14 @@
 
 Needs Python 3.10+, NumPy, Pillow and a TFLite runtime: `pip install ai-edge-litert numpy pillow`
 (or `tflite-runtime` where ai-edge-litert has no wheel). Exit status: 0 when every image got a
-label, 1 when any image (or the model itself) failed, 2 for a wrong command line.
+label, 1 when any image could not be read, 2 when the model cannot be used or the command line
+is wrong (as `teachbooth predict`).
 
 This file is `kiosk/export/bundle_predict.py` of TeachBooth, copied into every model bundle as
 `predict.py`. It holds only the command line: the preprocessing, the backbone and the classifier
 are TeachBooth's own modules, copied unchanged into `teachbooth_model/`, so this bundle computes
-exactly what the kiosk and `teachbooth predict` compute.
+exactly what the kiosk and `teachbooth predict` compute, and refuses the same files (formats,
+sizes) with the same messages.
 """
 
 from __future__ import annotations
@@ -61,12 +63,10 @@ def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any]:
 
 
 def predict_one(backbone: Any, classifier: Any, image_path: str) -> dict[str, Any]:
-    """One prediction record; raises OSError or ValueError for an image that cannot be read."""
-    from PIL import Image
+    """One prediction record; raises ValueError for an image that cannot be read or used."""
+    from teachbooth_model.image_folder import read_image
 
-    with Image.open(image_path) as image:
-        image.load()
-        features = backbone.embed([image])
+    features = backbone.embed([read_image(image_path)])
     probabilities = classifier.predict_proba(features)[0]
     best = int(probabilities.argmax())
     return {
@@ -78,7 +78,7 @@ def predict_one(backbone: Any, classifier: Any, image_path: str) -> dict[str, An
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="predict.py", description=__doc__.splitlines()[0])
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, TIFF, ...)")
+    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, TIFF)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--threads", type=int, default=2, help="TFLite threads (default 2)")
     return parser.parse_args(argv)
@@ -90,13 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         backbone, classifier = load_model(BUNDLE, max(1, args.threads))
     except BundleError as exc:
         print(f"predict.py: {exc}", file=sys.stderr)
-        return 1
+        return 2
     predictions, errors = [], []
     for image_path in args.images:
         try:
             predictions.append(predict_one(backbone, classifier, image_path))
-        except (OSError, ValueError) as exc:  # missing, unreadable, not an image, a decompression bomb
-            errors.append({"image": image_path, "error": str(exc) or type(exc).__name__})
+        except ValueError as exc:  # UnreadableImage: missing, not an image, too large, ...
+            errors.append({"image": image_path, "error": f"{image_path} {exc}"})
     if args.json:
         print(json.dumps({"model": str(BUNDLE), "predictions": predictions, "errors": errors}))
     else:
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             label = record["label"]
             print(f"{record['image']}: {label} ({record['probabilities'][label]:.1%})")
         for error in errors:
-            print(f"{error['image']}: {error['error']}", file=sys.stderr)
+            print(f"predict.py: {error['error']}", file=sys.stderr)
     return 1 if errors else 0
 
 

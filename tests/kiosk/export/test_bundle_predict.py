@@ -18,6 +18,7 @@ import pytest
 
 from kiosk.export import export_bundle
 from shared.cli import main as teachbooth
+from tests.kiosk.export.conftest import render
 
 BLOCKED = ("kiosk", "shared", "gpu_worker", "tests", "sklearn", "mediapipe", "cv2", "torch")
 BLOCKER = f"""
@@ -53,33 +54,6 @@ def run_python(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Co
 
 def cli_predictions(capsys, model_dir: Path, images: list[Path]) -> dict:
     """What `teachbooth predict MODEL_DIR IMAGE... --json` prints."""
-    import importlib.util
-
-    if importlib.util.find_spec("kiosk.commands.predict") is None:  # TEMPORARY until predict lands
-        from PIL import Image
-
-        from kiosk.learning.model_dir import load_model
-
-        model = load_model(model_dir)
-        backbone = model.open_backbone()
-        out = {"model": str(model_dir), "predictions": [], "errors": []}
-        for path in images:
-            try:
-                with Image.open(path) as image:
-                    image.load()
-                    proba = model.classifier.predict_proba(backbone.embed([image]))[0]
-            except (OSError, ValueError) as exc:
-                out["errors"].append({"image": str(path), "error": str(exc)})
-                continue
-            out["predictions"].append(
-                {
-                    "image": str(path),
-                    "label": model.labels[int(proba.argmax())],
-                    "probabilities": dict(zip(model.labels, map(float, proba), strict=True)),
-                }
-            )
-        out["status"] = 1 if out["errors"] else 0
-        return out
     capsys.readouterr()
     status = teachbooth(["predict", str(model_dir), *map(str, images), "--json"])
     printed = json.loads(capsys.readouterr().out)
@@ -101,7 +75,7 @@ def assert_same(bundle_json: dict, reference: dict) -> None:
         assert ours["probabilities"].keys() == theirs["probabilities"].keys()
         for label, p in theirs["probabilities"].items():
             assert ours["probabilities"][label] == pytest.approx(p, abs=1e-6), (ours["image"], label)
-    assert [e["image"] for e in bundle_json["errors"]] == [e["image"] for e in reference["errors"]]
+    assert bundle_json["errors"] == reference["errors"]  # the same files refused, with the same messages
 
 
 def test_folder_bundle_predicts_like_teachbooth_predict(
@@ -139,15 +113,17 @@ def test_zip_bundle_reports_bad_images_like_teachbooth_predict(
     broken.write_bytes(query_images[0].read_bytes()[:300])
     text = tmp_path / "notes.png"
     text.write_text("not an image")
-    images = [query_images[0], broken, tmp_path / "missing.jpg", text, query_images[1]]
+    gif = tmp_path / "animation.gif"  # a format Pillow reads but teachbooth does not take
+    render("disc", 3).save(gif)
+    images = [query_images[0], broken, tmp_path / "missing.jpg", text, gif, query_images[1]]
     result = run_python(
         [str(bundle / "predict.py"), *map(str, images), "--json"], tmp_path / "unzipped", stranger_env
     )
     assert result.returncode == 1, result.stderr
     printed = json.loads(result.stdout)
     assert printed["model"] == str(bundle.resolve())
-    assert [e["image"] for e in printed["errors"]] == [str(p) for p in images[1:4]]
-    assert all(e["error"] for e in printed["errors"])
+    assert [e["image"] for e in printed["errors"]] == [str(p) for p in images[1:5]]
+    assert printed["errors"][1]["error"] == f"{images[2]} does not exist"
     reference = cli_predictions(capsys, trained_model.path, images)
     assert reference["status"] == 1
     assert_same(printed, reference)
@@ -165,6 +141,6 @@ def test_text_output_and_changed_backbone(tmp_path, trained_model, query_images,
     data[-1] ^= 0xFF
     backbone.write_bytes(bytes(data))
     result = run_python([str(bundle / "predict.py"), str(query_images[0]), "--json"], tmp_path, stranger_env)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stdout == ""
     assert "not the backbone this model was trained on" in result.stderr
