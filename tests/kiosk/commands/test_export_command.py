@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -132,3 +133,38 @@ def test_usage_errors_exit_2(tmp_path, argv, message):
     assert result.returncode == 2 and result.stdout == ""
     last = result.stderr.splitlines()[-1]
     assert last.startswith("teachbooth") and ": error: " in last and message in last
+
+
+def test_exported_dataset_trains_and_its_model_bundle_predicts_like_the_cli(tmp_path, project_dir, capsys):
+    """Project → dataset zip → `teachbooth train` on its images/ → bundle zip → predict.py."""
+    assert run(capsys, "dataset", str(project_dir), "--out", str(tmp_path / "fruit.zip"))[0] == 0
+    with zipfile.ZipFile(tmp_path / "fruit.zip") as archive:
+        archive.extractall(tmp_path)
+    model = tmp_path / "model"
+    assert (
+        teachbooth(
+            ["train", str(tmp_path / "fruit" / "images"), "--out", str(model), "--augmentation", "off"]
+        )
+        == 0
+    )
+    assert run(capsys, "model", str(model), "--out", str(tmp_path / "bundle.zip"))[0] == 0
+    with zipfile.ZipFile(tmp_path / "bundle.zip") as archive:
+        archive.extractall(tmp_path / "unzipped")
+    image = tmp_path / "query.png"
+    render("square", 50).save(image)
+    result = subprocess.run(
+        [sys.executable, "predict.py", str(image), "--json"],
+        cwd=tmp_path / "unzipped" / "bundle",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    bundle = json.loads(result.stdout)["predictions"]
+    capsys.readouterr()
+    assert teachbooth(["predict", str(model), str(image), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)["predictions"]
+    assert [p["label"] for p in bundle] == [p["label"] for p in cli]
+    assert bundle[0]["probabilities"] == pytest.approx(cli[0]["probabilities"], abs=1e-6)
+    assert set(cli[0]["probabilities"]) == {"disc", "square"}
