@@ -19,6 +19,7 @@ label) and p(first) = 1 - p(second).
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,7 +144,7 @@ class LinearModel:
             raise
         except FileNotFoundError:
             raise ModelFileError(f"{path}: no classifier file") from None
-        except (OSError, ValueError, EOFError) as exc:  # truncated, not a zip, pickled objects
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # truncated, not a zip, pickled
             raise ModelFileError(f"{path}: unreadable classifier file ({exc})") from None
         if str(arrays["format"]) != FORMAT:
             raise ModelFileError(f"{path}: not a TeachBooth classifier (format {str(arrays['format'])!r})")

@@ -75,8 +75,11 @@ class TrainingRows:
         real: bool,
     ) -> TrainingRows:
         n = len(labels)
+        features = np.asarray(features, dtype=np.float32)
+        if features.ndim != 2 or len(features) != n or not len(names) == len(groups) == n:
+            raise ValueError(f"need (n, dim) features and n labels, names and groups, got {features.shape}")
         return cls(
-            features=np.asarray(features, dtype=np.float32).reshape(n, -1),
+            features=features,
             labels=tuple(labels),
             names=tuple(names),
             groups=tuple(groups),

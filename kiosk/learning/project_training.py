@@ -1,0 +1,160 @@
+"""Training the kiosk's classifier from its project store, as the TUI's train step does.
+
+- Real samples (camera, imported) train unless a person rejected them; they alone are scored.
+- Generated samples train only when a person accepted them *and* they pass the quality gate
+  (`gate.py`) against the real samples' features, with `generated_weight` as their loss weight.
+- A generated sample joins the group of the real photo it was made from, named by its recipe's
+  `source_sample` key; generated samples whose recipe names none (nothing in the job path records
+  it yet) share one group per class, so they never train a fold that holds out their class's
+  generated images, at the price of coarser folds.
+- Features are cached in the store per backbone id, views under `view_key(...)`, so a second
+  training run (or one after adding five photos) embeds only what is new.
+
+Training runs on the caller's thread and reports through `progress`; the TUI calls it from a worker.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kiosk.features.backbone import Backbone
+from kiosk.learning.config import TrainingConfig
+from kiosk.learning.gate import GateVerdict, gate_generated
+from kiosk.learning.model_dir import TrainedModel, save_model
+from kiosk.learning.trainer import TrainingOutcome, TrainingProgress, TrainingRows, fit_rows
+from kiosk.learning.views import VIEWS, view_image, view_key
+from kiosk.store import Project
+from kiosk.store.models import ModelVersion, Sample, Source, Status
+
+SOURCE_SAMPLE_KEY = "source_sample"
+"""Recipe key holding the id of the real sample a generated image was made from."""
+BATCH = 32
+"""Features written to the store per transaction while caching."""
+
+
+@dataclass(frozen=True)
+class ProjectTraining:
+    version: ModelVersion
+    model: TrainedModel
+    outcome: TrainingOutcome
+    verdicts: dict[str, GateVerdict]
+    """Quality-gate verdict of every accepted generated sample, by sample id."""
+    unreadable: dict[str, str]
+    """Samples left out because their image could not be read: id -> reason."""
+
+
+def cache_features(
+    project: Project,
+    backbone: Backbone,
+    samples: Sequence[Sample],
+    views: Sequence[str] = (),
+    progress: TrainingProgress | None = None,
+) -> dict[str, str]:
+    """Compute and store the features (and views' features) `samples` lack; each image is read once.
+
+    Returns the samples whose image could not be read (id -> reason); they get no features.
+    """
+    keys = {None: backbone.backbone_id} | {view: view_key(backbone.backbone_id, view) for view in views}
+    wanted = {sample.id for sample in samples}
+    missing = {view: {s.id for s in project.missing_features(key)} & wanted for view, key in keys.items()}
+    todo = [sample for sample in samples if any(sample.id in ids for ids in missing.values())]
+    batches: dict[str | None, list] = {view: [] for view in keys}
+    images = project.iter_images(todo)
+    for done, loaded in enumerate(images, start=1):
+        for view, key in keys.items():
+            if loaded.sample.id not in missing[view]:
+                continue
+            image = loaded.image if view is None else view_image(loaded.image, view)
+            batches[view].append((loaded.sample, backbone.embed_one(image)))
+            if len(batches[view]) >= BATCH:
+                project.set_many_features(key, batches[view])
+                batches[view] = []
+        if progress:
+            progress("features", done, len(todo))
+    for view, key in keys.items():
+        project.set_many_features(key, batches[view])
+    return {problem.sample_id: problem.reason for problem in images.bad if problem.sample_id}
+
+
+def _rows(
+    project: Project,
+    backbone_id: str,
+    samples: Sequence[Sample],
+    groups: dict[str, str],
+    weight: float,
+    *,
+    real: bool,
+    view: str | None = None,
+) -> TrainingRows:
+    """The rows of `samples` with features cached for the backbone (or one of its views), in order."""
+    key = backbone_id if view is None else view_key(backbone_id, view)
+    ids, features = project.features(key, [sample.id for sample in samples])
+    labels = {sample.id: sample.label for sample in samples}
+    return TrainingRows.of(
+        features,
+        [labels[sid] for sid in ids],
+        [sid if view is None else f"{sid}#{view}" for sid in ids],
+        [groups[sid] for sid in ids],
+        weight,
+        real=real,
+    )
+
+
+def _group_of(sample: Sample, real_ids: set[str]) -> str:
+    source = (sample.recipe or {}).get(SOURCE_SAMPLE_KEY)
+    return source if isinstance(source, str) and source in real_ids else f"generated:{sample.label}"
+
+
+def train_project(
+    project: Project,
+    backbone: Backbone,
+    config: TrainingConfig | None = None,
+    progress: TrainingProgress | None = None,
+) -> ProjectTraining:
+    """Train on the project's samples, record the model as a new (current) version and return it.
+
+    Raises `TrainingError` when fewer than two classes have usable real samples.
+    """
+    config = config or TrainingConfig()
+    views = tuple(VIEWS) if config.augmentation != "off" else ()
+    real = [s for s in project.samples(source=[Source.CAMERA, Source.IMPORTED]) if s.accepted is not False]
+    generated = project.samples(source=Source.GENERATED, status=Status.ACCEPTED)
+    unreadable = cache_features(project, backbone, [*real, *generated], views, progress)
+
+    key = backbone.backbone_id
+    real_ids = {s.id for s in real}
+    groups = {s.id: s.id for s in real} | {s.id: _group_of(s, real_ids) for s in generated}
+    weight = config.generated_weight
+    real_rows = _rows(project, key, real, groups, 1.0, real=True)
+    generated_rows = _rows(project, key, generated, groups, weight, real=False)
+    verdicts: dict[str, GateVerdict] = {}
+    if len(generated_rows):
+        found = gate_generated(
+            real_rows.features, real_rows.labels, generated_rows.features, generated_rows.labels
+        )
+        verdicts = dict(zip(generated_rows.names, found, strict=True))
+    passed = [s for s in generated if s.id in verdicts and verdicts[s.id].passed]
+    rows = real_rows + _rows(project, key, passed, groups, weight, real=False)
+    view_rows = None
+    if views:
+        trained = set(rows.names)
+        parts = [
+            _rows(project, key, [s for s in chosen if s.id in trained], groups, w, real=False, view=view)
+            for view in views
+            for chosen, w in ((real, 1.0), (passed, weight))
+        ]
+        view_rows = functools.reduce(operator.add, parts)
+
+    outcome = fit_rows(rows, view_rows, config, progress)
+    folder = project.new_model_folder()
+    info = outcome.info(
+        config,
+        gate={"checked": len(verdicts), "passed": len(passed)},
+        unreadable=unreadable,
+    )
+    model = save_model(folder, outcome.fit.model, backbone, info)
+    version = project.add_model(folder, key, info)
+    return ProjectTraining(version, model, outcome, verdicts, unreadable)
