@@ -9,7 +9,9 @@ Layout of `NAME.zip` (everything under one folder, so unzipping makes one folder
 Masks live in a parallel tree rather than beside the images so that `NAME/images/` is a plain
 "one folder per class" dataset: `teachbooth train NAME/images --out MODEL`, torchvision's
 ImageFolder and Keras' image_dataset_from_directory read it as it is, without taking masks for
-photos. Folder names are made safe (`names.py`); the real label is in the CSV's `label` column.
+photos. Folder names are made safe (`names.py`); the real label is in the CSV's `label` column,
+exactly as typed (UTF-8, RFC 4180 quoting): a label may begin with "=", so a spreadsheet should
+import the CSV as text rather than open it.
 
 The zip is streamed: images are copied from disk into the archive one at a time, the CSV is
 spooled to a temporary file, and nothing holds more than one decoded image. Every image (and
@@ -83,7 +85,7 @@ class DatasetReport:
     per_class: dict[str, int]
     """Exported samples per label, every class of the project included (zero too)."""
     skipped: tuple[FileProblem, ...] = ()
-    """Samples left out because their image is missing or damaged."""
+    """Samples left out because their image is missing, damaged or was deleted during the export."""
     bad_masks: tuple[FileProblem, ...] = ()
     """Samples exported without their mask because the mask file is missing or damaged."""
     folders: dict[str, str] = field(default_factory=dict)
