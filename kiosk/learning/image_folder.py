@@ -60,6 +60,7 @@ def read_image(path: str | Path) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # "corrupt EXIF" and the like: judged below
             with Image.open(path, formats=FORMATS) as image:
                 width, height = image.size
                 if width < 1 or height < 1:

@@ -1,0 +1,53 @@
+import pytest
+
+from kiosk.learning.model_dir import load_model
+from shared.cli import main
+from tests.kiosk.learning.images import write_dataset
+
+
+def test_train_prints_a_summary_and_writes_the_model(tmp_path, capsys):
+    data = write_dataset(tmp_path / "data", per_class=4)
+    (data / "leaf" / "scan.tiff").write_bytes(b"II*\x00 broken tiff")
+    (data / "apple" / "README.md").write_text("not an image")
+    assert main(["train", str(data), "--out", str(tmp_path / "model"), "--augmentation", "off"]) == 0
+    out = capsys.readouterr().out
+    for line in ("apple: 4 images", "leaf: 4 images", "sky: 4 images", "cross-validated accuracy:", "C: "):
+        assert line in out
+    assert "scan.tiff" in out and "README.md" in out and "skipped 2 file(s)" in out
+    model = load_model(tmp_path / "model")
+    assert model.labels == ("apple", "leaf", "sky") and model.training["folds"] == 4
+
+
+@pytest.mark.parametrize(
+    ("layout", "message"),
+    [
+        ({}, "no class folders"),
+        ({"apple": 0, "pear": 0}, "no images"),
+        ({"apple": 2, "pear": 0}, "without images: pear"),
+        ({"apple": 3}, "at least two class folders"),
+    ],
+)
+def test_datasets_that_cannot_train_exit_2_with_one_line(tmp_path, capsys, layout, message):
+    data = tmp_path / "data"
+    data.mkdir()
+    for label, count in layout.items():
+        (data / label).mkdir()
+        if count:
+            write_dataset(tmp_path / "src", per_class=count, labels=("apple",))
+            for path in (tmp_path / "src" / "apple").iterdir():
+                path.rename(data / label / path.name)
+    assert main(["train", str(data), "--out", str(tmp_path / "model")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("teachbooth train: ") and message in err[0]
+    assert not (tmp_path / "model" / "model.json").exists()
+
+
+def test_missing_folder_and_bad_options_exit_2(tmp_path, capsys):
+    assert main(["train", str(tmp_path / "nothing"), "--out", str(tmp_path / "m")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    data = write_dataset(tmp_path / "data", per_class=2, labels=("apple", "sky"))
+    assert main(["train", str(data), "--out", str(tmp_path / "m"), "--folds", "1"]) == 2
+    assert "--folds" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", str(data)])  # --out is required
+    assert exit_info.value.code == 2
