@@ -12,11 +12,20 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+SHAPES = ("disc", "square", "bar", "triangle", "ring")
 CLASSES = {"apple": ((200, 30, 30), "disc"), "leaf": ((40, 160, 50), "square"), "sky": ((40, 70, 200), "bar")}
 
 
 def render(label: str, rng: np.random.Generator, size: int = 64) -> Image.Image:
+    """An image of one of the test classes (`CLASSES`)."""
     colour, shape = CLASSES[label]
+    return render_shape(shape, colour, rng, size)
+
+
+def render_shape(
+    shape: str, colour: tuple[int, int, int], rng: np.random.Generator, size: int = 64
+) -> Image.Image:
+    """A shape of `SHAPES` in a jittered `colour`, at a random place and size on a random light backdrop."""
     backdrop = tuple(int(v) for v in rng.integers(150, 230, 3))
     image = Image.new("RGB", (size, size), backdrop)
     draw = ImageDraw.Draw(image)
@@ -28,6 +37,10 @@ def render(label: str, rng: np.random.Generator, size: int = 64) -> Image.Image:
         draw.ellipse(box, fill=tint)
     elif shape == "square":
         draw.rectangle(box, fill=tint)
+    elif shape == "triangle":
+        draw.polygon([(cx, cy - radius), (cx - radius, cy + radius), (cx + radius, cy + radius)], fill=tint)
+    elif shape == "ring":
+        draw.ellipse(box, outline=tint, width=max(2, round(radius / 3)))
     else:
         draw.rectangle([cx - radius, cy - radius / 3, cx + radius, cy + radius / 3], fill=tint)
     grain = rng.integers(-10, 11, (size, size, 3))
