@@ -166,30 +166,21 @@ def _search_rows(y: np.ndarray, groups: np.ndarray, folds: int, seed: int) -> np
     return np.sort(subset)
 
 
+@dataclass(frozen=True)
 class _CrossValidation:
     """Held-out margins of rows, by stratified group k-fold, for each C of a grid."""
 
-    def __init__(
-        self,
-        x: np.ndarray,
-        y: np.ndarray,
-        weights: np.ndarray,
-        groups: np.ndarray,
-        scored: np.ndarray,
-        rows: int,
-        folds: int,
-        seed: int,
-        max_components: int | None,
-        runner: _Runner,
-    ) -> None:
-        self.x, self.y, self.weights, self.groups, self.scored = x, y, weights, groups, scored
-        self.rows, self.folds, self.seed, self.max_components, self.runner = (
-            rows,
-            folds,
-            seed,
-            max_components,
-            runner,
-        )
+    x: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray
+    groups: np.ndarray
+    scored: np.ndarray
+    rows: int
+    """Margins per row: 1 for two classes, else one per class."""
+    folds: int
+    seed: int
+    max_components: int | None
+    runner: _Runner
 
     def __call__(self, index: np.ndarray, grid: list[float]) -> dict[float, tuple[float, np.ndarray]]:
         """C -> (accuracy on the scored rows of `index`, (len(index), rows) margins); empty when a

@@ -1,3 +1,5 @@
+import threading
+
 import numpy as np
 import pytest
 
@@ -101,3 +103,21 @@ def test_one_class_of_real_photos_cannot_train(tmp_path, backbone):
         project.add_class("pear")
         with pytest.raises(TrainingError, match="at least two classes"):
             train_project(project, backbone)
+
+
+def test_training_runs_on_a_worker_thread_and_reports_from_it(project, backbone):
+    """The TUI trains in the background on a project it opened on its own thread."""
+    outcome, threads = {}, set()
+
+    def work() -> None:
+        config = TrainingConfig(augmentation="off", workers=2)
+        outcome["result"] = train_project(
+            project, backbone, config, lambda *_: threads.add(threading.get_ident())
+        )
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    assert outcome["result"].version.id == project.models()[-1].id
+    assert threads == {worker.ident}
