@@ -1,0 +1,148 @@
+"""Building the coach's state from a project's arrays: the heavy half of the coach.
+
+Cost, measured on the 2-core development VM (bench/coach.py has the figures): the histograms take
+about 1 ms per picture (16k pixels each, whatever the image size), and each cue probe is one run of
+the kiosk's own trainer (`train_linear_svm`: 4 C values x up to 5 folds) on 108-number rows, some
+0.1 to 0.3 s for tens to hundreds of pictures. Without an `evaluation` or a `fit`, the model's
+out-of-fold evaluation costs one more such run on the backbone features. So a state for a kiosk
+project takes a fraction of a second: fine in a worker after every capture, not on the UI thread.
+
+Only real samples belong here (DESIGN.md section 3: generated images train, never judge); how the
+generated ones fared is passed in as gate tallies.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from kiosk.coach.config import CoachConfig
+from kiosk.coach.histograms import object_and_background
+from kiosk.coach.state import CoachState, Cue, GateTally
+from kiosk.learning.evaluate import Evaluation, evaluate_predictions
+from kiosk.learning.svm import SvmFit, train_linear_svm
+
+
+class Verdict(Protocol):
+    """What the coach needs of a quality-gate verdict (`kiosk.learning.gate.GateVerdict`)."""
+
+    @property
+    def passed(self) -> bool: ...
+
+
+def tally_gate(labels: Sequence[str], verdicts: Iterable[Verdict]) -> dict[str, GateTally]:
+    """Gate tallies per class from the class of each generated image and its verdict."""
+    passed: Counter[str] = Counter()
+    failed: Counter[str] = Counter()
+    verdicts = list(verdicts)
+    if len(verdicts) != len(labels):
+        raise ValueError(f"need one class per verdict, got {len(labels)} for {len(verdicts)}")
+    for label, verdict in zip(labels, verdicts, strict=True):
+        (passed if verdict.passed else failed)[str(label)] += 1
+    return {label: GateTally(passed[label], failed[label]) for label in passed.keys() | failed.keys()}
+
+
+def cross_validated(
+    rows: np.ndarray, labels: Sequence[str], min_per_class: int, seed: int
+) -> Evaluation | None:
+    """Out-of-fold evaluation of the kiosk's trainer on `rows`, over the classes with enough of them.
+
+    None when fewer than two classes have `min_per_class` rows, or the trainer could not hold any out.
+    """
+    labels = np.asarray([str(label) for label in labels], dtype=object)
+    counts = Counter(labels.tolist())
+    keep = np.array([counts[label] >= min_per_class for label in labels], dtype=bool)
+    if len({label for label in counts if counts[label] >= min_per_class}) < 2:
+        return None
+    fit = train_linear_svm(rows[keep], labels[keep].tolist(), seed=seed)
+    return _oof_evaluation(fit, labels[keep].tolist())
+
+
+def _oof_evaluation(fit: SvmFit, labels: Sequence[str]) -> Evaluation | None:
+    if fit.oof_proba is None:
+        return None
+    if len(fit.oof_proba) != len(labels):
+        raise ValueError(
+            f"the fit has out-of-fold predictions for {len(fit.oof_proba)} rows, "
+            f"not the {len(labels)} real samples given: train it on exactly these samples"
+        )
+    return evaluate_predictions(labels, fit.oof_proba, fit.model.labels)
+
+
+def build_state(
+    classes: Sequence[str],
+    images: Sequence[np.ndarray],
+    labels: Sequence[str],
+    *,
+    masks: Sequence[np.ndarray | None] | None = None,
+    features: np.ndarray | None = None,
+    fit: SvmFit | None = None,
+    evaluation: Evaluation | None = None,
+    gate: Mapping[str, GateTally] | None = None,
+    samples_since_training: int | None = None,
+    config: CoachConfig | None = None,
+) -> CoachState:
+    """The coach's state for a project's real samples.
+
+    `images` are uint8 RGB (or grey) arrays of any size, one per entry of `labels`; `masks` (bool or
+    0/255, same size, None for a picture without one) tell object from background. The model's
+    out-of-fold evaluation comes from `evaluation`, else from `fit` (an `SvmFit` trained on exactly
+    these samples, in this order), else it is computed from `features` (n, dim); with none of them
+    the state has no model evaluation and the rules that compare against the model stay silent.
+    """
+    config = config or CoachConfig()
+    labels = [str(label) for label in labels]
+    classes = tuple(str(name) for name in classes)
+    if len(images) != len(labels):
+        raise ValueError(f"need one label per image, got {len(labels)} labels for {len(images)} images")
+    if masks is not None and len(masks) != len(images):
+        raise ValueError(f"need one mask (or None) per image, got {len(masks)} for {len(images)} images")
+    if unknown := set(labels) - set(classes):
+        raise ValueError(f"samples are labelled with classes the project does not have: {sorted(unknown)}")
+
+    probe = config.probe
+    colour, background = [], []
+    for row, image in enumerate(images):
+        mask = None if masks is None else masks[row]
+        try:
+            inside, outside = object_and_background(image, mask, probe.max_pixels)
+        except ValueError as exc:
+            raise ValueError(f"sample {row} ({labels[row]!r}): {exc}") from None
+        colour.append(inside)
+        background.append(outside)
+
+    cues: dict[Cue, Evaluation] = {}
+    if labels:
+        found = cross_validated(np.stack(colour), labels, probe.min_samples_per_class, probe.seed)
+        if found is not None:
+            cues[Cue.COLOUR] = found
+    masked = [row for row, histogram in enumerate(background) if histogram is not None]
+    if masked:
+        found = cross_validated(
+            np.stack([background[row] for row in masked]),
+            [labels[row] for row in masked],
+            probe.min_samples_per_class,
+            probe.seed,
+        )
+        if found is not None:
+            cues[Cue.BACKGROUND] = found
+
+    if evaluation is None and fit is not None:
+        evaluation = _oof_evaluation(fit, labels)
+    elif evaluation is None and features is not None:
+        features = np.asarray(features)
+        if features.ndim != 2 or len(features) != len(labels):
+            raise ValueError(f"need one feature row per sample, got {features.shape} for {len(labels)}")
+        evaluation = cross_validated(features, labels, 2, probe.seed)
+
+    return CoachState(
+        classes=classes,
+        counts={name: labels.count(name) for name in classes},
+        evaluation=evaluation,
+        cues=cues,
+        gate=dict(gate or {}),
+        samples_since_training=samples_since_training,
+    )

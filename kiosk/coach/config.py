@@ -1,0 +1,193 @@
+"""The coach's thresholds, one strict model so a typo in a kiosk's config file is an error.
+
+Each rule has a section named after its id (`CoachConfig.section(rule_id)`), with `enabled` and a
+`weight`: a suggestion's score is its rule's weight times how bad the finding is (0..1), so the
+weights set which kind of advice comes first when several apply.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleConfig(_Strict):
+    enabled: bool = Field(True, title="Enabled", description="Whether the rule runs at all.")
+    weight: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        title="Weight",
+        description="The score of this rule's most severe finding; ranks its advice against other rules'.",
+    )
+
+
+class AddClassConfig(RuleConfig):
+    weight: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        title="Weight",
+        description="Nothing else can be taught before there are two classes.",
+    )
+
+
+class FewSamplesConfig(RuleConfig):
+    weight: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        title="Weight",
+        description="Highest of all by default: without pictures no other advice can help, so an empty "
+        "class comes first.",
+    )
+    min_samples: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        title="Enough samples per class",
+        description="Real pictures a class needs before the coach stops asking for more. About ten "
+        "gives a linear classifier on frozen features a steady boundary for a handful of classes.",
+    )
+
+
+class UnbalancedConfig(RuleConfig):
+    weight: float = Field(0.6, gt=0, le=1, title="Weight", description="Score of the worst imbalance.")
+    max_ratio: float = Field(
+        3.0,
+        gt=1,
+        title="Largest class ratio",
+        description="Largest class size over smallest tolerated before the coach suggests evening them "
+        "out. Balanced class weights absorb mild imbalance; past about 3:1 the small class's few "
+        "pictures decide its whole boundary.",
+    )
+
+
+class ShortcutConfig(RuleConfig):
+    weight: float = Field(0.9, gt=0, le=1, title="Weight", description="Score of a perfect shortcut.")
+    min_separation: float = Field(
+        0.9,
+        gt=0.5,
+        le=1,
+        title="Shortcut separation",
+        description="Share of a pair's pictures the cue alone (colour or background histogram) keeps "
+        "apart before it counts as a shortcut. 0.5 is what guessing achieves for a pair.",
+    )
+    margin: float = Field(
+        0.05,
+        ge=0,
+        le=0.5,
+        title="Margin to the model",
+        description="The cue alone must do at least as well as the real model minus this: then the "
+        "model's success is fully explained by the cue, and it may have learned nothing more.",
+    )
+
+
+class ConfusedPairConfig(RuleConfig):
+    weight: float = Field(0.7, gt=0, le=1, title="Weight", description="Score of a pair always mixed up.")
+    min_rate: float = Field(
+        0.1,
+        gt=0,
+        le=1,
+        title="Confusion rate",
+        description="Share of a pair's pictures taken for the other class (out-of-fold) that makes the "
+        "pair worth pointing out.",
+    )
+    min_count: int = Field(
+        2,
+        ge=1,
+        title="Confusions",
+        description="Fewest mix-ups worth mentioning: one wrong picture is often a bad picture.",
+    )
+
+
+class GateRejectsConfig(RuleConfig):
+    weight: float = Field(0.5, gt=0, le=1, title="Weight", description="Score when every image failed.")
+    min_failed: int = Field(
+        3, ge=1, title="Failed images", description="Fewest generated images failing the gate worth a review."
+    )
+    min_failed_share: float = Field(
+        0.3,
+        gt=0,
+        le=1,
+        title="Failed share",
+        description="Share of a class's generated images that failed the quality gate above which the "
+        "preset or its strength probably does not suit this class.",
+    )
+
+
+class RetrainConfig(RuleConfig):
+    weight: float = Field(0.4, gt=0, le=1, title="Weight", description="Score of the train reminder.")
+    min_new_samples: int = Field(
+        5,
+        ge=1,
+        title="New samples",
+        description="Pictures added since the last training that make retraining worth a reminder.",
+    )
+
+
+class ProbeConfig(_Strict):
+    """How the state builder measures shortcuts; heavier settings cost time after every capture."""
+
+    min_samples_per_class: int = Field(
+        4,
+        ge=2,
+        le=1000,
+        title="Samples to probe a class",
+        description="Real pictures a class needs before colour and background are cross-validated on "
+        "it; fewer give held-out scores too noisy to accuse anything.",
+    )
+    max_pixels: int = Field(
+        16384,
+        ge=256,
+        title="Pixels per histogram",
+        description="Images are read with a stride that keeps at most about this many pixels: a "
+        "histogram of 16k pixels differs from a full-frame one by under a percent per bin.",
+    )
+    seed: int = Field(0, ge=0, title="Seed", description="Fold shuffling seed, so a state is reproducible.")
+
+
+class CoachConfig(_Strict):
+    add_class: AddClassConfig = Field(
+        default_factory=AddClassConfig, title="Add a class", description="Projects with under two classes."
+    )
+    few_samples: FewSamplesConfig = Field(
+        default_factory=FewSamplesConfig, title="Too few samples", description="Classes with few pictures."
+    )
+    unbalanced: UnbalancedConfig = Field(
+        default_factory=UnbalancedConfig, title="Unbalanced classes", description="Class size ratios."
+    )
+    colour_shortcut: ShortcutConfig = Field(
+        default_factory=ShortcutConfig,
+        title="Colour shortcut",
+        description="Classes that the object's colour alone tells apart.",
+    )
+    background_shortcut: ShortcutConfig = Field(
+        default_factory=ShortcutConfig,
+        title="Background shortcut",
+        description="Classes that the background around the object alone tells apart.",
+    )
+    confused_pair: ConfusedPairConfig = Field(
+        default_factory=ConfusedPairConfig, title="Confused pairs", description="Pairs the model mixes up."
+    )
+    gate_rejects: GateRejectsConfig = Field(
+        default_factory=GateRejectsConfig,
+        title="Rejected generated images",
+        description="Generated images failing the quality gate.",
+    )
+    retrain: RetrainConfig = Field(
+        default_factory=RetrainConfig, title="Retrain", description="A model missing or behind the data."
+    )
+    probe: ProbeConfig = Field(
+        default_factory=ProbeConfig, title="Shortcut probe", description="How shortcuts are measured."
+    )
+
+    def section(self, rule_id: str) -> RuleConfig:
+        """The settings of one rule, by its registry id."""
+        value = getattr(self, rule_id, None)
+        if not isinstance(value, RuleConfig):
+            raise KeyError(f"no coach rule called {rule_id!r}")
+        return value

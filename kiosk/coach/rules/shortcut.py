@@ -1,0 +1,85 @@
+"""Shortcuts: classes that colour alone, or the background alone, tells apart as well as the model.
+
+The apple / pear trap of DESIGN.md section 1: with only red apples and green pears, "red" is the
+easiest rule that fits, and the model learns it. A classifier trained (same trainer, same folds)
+on the colour histogram alone measures how much of the task colour explains; where it keeps a pair
+apart about as well as the real model does, nothing shows that the model learned more than colour,
+and variations with a new colour (or a new background) are the remedy the generator offers.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import NamedTuple
+
+from kiosk.coach.config import CoachConfig, ShortcutConfig
+from kiosk.coach.rules.registry import Finding, register
+from kiosk.coach.state import CoachState, Cue, pair_mix
+from kiosk.coach.suggestion import GenerateVariations
+from shared.presets import Preset
+
+MENTIONED_PAIRS = 3
+"""Pairs named in the reason; more would not fit the kiosk's suggestion card."""
+
+
+class _Wording(NamedTuple):
+    what: str
+    risk: str
+    remedy: str
+
+
+_WORDING = {
+    Cue.COLOUR: _Wording(
+        "Their colours alone",
+        "the model may have learned the colours instead of the objects",
+        "Make copies in new colours so that colour stops giving the answer away.",
+    ),
+    Cue.BACKGROUND: _Wording(
+        "The backgrounds alone",
+        "the model may be looking at the background instead of the object",
+        "Make copies on new backgrounds, or take pictures of each class in front of the same ones.",
+    ),
+}
+
+
+def _separation(mix: tuple[int, int]) -> float:
+    mixed, total = mix
+    return 1.0 - mixed / total
+
+
+def _shortcut(state: CoachState, settings: ShortcutConfig, cue: Cue, preset: Preset) -> list[Finding]:
+    cue_evaluation, model = state.cues.get(cue), state.evaluation
+    if cue_evaluation is None or model is None:
+        return []
+    found = []  # (first, second, separation by the cue, by the model)
+    for first, second in combinations(cue_evaluation.labels, 2):
+        by_cue, by_model = pair_mix(cue_evaluation, first, second), pair_mix(model, first, second)
+        if by_cue is None or by_model is None:
+            continue
+        cue_separation, model_separation = _separation(by_cue), _separation(by_model)
+        if cue_separation >= settings.min_separation and cue_separation >= model_separation - settings.margin:
+            found.append((first, second, cue_separation, model_separation))
+    if not found:
+        return []
+    found.sort(key=lambda pair: -pair[2])
+    involved = {name for first, second, _, _ in found for name in (first, second)}
+    labels = tuple(name for name in state.classes if name in involved)
+    pairs = "; ".join(
+        f"“{first}” and “{second}” ({by_cue:.0%}, the model {by_model:.0%})"
+        for first, second, by_cue, by_model in found[:MENTIONED_PAIRS]
+    )
+    wording = _WORDING[cue]
+    reason = f"{wording.what} tell {pairs} apart as well as the model does: {wording.risk}. {wording.remedy}"
+    # Chance separates a pair half the time: severity runs from there to a perfect shortcut.
+    severity = (found[0][2] - 0.5) / 0.5
+    return [Finding(severity, reason, GenerateVariations(preset, labels))]
+
+
+@register("colour_shortcut")
+def colour_shortcut(state: CoachState, config: CoachConfig) -> list[Finding]:
+    return _shortcut(state, config.colour_shortcut, Cue.COLOUR, Preset.NEW_COLOUR)
+
+
+@register("background_shortcut")
+def background_shortcut(state: CoachState, config: CoachConfig) -> list[Finding]:
+    return _shortcut(state, config.background_shortcut, Cue.BACKGROUND, Preset.NEW_BACKGROUND)
