@@ -52,7 +52,9 @@ def _shortcut(state: CoachState, settings: ShortcutConfig, cue: Cue, preset: Pre
     if cue_evaluation is None or model is None:
         return []
     found = []  # (first, second, separation by the cue, by the model)
-    for first, second in combinations(cue_evaluation.labels, 2):
+    # In the project's class order, the order the visitor sees the classes in.
+    probed = [name for name in state.classes if name in cue_evaluation.labels]
+    for first, second in combinations(probed, 2):
         by_cue, by_model = pair_mix(cue_evaluation, first, second), pair_mix(model, first, second)
         if by_cue is None or by_model is None:
             continue
@@ -63,7 +65,7 @@ def _shortcut(state: CoachState, settings: ShortcutConfig, cue: Cue, preset: Pre
         return []
     found.sort(key=lambda pair: -pair[2])
     involved = {name for first, second, _, _ in found for name in (first, second)}
-    labels = tuple(name for name in state.classes if name in involved)
+    labels = tuple(name for name in probed if name in involved)
     pairs = "; ".join(
         f"“{first}” and “{second}” ({by_cue:.0%}, the model {by_model:.0%})"
         for first, second, by_cue, by_model in found[:MENTIONED_PAIRS]
