@@ -32,8 +32,17 @@ class MaskingConfig(BaseModel):
         gt=0,
         le=1,
         title="Background refresh rate",
-        description="Weight of each empty frame in the running background average: 0.1 absorbs a "
-        "lasting change (a moved lamp, a poster) in about 30 empty frames.",
+        description="Weight of each empty frame in the running background average, where the frame "
+        "matches the background (it follows grain and slow light changes).",
+    )
+    absorb_rate: float = Field(
+        0.03,
+        gt=0,
+        le=1,
+        title="Background absorb rate",
+        description="The same weight where an empty frame differs from the background: a lasting change "
+        "(an object left behind, a poster) is absorbed in about 60 empty frames, a brief one leaves no "
+        "ghost.",
     )
     empty_person_share: float = Field(
         0.005,

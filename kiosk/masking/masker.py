@@ -88,7 +88,9 @@ class ObjectMasker:
         hand_finder: HandFinder | None = None,
     ) -> None:
         self.config = config or MaskingConfig()
-        self.background = BackgroundModel(self.config.change_threshold, self.config.background_rate)
+        self.background = BackgroundModel(
+            self.config.change_threshold, self.config.background_rate, self.config.absorb_rate
+        )
         self._segmenter = segmenter
         self._hand_finder = hand_finder
 
@@ -170,7 +172,7 @@ class ObjectMasker:
             )
         changed = self.background.changed(small)
         if empty:
-            self.background.update(small)  # after comparing: an object put down alone is still reported
+            self.background.update(small, changed)  # after comparing: an object put down is still reported
         clock.lap("background")
 
         min_area = max(1, round(config.min_object_share * small.shape[0] * small.shape[1]))
