@@ -7,8 +7,9 @@ predictor of an exported bundle may need nothing but NumPy. A one-vs-rest linear
 backbone's features is one weight vector and bias per class plus a Platt sigmoid per class, so
 that is what `classifier.npz` holds.
 
-This file imports NumPy and the standard library only, no other project module: the model bundle carries a verbatim copy
-of it, so the kiosk, the CLI and the bundle's `predict.py` compute probabilities with the same code.
+This file imports NumPy and the standard library only, no other project module: the model bundle
+carries a verbatim copy of it, so the kiosk, the CLI and the bundle's `predict.py` compute
+probabilities with the same code.
 
 Probabilities follow scikit-learn's sigmoid calibration of a one-vs-rest SVM: features are scaled
 to unit length, each class's margin d = w·x + b goes through its sigmoid 1 / (1 + exp(a·d + c)), and
