@@ -1,11 +1,12 @@
 """Building the coach's state from a project's arrays: the heavy half of the coach.
 
-Cost, measured on the 2-core development VM (bench/coach.py has the figures): the histograms take
-about 1 ms per picture (16k pixels each, whatever the image size), and each cue probe is one run of
-the kiosk's own trainer (`train_linear_svm`: 4 C values x up to 5 folds) on 108-number rows, some
-0.1 to 0.3 s for tens to hundreds of pictures. Without an `evaluation` or a `fit`, the model's
-out-of-fold evaluation costs one more such run on the backbone features. So a state for a kiosk
-project takes a fraction of a second: fine in a worker after every capture, not on the UI thread.
+Cost (bench/coach.py, README section "coach.py"): the histograms take 1 to 2 ms per picture (at most
+4k pixels each, whatever the image size), and each of the two cue probes is one run of the kiosk's
+own trainer (`train_linear_svm`: 4 C values x up to 5 folds) on 108-number rows, so a whole state
+costs about as much as one training run on the backbone features: a few tenths of a second for
+tens of pictures on a 2-core machine. Without an `evaluation` or a `fit`, the model's out-of-fold
+evaluation adds one more such run. Fine in a worker after every capture, not on the UI thread;
+`suggest` on the finished state takes about 0.1 ms.
 
 Only real samples belong here (DESIGN.md section 3: generated images train, never judge); how the
 generated ones fared is passed in as gate tallies.
