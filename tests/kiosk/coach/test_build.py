@@ -91,3 +91,17 @@ def test_gate_verdicts_become_tallies_the_gate_rule_reads():
 def test_tally_gate_needs_one_label_per_verdict():
     with pytest.raises(ValueError, match="one class per verdict"):
         tally_gate(["apple"], [])
+
+
+def test_a_single_class_project_is_built_but_only_asked_for_another_class(fruit):
+    images, masks, labels = fruit
+    apples = [row for row, label in enumerate(labels) if label == "apple"]
+    state = build_state(
+        ("apple",),
+        [images[row] for row in apples],
+        ["apple"] * len(apples),
+        masks=[masks[row] for row in apples],
+        features=clustered(["apple"] * len(apples)),
+    )
+    assert state.cues == {} and state.evaluation is None
+    assert [s.rule for s in suggest(state)] == ["add_class", "few_samples"]
