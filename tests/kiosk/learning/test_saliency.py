@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -57,6 +59,17 @@ def test_another_label_can_be_explained_and_the_grid_covers_every_pixel(backbone
     assert saliency.label == "apple"
     assert saliency.grid.shape == (4, 4)  # offsets 0, 48, 96 and the flush 144
     assert np.isfinite(saliency.heat).all()
+
+
+def test_a_worker_thread_gets_the_same_map_while_the_backbone_is_busy_elsewhere(backbone, model):
+    image, _ = _scene(apple, RED_SKIN, 112, 112, 50, seed=7)
+    alone = occlusion_saliency(backbone, model, image, patch=112, stride=112)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        pending = worker.submit(occlusion_saliency, backbone, model, image, patch=112, stride=112)
+        preview = backbone.embed([image] * 8)  # the live preview keeps embedding meanwhile
+        threaded = pending.result()
+    np.testing.assert_array_equal(threaded.grid, alone.grid)
+    assert np.allclose(preview, preview[0])
 
 
 def test_bad_requests_are_refused(backbone, model):
