@@ -7,6 +7,8 @@ weights set which kind of advice comes first when several apply.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -14,36 +16,24 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _weight(default: float, why: str) -> Any:
+    """A rule's weight field: every rule overrides the default and says why it ranks there."""
+    return Field(
+        default, gt=0, le=1, title="Weight", description=f"Score of the rule's most severe finding. {why}"
+    )
+
+
 class RuleConfig(_Strict):
     enabled: bool = Field(True, title="Enabled", description="Whether the rule runs at all.")
-    weight: float = Field(
-        0.5,
-        gt=0,
-        le=1,
-        title="Weight",
-        description="The score of this rule's most severe finding; ranks its advice against other rules'.",
-    )
+    weight: float = _weight(0.5, "Ranks this rule's advice against the other rules'.")
 
 
 class AddClassConfig(RuleConfig):
-    weight: float = Field(
-        1.0,
-        gt=0,
-        le=1,
-        title="Weight",
-        description="Nothing else can be taught before there are two classes.",
-    )
+    weight: float = _weight(1.0, "Nothing else can be taught before there are two classes.")
 
 
 class FewSamplesConfig(RuleConfig):
-    weight: float = Field(
-        1.0,
-        gt=0,
-        le=1,
-        title="Weight",
-        description="Highest of all by default: without pictures no other advice can help, so an empty "
-        "class comes first.",
-    )
+    weight: float = _weight(1.0, "Without pictures no other advice can help, so an empty class comes first.")
     min_samples: int = Field(
         10,
         ge=1,
@@ -55,7 +45,7 @@ class FewSamplesConfig(RuleConfig):
 
 
 class UnbalancedConfig(RuleConfig):
-    weight: float = Field(0.6, gt=0, le=1, title="Weight", description="Score of the worst imbalance.")
+    weight: float = _weight(0.6, "An imbalance skews the model less than missing or misleading data.")
     max_ratio: float = Field(
         3.0,
         gt=1,
@@ -67,7 +57,7 @@ class UnbalancedConfig(RuleConfig):
 
 
 class ShortcutConfig(RuleConfig):
-    weight: float = Field(0.9, gt=0, le=1, title="Weight", description="Score of a perfect shortcut.")
+    weight: float = _weight(0.9, "The trap the kiosk exists to catch: second only to missing data.")
     min_separation: float = Field(
         0.9,
         gt=0.5,
@@ -87,7 +77,7 @@ class ShortcutConfig(RuleConfig):
 
 
 class ConfusedPairConfig(RuleConfig):
-    weight: float = Field(0.7, gt=0, le=1, title="Weight", description="Score of a pair always mixed up.")
+    weight: float = _weight(0.7, "Reached when a pair is mixed up half the time.")
     min_rate: float = Field(
         0.1,
         gt=0,
@@ -105,7 +95,7 @@ class ConfusedPairConfig(RuleConfig):
 
 
 class GateRejectsConfig(RuleConfig):
-    weight: float = Field(0.5, gt=0, le=1, title="Weight", description="Score when every image failed.")
+    weight: float = _weight(0.5, "Reached when every generated image of a class failed.")
     min_failed: int = Field(
         3, ge=1, title="Failed images", description="Fewest generated images failing the gate worth a review."
     )
@@ -120,7 +110,7 @@ class GateRejectsConfig(RuleConfig):
 
 
 class RetrainConfig(RuleConfig):
-    weight: float = Field(0.4, gt=0, le=1, title="Weight", description="Score of the train reminder.")
+    weight: float = _weight(0.4, "A reminder, below any problem with the data itself.")
     min_new_samples: int = Field(
         5,
         ge=1,
