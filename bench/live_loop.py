@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -195,6 +195,7 @@ def mask_quality(scenes: dict[str, Scene], config: MaskingConfig) -> dict[str, d
 def sequential(camera, masker: ObjectMasker, backbone: Backbone, model, frames: int) -> dict[str, object]:
     stages: dict[str, list[float]] = defaultdict(list)
     substages: dict[str, list[float]] = defaultdict(list)
+    outcomes: Counter[str] = Counter()
     found = 0
     with CpuShare() as cpu:
         start = time.perf_counter()
@@ -208,6 +209,7 @@ def sequential(camera, masker: ObjectMasker, backbone: Backbone, model, frames: 
             stages["masking"].append((t2 - t1) * 1000.0)
             for name, ms in result.timings_ms.items():
                 substages[name].append(ms)
+            outcomes[result.reason or result.outcome] += 1
             if not result.found:
                 continue
             found += 1
@@ -222,6 +224,7 @@ def sequential(camera, masker: ObjectMasker, backbone: Backbone, model, frames: 
         "fps": round(frames / wall, 2),
         "frames": frames,
         "frames_with_object": found,
+        "outcomes": dict(outcomes),
         "stages": {name: stats(values) for name, values in stages.items()},
         "masking_substages": {name: stats(values) for name, values in substages.items()},
         "cpu": cpu.result,
