@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,25 +124,36 @@ def _folds(classes: np.ndarray, y: np.ndarray, groups: np.ndarray, max_folds: in
 
 
 class _Runner:
-    """Runs batches of fits on up to `workers` threads and counts them for the progress callback."""
+    """One pool of `workers` threads for a training run; counts fits for the progress callback."""
 
     def __init__(self, workers: int, total: int, progress: Progress | None) -> None:
-        self.workers, self.total, self.done, self.progress = max(1, workers), total, 0, progress
+        self.total, self.done, self.progress = total, 0, progress
+        self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="svm-fit")
 
     def tick(self) -> None:
         self.done += 1
         if self.progress:
             self.progress(self.done, self.total)
 
+    def submit(self, task: Callable[[], object]) -> Future:
+        return self.pool.submit(task)
+
     def run(self, tasks: list[Callable[[], object]]) -> list:
         """Results of `tasks` in order; the first exception raised by a task propagates."""
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="svm-fit") as pool:
-            futures = [pool.submit(task) for task in tasks]
-            results = []
-            for future in futures:
-                results.append(future.result())
-                self.tick()
-            return results
+        futures = [self.pool.submit(task) for task in tasks]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            self.tick()
+        return results
+
+
+def _final_fit(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray, c: float, seed: int, max_components: int | None
+):
+    """(basis or None, fitted LinearSVC) on every row."""
+    space = _Space.of(x, max_components)
+    return space.projection, _fit(space.x, y, weights, c, seed)
 
 
 def _best(scores: dict[float, float]) -> float:
@@ -267,28 +278,37 @@ def train_linear_svm(
     search = _search_rows(y, group_ids, folds, seed) if len(grid) > 1 else None
     fits = (len(grid) + 1) * folds + (0 if search is None else 2 * folds)
     runner = _Runner(workers, fits + 1, progress)
-    validate = _CrossValidation(x, y, weights, group_ids, scored, rows, folds, seed, max_components, runner)
-    c, cv_scores, cv_accuracy, oof_margins = DEFAULT_C, {}, None, None
-    if folds:
-        if search is not None:
-            searched = validate(search, grid)
-            cv_scores = {candidate: score for candidate, (score, _) in searched.items()}
-            grid = [_best(cv_scores)] if cv_scores else grid
-        held_out = validate(np.arange(n), grid)
-        if search is None:
-            cv_scores = {candidate: score for candidate, (score, _) in held_out.items()}
-        if held_out:
-            c = _best({candidate: score for candidate, (score, _) in held_out.items()})
-            cv_accuracy, oof_margins = held_out[c]
-        else:
-            folds = 0
-
-    space = _Space.of(x, max_components)
-    final = _fit(space.x, y, weights, c, seed)
-    runner.tick()
+    try:
+        validate = _CrossValidation(
+            x, y, weights, group_ids, scored, rows, folds, seed, max_components, runner
+        )
+        c, cv_scores, cv_accuracy, oof_margins, final_job = DEFAULT_C, {}, None, None, None
+        if folds:
+            if search is not None:
+                searched = validate(search, grid)
+                cv_scores = {candidate: score for candidate, (score, _) in searched.items()}
+                if cv_scores:
+                    # C is settled: the final fit runs beside the held-out fits of every row.
+                    c = _best(cv_scores)
+                    grid = [c]
+                    final_job = runner.submit(lambda: _final_fit(x, y, weights, c, seed, max_components))
+            held_out = validate(np.arange(n), grid)
+            if search is None:
+                cv_scores = {candidate: score for candidate, (score, _) in held_out.items()}
+            if held_out:
+                c = _best({candidate: score for candidate, (score, _) in held_out.items()})
+                cv_accuracy, oof_margins = held_out[c]
+            else:
+                folds = 0
+        projection, final = (
+            final_job.result() if final_job else _final_fit(x, y, weights, c, seed, max_components)
+        )
+        runner.tick()
+    finally:
+        runner.pool.shutdown(cancel_futures=True)
     coef = np.asarray(final.coef_, dtype=np.float64).reshape(rows, -1)
-    if space.projection is not None:
-        coef = space.projection.fold_back(coef)
+    if projection is not None:
+        coef = projection.fold_back(coef)
     intercept = np.asarray(final.intercept_).reshape(rows)
     if oof_margins is not None:
         targets = [y == 1] if rows == 1 else [y == k for k in range(rows)]
@@ -311,6 +331,6 @@ def train_linear_svm(
         search_rows=n if search is None else len(search),
         cv_scores=cv_scores,
         oof_proba=oof_proba,
-        components=None if space.projection is None else space.projection.components,
-        energy=1.0 if space.projection is None else space.projection.energy,
+        components=None if projection is None else projection.components,
+        energy=1.0 if projection is None else projection.energy,
     )
