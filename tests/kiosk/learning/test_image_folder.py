@@ -48,6 +48,8 @@ def test_reads_grey_and_16_bit_images(tmp_path):
     ("content", "message"),
     [
         (b"", "not a readable image"),
+        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "not a readable image"),  # a format we do not take
+        (b"just some text", "not a readable image"),
         (b"\x89PNG\r\n\x1a\n truncated", "not a readable image"),
         (png_declaring(20_000, 20_000), "too large|declares more"),
     ],
