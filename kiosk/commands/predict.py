@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.learning.image_folder import UnreadableImage, read_image
     from kiosk.learning.model_dir import ModelDirError, load_model
+    from kiosk.learning.prediction import predict_files
 
     try:
         model = load_model(Path(args.model_dir))
@@ -32,23 +32,7 @@ def run(args: argparse.Namespace) -> int:
     except ModelDirError as exc:
         print(f"teachbooth predict: {exc}", file=sys.stderr)
         return 2
-    predictions, errors = [], []
-    for image in args.images:
-        try:
-            features = backbone.embed([read_image(image)])
-        except (UnreadableImage, ValueError) as exc:
-            errors.append({"image": image, "error": f"{image} {exc}"})
-            continue
-        probabilities = model.classifier.predict_proba(features)[0]
-        predictions.append(
-            {
-                "image": image,
-                "label": model.labels[int(probabilities.argmax())],
-                "probabilities": {
-                    label: float(p) for label, p in zip(model.labels, probabilities, strict=True)
-                },
-            }
-        )
+    predictions, errors = predict_files(backbone, model.classifier, args.images)
     if args.json:
         print(json.dumps({"model": args.model_dir, "predictions": predictions, "errors": errors}))
     else:

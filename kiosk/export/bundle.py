@@ -12,7 +12,8 @@ Layout (a folder, or a zip holding that folder)::
     teachbooth_model/runtime.py       verbatim copies of kiosk/features/runtime.py,
     teachbooth_model/backbone.py      kiosk/features/backbone.py (preprocessing included),
     teachbooth_model/linear_model.py  kiosk/learning/linear_model.py
-    teachbooth_model/image_folder.py  and kiosk/learning/image_folder.py (how an image file is read)
+    teachbooth_model/image_folder.py  kiosk/learning/image_folder.py (how an image file is read)
+    teachbooth_model/prediction.py    and kiosk/learning/prediction.py (the JSON records)
 
 The copies are byte for byte, not rewrites: there is one way to read an image file, one
 preprocessing function and one probability computation, so the bundle cannot drift from the
@@ -39,6 +40,7 @@ from kiosk.features import backbone as backbone_module
 from kiosk.features import runtime as runtime_module
 from kiosk.learning import image_folder as image_folder_module
 from kiosk.learning import linear_model as linear_model_module
+from kiosk.learning import prediction as prediction_module
 from kiosk.learning.model_dir import CLASSIFIER, MANIFEST, ModelDirError, TrainedModel, load_model
 
 PACKAGE = "teachbooth_model"
@@ -49,6 +51,7 @@ CARRIED_MODULES = {
     f"{PACKAGE}/backbone.py": Path(backbone_module.__file__),
     f"{PACKAGE}/linear_model.py": Path(linear_model_module.__file__),
     f"{PACKAGE}/image_folder.py": Path(image_folder_module.__file__),
+    f"{PACKAGE}/prediction.py": Path(prediction_module.__file__),
 }
 """Bundle path → the kiosk module copied there unchanged."""
 PACKAGE_INIT = '"""The backbone, preprocessing and classifier of TeachBooth, copied unchanged."""\n'
@@ -193,8 +196,9 @@ crop of the model's aspect ratio, bilinear antialiased resize to {width} x {heig
 ## Files
 
 `teachbooth_model/` holds unchanged copies of TeachBooth's `kiosk/features/runtime.py`,
-`kiosk/features/backbone.py`, `kiosk/learning/linear_model.py` and `kiosk/learning/image_folder.py`
-(which image files are accepted: JPEG, PNG, BMP, TIFF, up to 50 megapixels). `predict.py` checks the
+`kiosk/features/backbone.py`, `kiosk/learning/linear_model.py`, `kiosk/learning/prediction.py` and
+`kiosk/learning/image_folder.py` (which image files are accepted: JPEG, PNG, BMP, TIFF, up to 50
+megapixels). `predict.py` checks the
 backbone's sha256 against `model.json` before it runs: the classifier means nothing on any other
 backbone.
 """

@@ -62,20 +62,6 @@ def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any]:
     return backbone, classifier
 
 
-def predict_one(backbone: Any, classifier: Any, image_path: str) -> dict[str, Any]:
-    """One prediction record; raises ValueError for an image that cannot be read or used."""
-    from teachbooth_model.image_folder import read_image
-
-    features = backbone.embed([read_image(image_path)])
-    probabilities = classifier.predict_proba(features)[0]
-    best = int(probabilities.argmax())
-    return {
-        "image": image_path,
-        "label": classifier.labels[best],
-        "probabilities": {label: float(p) for label, p in zip(classifier.labels, probabilities, strict=True)},
-    }
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="predict.py", description=__doc__.splitlines()[0])
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, TIFF)")
@@ -91,12 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     except BundleError as exc:
         print(f"predict.py: {exc}", file=sys.stderr)
         return 2
-    predictions, errors = [], []
-    for image_path in args.images:
-        try:
-            predictions.append(predict_one(backbone, classifier, image_path))
-        except ValueError as exc:  # UnreadableImage: missing, not an image, too large, ...
-            errors.append({"image": image_path, "error": f"{image_path} {exc}"})
+    from teachbooth_model.prediction import predict_files
+
+    predictions, errors = predict_files(backbone, classifier, args.images)
     if args.json:
         print(json.dumps({"model": str(BUNDLE), "predictions": predictions, "errors": errors}))
     else:

@@ -30,6 +30,7 @@ def test_folder_bundle_carries_verbatim_modules_and_is_a_model_folder(tmp_path, 
         REPO / "kiosk/features/backbone.py",
         REPO / "kiosk/learning/linear_model.py",
         REPO / "kiosk/learning/image_folder.py",
+        REPO / "kiosk/learning/prediction.py",
     }
     for name, source in CARRIED_MODULES.items():
         assert (bundle / name).read_bytes() == source.read_bytes(), name
