@@ -38,7 +38,12 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
         if chosen in (None, name):
             module = _load(name)
             doc = (module.__doc__ or "").strip()
-            command = sub.add_parser(name, help=doc.splitlines()[0] if doc else None, description=doc)
+            command = sub.add_parser(
+                name,
+                help=doc.splitlines()[0] if doc else None,
+                description=doc,
+                formatter_class=argparse.RawDescriptionHelpFormatter,  # examples stay as laid out
+            )
             module.add_arguments(command)
         else:
             sub.add_parser(name)
