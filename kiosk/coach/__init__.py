@@ -10,7 +10,8 @@ what the user overlooked; this one does it with rules and no network: too few or
 pictures, classes that colour or background alone tells apart (the red-apple / green-pear trap),
 pairs the model confuses, generated images the quality gate refused, a model behind its data.
 `build_state` is the heavy half (histograms and cross-validated probes, a fraction of a second);
-`suggest` only compares numbers.
+`suggest` only compares numbers. For a kiosk project, `project_state.project_state(project, backbone)`
+gathers the samples, cached features and gate verdicts from the store and calls `build_state`.
 """
 
 from kiosk.coach.build import build_state, tally_gate

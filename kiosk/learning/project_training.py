@@ -79,7 +79,7 @@ def cache_features(
     return {problem.sample_id: problem.reason for problem in images.bad if problem.sample_id}
 
 
-def _rows(
+def feature_rows(
     project: Project,
     backbone_id: str,
     samples: Sequence[Sample],
@@ -108,6 +108,21 @@ def _group_of(sample: Sample, real_ids: set[str]) -> str:
     return source if isinstance(source, str) and source in real_ids else f"generated:{sample.label}"
 
 
+def real_samples(project: Project) -> list[Sample]:
+    """The samples that train and judge: camera and imported ones a person has not rejected."""
+    return [s for s in project.samples(source=[Source.CAMERA, Source.IMPORTED]) if s.accepted is not False]
+
+
+def gate_rows(real_rows: TrainingRows, generated_rows: TrainingRows) -> dict[str, GateVerdict]:
+    """The quality gate's verdict on every generated row, by sample id (empty without any)."""
+    if not len(generated_rows):
+        return {}
+    found = gate_generated(
+        real_rows.features, real_rows.labels, generated_rows.features, generated_rows.labels
+    )
+    return dict(zip(generated_rows.names, found, strict=True))
+
+
 def train_project(
     project: Project,
     backbone: Backbone,
@@ -120,7 +135,7 @@ def train_project(
     """
     config = config or TrainingConfig()
     views = tuple(VIEWS) if config.augmentation != "off" else ()
-    real = [s for s in project.samples(source=[Source.CAMERA, Source.IMPORTED]) if s.accepted is not False]
+    real = real_samples(project)
     generated = project.samples(source=Source.GENERATED, status=Status.ACCEPTED)
     unreadable = cache_features(project, backbone, [*real, *generated], views, progress)
 
@@ -128,21 +143,18 @@ def train_project(
     real_ids = {s.id for s in real}
     groups = {s.id: s.id for s in real} | {s.id: _group_of(s, real_ids) for s in generated}
     weight = config.generated_weight
-    real_rows = _rows(project, key, real, groups, 1.0, real=True)
-    generated_rows = _rows(project, key, generated, groups, weight, real=False)
-    verdicts: dict[str, GateVerdict] = {}
-    if len(generated_rows):
-        found = gate_generated(
-            real_rows.features, real_rows.labels, generated_rows.features, generated_rows.labels
-        )
-        verdicts = dict(zip(generated_rows.names, found, strict=True))
+    real_rows = feature_rows(project, key, real, groups, 1.0, real=True)
+    generated_rows = feature_rows(project, key, generated, groups, weight, real=False)
+    verdicts = gate_rows(real_rows, generated_rows)
     passed = [s for s in generated if s.id in verdicts and verdicts[s.id].passed]
-    rows = real_rows + _rows(project, key, passed, groups, weight, real=False)
+    rows = real_rows + feature_rows(project, key, passed, groups, weight, real=False)
     view_rows = None
     if views:
         trained = set(rows.names)
         parts = [
-            _rows(project, key, [s for s in chosen if s.id in trained], groups, w, real=False, view=view)
+            feature_rows(
+                project, key, [s for s in chosen if s.id in trained], groups, w, real=False, view=view
+            )
             for view in views
             for chosen, w in ((real, 1.0), (passed, weight))
         ]
