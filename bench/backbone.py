@@ -18,7 +18,6 @@ import argparse
 import importlib.metadata
 import importlib.util
 import json
-import platform
 import statistics
 import sys
 import time
@@ -30,6 +29,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.machine import facts, git_state  # noqa: E402
 from kiosk.features import runtime  # noqa: E402
 from kiosk.features.backbone import FP32_MODEL, INT8_MODEL, Backbone, preprocess_image  # noqa: E402
 
@@ -57,16 +57,6 @@ def timed(runs: dict[str, Callable[[], object]], iterations: int, block: int = 1
             "min_ms": round(values[0], 3),
         }
     return out
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def version_of(package: str) -> str | None:
@@ -106,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=50)
     args = parser.parse_args(argv)
+    git = git_state()
 
     rng = np.random.default_rng(0)
     frame = rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)
@@ -118,7 +109,8 @@ def main(argv: list[str] | None = None) -> None:
         "model": "EfficientNet-Lite0 1280-d features, 224x224",
         "threads": args.threads,
         "iterations": args.iterations,
-        "machine": {"cpu": cpu_name(), "cores": _cores(), "python": platform.python_version()},
+        "machine": facts(),
+        "git": git,
         "runtime": {"module": runtime_module, "version": version_of(runtime_package)},
     }
     runs: dict[str, Callable[[], object]] = {"preprocess_640x480": lambda: preprocess_image(frame)}
@@ -150,12 +142,6 @@ def main(argv: list[str] | None = None) -> None:
         "int8_at_least_1.4x_fp32": ratios["int8_speedup_vs_fp32"] >= 1.4,
     }
     print(json.dumps(results, indent=2))
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
 
 
 if __name__ == "__main__":

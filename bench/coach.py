@@ -21,10 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -33,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.machine import facts, git_state  # noqa: E402
 from kiosk.coach import build_state, suggest  # noqa: E402
 from kiosk.coach.config import CoachConfig  # noqa: E402
 from kiosk.coach.histograms import object_and_background  # noqa: E402
@@ -59,6 +57,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per measurement (median kept)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 10 per class, one repeat")
     args = parser.parse_args()
+    git = git_state()
     sizes = [10] if args.quick else [int(value) for value in args.per_class.split(",")]
     repeats = 1 if args.quick else args.repeats
 
@@ -110,7 +109,6 @@ def main() -> None:
             }
         )
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
     print(
         json.dumps(
             {
@@ -121,12 +119,8 @@ def main() -> None:
                     "repeats": repeats,
                     "picture": "128x128",
                 },
-                "machine": {
-                    "cores": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "python": platform.python_version(),
-                },
-                "commit": commit.stdout.strip(),
+                "machine": facts(),
+                "git": git,
                 "backbone_ms_per_picture": round(backbone_ms, 2),
                 "sizes": rows,
             },

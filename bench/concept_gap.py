@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -42,7 +40,7 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.backbone import _cores, cpu_name  # noqa: E402
+from bench.machine import facts, git_state  # noqa: E402
 from kiosk.features.backbone import Backbone  # noqa: E402
 from kiosk.learning.comparison import compare_training_sets  # noqa: E402
 from kiosk.learning.evaluate import evaluate_predictions  # noqa: E402
@@ -126,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--generated-weight", type=float, default=1.0, help="loss weight of generated rows")
     parser.add_argument("--quick", action="store_true", help="smoke run: 8 photos per class, 2 variations")
     args = parser.parse_args(argv)
+    git = git_state()
     if args.quick:
         args.train, args.test, args.validation, args.variations = 8, 8, 4, 2
     started = time.perf_counter()
@@ -214,11 +213,9 @@ def main(argv: list[str] | None = None) -> None:
             "image_size": SIZE,
             "quick": args.quick,
         },
-        "machine": {"cpu": cpu_name(), "cores": _cores(), "python": platform.python_version()},
+        "machine": facts(),
+        "git": git,
         "backbone": {"model": backbone.path.name, "sha256": backbone.backbone_id},
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip(),
         "gate": {
             "generated": len(generated),
             "passed": int(passed.sum()),

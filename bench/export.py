@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import statistics
 import subprocess
 import sys
@@ -32,8 +31,7 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from backbone import _cores, cpu_name  # noqa: E402  (bench/backbone.py: the same machine facts)
-
+from bench.machine import facts, git_state, peak_rss_mb  # noqa: E402
 from kiosk.export import export_dataset  # noqa: E402
 from kiosk.store import NewSample, Project  # noqa: E402
 
@@ -83,14 +81,6 @@ def child(mode: str, project: Path, out: Path) -> None:
     print(json.dumps({"seconds": seconds, "samples": exported, "peak_rss_mb": peak_rss_mb()}))
 
 
-def peak_rss_mb() -> float:
-    """This process's peak RSS. Not ru_maxrss: Linux carries that over from the parent across exec."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
-
-
 def run_child(mode: str, project: Path, out: Path) -> dict:
     out.unlink(missing_ok=True)
     command = [sys.executable, __file__, "--child", mode, str(project), str(out)]
@@ -135,7 +125,8 @@ def main(argv: list[str] | None = None) -> None:
         "benchmark": "export",
         "image": f"{width}x{height}",
         "repeats": repeats,
-        "machine": {"cpu": cpu_name(), "cores": _cores(), "python": platform.python_version()},
+        "machine": facts(),
+        "git": git_state(),
         "sizes": {},
     }
     with tempfile.TemporaryDirectory(prefix="bench-export-") as temp:

@@ -44,7 +44,6 @@ import contextlib
 import json
 import logging
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -67,6 +66,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # for tests.support.mosquitto when run as `python bench/...`
 
+from bench.machine import busy_seconds, facts, git_state, usable_cores  # noqa: E402
 from gpu_worker.backends.classic import ClassicBackend  # noqa: E402
 from gpu_worker.config import WorkerConfig  # noqa: E402
 from gpu_worker.intake import prepare_request  # noqa: E402
@@ -148,10 +148,6 @@ DISTURBED: list[dict[str, object]] = []
 """Measured windows during which other processes took more than OTHER_CPU_WARN_SHARE of the CPU."""
 
 
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def cpu_seconds(pid: int | None) -> float | None:
     """User + system CPU time of a process (all its threads; None = this one); None without /proc."""
     if pid is None:
@@ -162,16 +158,6 @@ def cpu_seconds(pid: int | None) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14 and 15 of stat)
-
-
-def machine_busy_seconds() -> float | None:
-    """CPU seconds the whole machine spent busy (all cores), from /proc/stat."""
-    try:
-        first = Path("/proc/stat").read_text().splitlines()[0].split()
-    except OSError:
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in first[1:9])
-    return (user + nice + system + irq + softirq + steal) / _TICKS
 
 
 class CpuWindow:
@@ -186,7 +172,7 @@ class CpuWindow:
         self.result: dict[str, object] = {}
 
     def _snapshot(self) -> tuple[float, dict[str, float | None], float | None]:
-        return time.perf_counter(), {n: cpu_seconds(p) for n, p in self.pids.items()}, machine_busy_seconds()
+        return time.perf_counter(), {n: cpu_seconds(p) for n, p in self.pids.items()}, busy_seconds()
 
     def __enter__(self) -> CpuWindow:
         self._before = self._snapshot()
@@ -676,43 +662,10 @@ def machine() -> dict[str, object]:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = None
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "cpu_model": _cpu_model(),
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
+    return facts() | {
         "mosquitto": mosquitto_version[0] if mosquitto_version else None,
         "packages": versions,
     }
-
-
-def git_state() -> dict[str, object] | None:
-    """The commit measured and which tracked files differed from it (the figures belong to that tree)."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return {"commit": commit, "modified_tracked_files": [line[3:] for line in changed]}
-
-
-def _cpu_model() -> str | None:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import queue
 import statistics
 import sys
@@ -44,6 +43,7 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.machine import busy_seconds, facts, git_state, peak_rss_mb, usable_cores  # noqa: E402
 from kiosk.camera import open_camera  # noqa: E402
 from kiosk.features.backbone import FP32_MODEL, INT8_MODEL, Backbone  # noqa: E402
 from kiosk.learning.svm import train_linear_svm  # noqa: E402
@@ -79,34 +79,23 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024.0
-    raise RuntimeError("no VmHWM in /proc/self/status")
-
-
-def machine_busy_s() -> float:
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
 class CpuShare:
-    """Over a `with` block: the share of the machine's CPU this process used, and everything else."""
+    """Over a `with` block: the share of the machine's CPU this process used, and everything else
+    (None without /proc/stat)."""
 
     def __enter__(self) -> CpuShare:
-        self._start = (time.perf_counter(), time.process_time(), machine_busy_s())
+        self._start = (time.perf_counter(), time.process_time(), busy_seconds())
         return self
 
     def __exit__(self, *_exc: object) -> None:
         wall0, own0, busy0 = self._start
-        wall, own, busy = time.perf_counter() - wall0, time.process_time() - own0, machine_busy_s() - busy0
-        cores = len(os.sched_getaffinity(0))
+        wall, own, busy1 = time.perf_counter() - wall0, time.process_time() - own0, busy_seconds()
+        capacity = wall * usable_cores()
+        other = None if busy0 is None or busy1 is None else max(0.0, busy1 - busy0 - own)
         self.result = {
             "wall_s": round(wall, 2),
-            "own_share": round(own / (wall * cores), 3),
-            "other_share": round(max(0.0, busy - own) / (wall * cores), 3),
+            "own_share": round(own / capacity, 3),
+            "other_share": None if other is None else round(other / capacity, 3),
         }
 
 
@@ -267,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2, help="TFLite threads")
     parser.add_argument("--quick", action="store_true", help="smoke run: 40 frames, 5 per scene")
     args = parser.parse_args(argv)
+    git = git_state()
     if args.quick:
         args.frames, args.warmup, args.per_layout, args.train_per_class = 40, 5, 5, 3
     if args.per_layout < 5 or args.per_layout % 5:
@@ -298,12 +288,8 @@ def main(argv: list[str] | None = None) -> None:
     report = {
         "bench": "live_loop",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpu_cores": len(os.sched_getaffinity(0)),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
-        },
+        "machine": facts() | {"load_avg_1m_at_end": round(os.getloadavg()[0], 2)},
+        "git": git,
         "settings": {
             "frames": args.frames,
             "warmup": args.warmup,

@@ -26,7 +26,6 @@ import itertools
 import json
 import math
 import os
-import platform
 import sys
 import time
 import warnings
@@ -37,6 +36,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.machine import facts, git_state  # noqa: E402
 from kiosk.features.backbone import Backbone  # noqa: E402
 from kiosk.learning.linear_model import unit_rows  # noqa: E402
 from kiosk.learning.svm import C_GRID, train_linear_svm  # noqa: E402
@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(v) for v in args.sizes.split(",")]
     workers = [int(v) for v in args.workers.split(",")]
 
+    git = git_state()
     load_before = os.getloadavg()
     log(f"embedding {args.sources} rendered images ...")
     start = time.perf_counter()
@@ -166,13 +167,12 @@ def main(argv: list[str] | None = None) -> None:
             "baseline_max": args.baseline_max,
             "seed": args.seed,
         },
-        "machine": {
-            "cores": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
+        "machine": facts()
+        | {
             "numpy": importlib.metadata.version("numpy"),
             "scikit_learn": importlib.metadata.version("scikit-learn"),
         },
+        "git": git,
         "embed_seconds_per_image": round(embed_s / args.sources, 4),
     }
     rng = np.random.default_rng(args.seed)
