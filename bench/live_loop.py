@@ -226,6 +226,7 @@ def pipelined(camera, masker: ObjectMasker, backbone: Backbone, model, frames: i
     handoff: queue.Queue = queue.Queue(maxsize=1)
     done = object()
     classified = [0]
+    outcomes: Counter[str] = Counter()
 
     def classify() -> None:
         while (crop := handoff.get()) is not done:
@@ -238,12 +239,19 @@ def pipelined(camera, masker: ObjectMasker, backbone: Backbone, model, frames: i
         worker.start()
         for _ in range(frames):
             result = masker.preview(camera.read().image)
+            outcomes[result.reason or result.outcome] += 1
             if result.found:
                 handoff.put(result.crop)
         handoff.put(done)
         worker.join()
         wall = time.perf_counter() - start
-    return {"fps": round(frames / wall, 2), "frames": frames, "classified": classified[0], "cpu": cpu.result}
+    return {
+        "fps": round(frames / wall, 2),
+        "frames": frames,
+        "classified": classified[0],
+        "outcomes": dict(outcomes),
+        "cpu": cpu.result,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
