@@ -74,6 +74,14 @@ class MaskingConfig(BaseModel):
         description="A region within this distance (share of the frame diagonal) of any hand landmark is "
         "being held; the nearest such region wins.",
     )
+    held_colour_distance: float = Field(
+        0.08,
+        gt=0,
+        lt=1,
+        title="Held object colour distance",
+        description="Inside the person mask near a hand, changed pixels whose chromaticity is farther than "
+        "this from the hand's skin are a held object the segmenter took for the person (held.py).",
+    )
     run_hands: bool = Field(
         True,
         title="Track hands",

@@ -9,8 +9,10 @@
 Stages (DESIGN.md section 3): the frame is shrunk to the working width; the visitor is segmented
 (MediaPipe selfie segmentation) and hands are found (MediaPipe hands); pixels that differ from the
 learned empty scene, minus the visitor, form candidate regions; hands choose the held or pointed-at
-region (else the largest); the region becomes a full-size mask, refined by GrabCut on captures; then
-the tight box and the square backbone crop.
+region (else the largest), and when a hand holds nothing outside the visitor, a non-skin region
+inside the visitor's mask at the hand is taken as the object (`held.py`: segmenters often call a
+held object part of the person); the region becomes a full-size mask, refined by GrabCut on
+captures; then the tight box and the square backbone crop.
 
 Timing on the 2-core development machine decided the split: GrabCut costs hundreds of ms on a full
 640x480 frame, so previews use the region as it is (within a pixel or two at 320 wide) and
@@ -33,6 +35,7 @@ from kiosk.masking.background import BackgroundModel
 from kiosk.masking.config import MaskingConfig
 from kiosk.masking.crop import square_box, tight_box
 from kiosk.masking.grabcut import refine_with_grabcut
+from kiosk.masking.held import held_in_person
 from kiosk.masking.landmarks import Hand
 from kiosk.masking.regions import choose_region, find_regions
 from kiosk.masking.result import MaskResult
@@ -179,17 +182,26 @@ class ObjectMasker:
         labels, regions = find_regions(changed & ~visitor, min_area)
         hold_px = config.hold_distance * float(np.hypot(*work_size))
         choice = choose_region(labels, regions, seen, hold_px)
+        region = None if choice is None else labels == choice.region.label
+        reason = None if choice is None else choice.reason
+        if seen and reason != "held":
+            rescued = held_in_person(
+                small, changed, visitor, seen, hold_px, min_area, config.held_colour_distance
+            )
+            if rescued is not None:
+                region, reason = rescued, "held_in_person"
         clock.lap("regions")
-        if choice is None:
+        if region is None:
             return MaskResult(
                 outcome="nothing_changed", background_updated=empty, timings_ms=clock.laps, **common
             )
 
-        mask = _full_size(_filled(labels == choice.region.label), (width, height))
+        mask = _full_size(_filled(region), (width, height))
         clock.lap("upscale")
         if refine:
+            not_object = visitor & ~region  # a held object the segmenter called person is no background
             person_full = (
-                cv2.resize(visitor.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST) > 0
+                cv2.resize(not_object.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST) > 0
             )
             mask = refine_with_grabcut(
                 frame,
@@ -214,7 +226,7 @@ class ObjectMasker:
             box=box,
             crop_box=crop_box,
             crop=crop,
-            reason=choice.reason,
+            reason=reason,
             refined=refine,
             background_updated=empty,
             timings_ms=clock.laps,

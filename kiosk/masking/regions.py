@@ -15,7 +15,7 @@ import numpy as np
 
 from kiosk.masking.landmarks import Hand
 
-Reason = Literal["held", "pointed", "largest"]
+Reason = Literal["held", "held_in_person", "pointed", "largest"]
 MAX_REGIONS = 8
 """Only the largest few regions are weighed; the rest are specks the cleaning left behind."""
 
