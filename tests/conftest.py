@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from tests.support.mosquitto import Mosquitto
 from tests.support.probe import Probe
+
+# Nothing may download at run time (the model hub is unreachable on these machines). The Hugging
+# Face libraries read this once, when first imported, which is after this root conftest loads.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture
