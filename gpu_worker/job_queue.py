@@ -1,48 +1,172 @@
-"""The worker's queue of accepted jobs.
+"""The worker's queue of accepted jobs: bounded, closable and fair between kiosks.
 
-Bounded, so a flood of jobs is answered with `busy` at intake instead of
-growing memory and latency without limit, and closable, so the runner thread
-can be told to finish.
+One GPU serves many kiosks. In a plain FIFO a kiosk that sends twenty jobs
+makes a kiosk that sends one wait behind all twenty; here every kiosk gets one
+turn per round instead. Each job is stamped on arrival with the round of its
+kiosk's next turn: the current round if the kiosk has not had its turn in it
+yet, otherwise one past the kiosk's latest stamp. Jobs run in (round, arrival)
+order, so each kiosk is its own FIFO and a kiosk's backlog delays only that
+kiosk. A kiosk that comes back after a quiet spell starts in the current round:
+it cannot save up turns by staying away.
+
+Bounded twice, so a flood is answered with `busy` at intake instead of growing
+memory and latency without limit: in total, and per kiosk (by default half the
+total), because fair ordering alone does not stop one kiosk from taking every
+place and so shutting the others out of the queue altogether.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
-from collections import deque
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 
 class QueueFull(Exception):
-    pass
+    """No room for this job now (queue, kiosk share, or a stopping worker): the kiosk may retry later."""
+
+
+@dataclass(frozen=True, order=True)
+class _Waiting(Generic[T]):
+    """A queued job with its place in the run order: compared by (round, arrival) only."""
+
+    round: int
+    arrival: int
+    kiosk: str = field(compare=False)
+    item: T = field(compare=False)
+
+
+def _never(_head: object, _other: object) -> bool:
+    return False
 
 
 class JobQueue(Generic[T]):
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, kiosk_of: Callable[[T], str], per_kiosk_limit: int | None = None) -> None:
+        """`per_kiosk_limit` defaults to half of `limit` (at least 1): one kiosk can never hold
+        more than half the places, so the others always find room while it floods."""
+        per_kiosk_limit = max(1, limit // 2) if per_kiosk_limit is None else per_kiosk_limit
+        if not 1 <= per_kiosk_limit <= limit:
+            raise ValueError(f"need 1 <= per_kiosk_limit <= limit, got {per_kiosk_limit} and {limit}")
         self._limit = limit
-        self._items: deque[T] = deque()
+        self._per_kiosk_limit = per_kiosk_limit
+        self._kiosk_of = kiosk_of
+        self._waiting: list[_Waiting[T]] = []
+        """Sorted: the order the jobs will run in."""
+        self._waiting_per_kiosk: Counter[str] = Counter()
+        self._last_round: dict[str, int] = {}
+        """Each kiosk's latest stamp, kept only while it is not behind the current round."""
+        self._round = 0
+        """The round of the job taken last: no new job is stamped earlier."""
+        self._arrivals = 0
+        self._running = 0
         self._ready = threading.Condition()
         self._closed = False
 
-    def put(self, item: T) -> int:
-        """Add an item; returns how many items are ahead of it."""
+    @property
+    def depth(self) -> int:
+        """Jobs waiting or running: the queue depth the worker's status reports."""
         with self._ready:
-            if len(self._items) >= self._limit:
-                raise QueueFull(f"the worker already has {len(self._items)} jobs waiting")
-            self._items.append(item)
+            return len(self._waiting) + self._running
+
+    def put(self, item: T) -> int:
+        """Add a job; returns how many jobs will run before it, those running now included.
+
+        Exact for everything queued at this moment. A job sent later can still
+        go first, but only one from a kiosk that has had fewer turns: that is
+        the fairness, and the kiosk's own later jobs never overtake it.
+        """
+        kiosk = self._kiosk_of(item)
+        with self._ready:
+            if self._closed:
+                raise QueueFull("the worker is stopping")
+            if len(self._waiting) >= self._limit:
+                raise QueueFull(f"the worker already has {len(self._waiting)} jobs waiting")
+            if self._waiting_per_kiosk[kiosk] >= self._per_kiosk_limit:
+                raise QueueFull(
+                    f"kiosk {kiosk} already fills its share of the queue"
+                    f" ({self._waiting_per_kiosk[kiosk]} of {self._limit} places)"
+                )
+            last = self._last_round.get(kiosk)
+            turn = self._round if last is None else max(self._round, last + 1)
+            entry = _Waiting(turn, self._arrivals, kiosk, item)
+            self._arrivals += 1
+            ahead = bisect.bisect(self._waiting, entry)
+            self._waiting.insert(ahead, entry)
+            self._last_round[kiosk] = turn
+            self._waiting_per_kiosk[kiosk] += 1
             self._ready.notify()
-            return len(self._items) - 1
+            return self._running + ahead
 
     def get(self) -> T | None:
-        """Block until an item is there; None once the queue is closed."""
+        """Block until a job is there and take it; None once the queue is closed.
+
+        The job counts as running (ahead of new jobs, in `depth`) until `finished`.
+        """
+        batch = self.get_batch(_never, 1)
+        return batch[0] if batch else None
+
+    def get_batch(self, compatible: Callable[[T, T], bool], max_items: int) -> list[T]:
+        """Block for the next job and take, with it, waiting jobs that can run in the same batch.
+
+        Candidates are looked at in run order, so when more are compatible than
+        fit, the ones due soonest go. A job joins only if every earlier waiting
+        job of its kiosk joined too: batching never reorders a kiosk's jobs.
+        `compatible(head, other)` runs under the queue's lock, so it must be
+        quick and must not use the queue. Returns [] once the queue is closed;
+        every job taken counts as running until `finished`.
+        """
+        if max_items < 1:
+            raise ValueError(f"max_items must be at least 1, got {max_items}")
         with self._ready:
-            while not self._items and not self._closed:
+            while not self._waiting and not self._closed:
                 self._ready.wait()
-            return self._items.popleft() if self._items else None
+            if self._closed:
+                return []
+            head = self._waiting[0]
+            taken = [head]
+            held_back: set[str] = set()
+            for entry in self._waiting[1:]:
+                if len(taken) == max_items:
+                    break
+                if entry.kiosk in held_back:
+                    continue
+                if compatible(head.item, entry.item):
+                    taken.append(entry)
+                else:
+                    held_back.add(entry.kiosk)
+            self._take(head.round, taken)
+            return [entry.item for entry in taken]
+
+    def _take(self, head_round: int, taken: list[_Waiting[T]]) -> None:
+        taken_ids = {id(entry) for entry in taken}
+        self._waiting = [entry for entry in self._waiting if id(entry) not in taken_ids]
+        for entry in taken:
+            self._waiting_per_kiosk[entry.kiosk] -= 1
+            if not self._waiting_per_kiosk[entry.kiosk]:
+                del self._waiting_per_kiosk[entry.kiosk]
+        self._running += len(taken)
+        self._round = head_round
+        # A stamp behind the current round no longer changes a kiosk's next turn (and its kiosk
+        # has nothing waiting): forgetting it keeps this map as small as the set of active kiosks.
+        self._last_round = {kiosk: last for kiosk, last in self._last_round.items() if last >= head_round}
+
+    def finished(self, count: int = 1) -> None:
+        """Jobs taken earlier have ended (done or failed): they are no longer ahead of anyone."""
+        with self._ready:
+            if not 0 < count <= self._running:
+                raise ValueError(f"{count} jobs cannot finish: {self._running} are running")
+            self._running -= count
 
     def close(self) -> None:
+        """Drop waiting jobs, refuse new ones and wake every waiting `get` with None."""
         with self._ready:
             self._closed = True
-            self._items.clear()
+            self._waiting.clear()
+            self._waiting_per_kiosk.clear()
+            self._last_round.clear()
             self._ready.notify_all()

@@ -1,9 +1,10 @@
 """The worker service: jobs in over MQTT, variations out, status always current.
 
 Threads: paho's network thread runs intake (parse, validate, de-duplicate,
-queue: all quick), one runner thread runs jobs one at a time (one GPU), and
-publishing is thread-safe. Nothing a kiosk sends can stop either thread: every
-failure becomes a `failed` event for that job and a count in `stats`.
+queue: all quick), one runner thread runs jobs one at a time (one GPU) with
+the kiosks taking turns (job_queue.py), and publishing is thread-safe. Nothing
+a kiosk sends can stop either thread: every failure becomes a `failed` event
+for that job and a count in `stats`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from operator import attrgetter
 
 from gpu_worker.backends import Backend, StepCallback, UnsupportedRequest, create_backend
 from gpu_worker.config import WorkerConfig
@@ -57,15 +59,13 @@ class WorkerService:
         self.stats: Counter[str] = Counter()
         self._clock = clock
         self._backends = backends or {name: create_backend(name) for name in config.backends}
-        self._queue: JobQueue[GenerationJob] = JobQueue(config.queue_limit)
+        self._queue: JobQueue[GenerationJob] = JobQueue(config.queue_limit, kiosk_of=attrgetter("kiosk_id"))
         self._results = ResultCache(config.result_cache_mb * 2**20)
         self._intake_lock = threading.Lock()
         self._status_lock = threading.Lock()
         self._status_timer: threading.Timer | None = None
         self._status_sent_at = 0.0
         self._stopping = False
-        self._in_flight = 0
-        """Jobs queued or running, counted under the intake lock (the status's queue depth)."""
         self._status_topic = topics.worker_status(config.worker_id)
         self._link = MqttLink(
             BrokerUrl.parse(config.broker),
@@ -106,7 +106,7 @@ class WorkerService:
         self._publish_status()
 
     def _status(self, state: str) -> WorkerStatus:
-        depth = self._in_flight if state == "online" else 0
+        depth = self._queue.depth if state == "online" else 0
         return WorkerStatus(
             worker_id=self.config.worker_id,
             state=state,
@@ -173,14 +173,11 @@ class WorkerService:
             return
         with self._intake_lock:
             try:
-                self._queue.put(job)
+                ahead = self._queue.put(job)
             except QueueFull as exc:
                 self._results.release(key)
                 raise Rejection(FailureCode.BUSY, f"{exc}; try again shortly") from None
-            accepted = JobAccepted(
-                job_id=job.job_id, worker_id=self.config.worker_id, queue_position=self._in_flight
-            )
-            self._in_flight += 1
+            accepted = JobAccepted(job_id=job.job_id, worker_id=self.config.worker_id, queue_position=ahead)
             self._publish_event(job, accepted)
         self.stats["accepted"] += 1
         self._status_changed()
@@ -194,8 +191,7 @@ class WorkerService:
             try:
                 self._execute(job)
             finally:
-                with self._intake_lock:
-                    self._in_flight -= 1
+                self._queue.finished()
                 self._status_changed()
 
     def _execute(self, job: GenerationJob) -> None:

@@ -1,8 +1,6 @@
-"""The worker's small parts: config, registry, queue, result cache, classic backend."""
+"""The worker's small parts: config, registry, result cache, classic backend (queue: test_job_queue)."""
 
 from __future__ import annotations
-
-import threading
 
 import pytest
 from PIL import Image
@@ -11,7 +9,6 @@ from pydantic import ValidationError
 from gpu_worker.backends import UnsupportedRequest, create_backend
 from gpu_worker.backends.base import GenerationRequest
 from gpu_worker.config import WorkerConfig, default_worker_id
-from gpu_worker.job_queue import JobQueue, QueueFull
 from gpu_worker.results import ResultCache, StoredEvent
 from shared.presets import Preset
 
@@ -42,20 +39,6 @@ def test_registry_names_the_known_backends():
     assert create_backend("classic").name == "classic"
     with pytest.raises(KeyError, match="classic"):
         create_backend("dalle")
-
-
-def test_queue_is_bounded_and_closable():
-    queue: JobQueue[str] = JobQueue(limit=2)
-    assert queue.put("a") == 0 and queue.put("b") == 1
-    with pytest.raises(QueueFull):
-        queue.put("c")
-    assert queue.get() == "a"
-    results: list[str | None] = []
-    consumer = threading.Thread(target=lambda: results.extend([queue.get(), queue.get()]))
-    consumer.start()
-    queue.close()
-    consumer.join(10)
-    assert results in (["b", None], [None, None])
 
 
 def test_result_cache_claims_replays_and_forgets_under_budget():

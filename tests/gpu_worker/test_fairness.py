@@ -1,0 +1,65 @@
+"""Kiosks share one worker fairly, end to end through a real mosquitto."""
+
+from __future__ import annotations
+
+from shared.protocol import JobAccepted, JobDone, JobFailed, topics
+from tests.gpu_worker.test_service import expect_event, send
+from tests.support.jobs import make_job
+
+
+def done_order(probe) -> list[str]:
+    return [seen.message.job_id for seen in probe.drain() if isinstance(seen.message, JobDone)]
+
+
+def test_a_kiosk_sending_six_jobs_does_not_starve_two_sending_one(worker_factory, probe_factory, gated):
+    worker_factory()
+    probe = probe_factory(topics.kiosk_events_filter("+"))
+    a_jobs = [make_job("kA", f"a{n}", backend="gated", num_images=1) for n in range(1, 7)]
+    b_job, c_job = (
+        make_job(kiosk, job_id, backend="gated", num_images=1)
+        for kiosk, job_id in [("kB", "b1"), ("kC", "c1")]
+    )
+    send(probe, a_jobs[0])
+    assert gated.first_image_out.wait(20), "the worker is held on a1"
+    for job in [*a_jobs[1:], b_job, c_job]:
+        send(probe, job)
+    positions = {
+        job.job_id: expect_event(probe, job.job_id, JobAccepted).queue_position
+        for job in [*a_jobs, b_job, c_job]
+    }
+    assert positions == {"a1": 0, "a2": 1, "a3": 2, "a4": 3, "a5": 4, "a6": 5, "b1": 1, "c1": 2}
+
+    gated.gate.set()
+    for job in [*a_jobs, b_job, c_job]:
+        expect_event(probe, job.job_id, JobDone)
+    order = done_order(probe)
+    assert order == ["a1", "b1", "c1", "a2", "a3", "a4", "a5", "a6"]
+    assert [order.index("b1"), order.index("c1")] == [positions["b1"], positions["c1"]], (
+        "the last jobs accepted ran exactly where `accepted` said"
+    )
+
+
+def test_one_kiosk_gets_busy_at_its_share_while_another_still_gets_in(worker_factory, probe_factory, gated):
+    worker_factory(queue_limit=2)
+    probe = probe_factory(topics.kiosk_events_filter("+"))
+    running, waiting, refused = (make_job("kA", f"a{n}", backend="gated", num_images=1) for n in range(1, 4))
+    other = make_job("kB", "b1", backend="gated", num_images=1)
+    send(probe, running)
+    assert gated.first_image_out.wait(20)
+    send(probe, waiting)
+    send(probe, refused)
+    send(probe, other)
+
+    failed = expect_event(probe, refused.job_id, JobFailed)
+    assert failed.code == "busy" and "kiosk kA already fills its share of the queue" in failed.message
+    assert expect_event(probe, waiting.job_id, JobAccepted).queue_position == 1
+    assert expect_event(probe, other.job_id, JobAccepted).queue_position == 1, (
+        "kB's first turn comes before a2"
+    )
+
+    gated.gate.set()
+    for job in [running, other, waiting]:
+        expect_event(probe, job.job_id, JobDone)
+    assert done_order(probe) == ["a1", "b1", "a2"]
+    send(probe, refused)
+    expect_event(probe, refused.job_id, JobDone)
