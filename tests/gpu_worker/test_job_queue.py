@@ -82,7 +82,7 @@ def test_every_kiosk_gets_its_nth_turn_before_anyone_gets_a_later_one(kiosks):
     queue = make_queue()
     put_all(queue, kiosks)
     order = drain(queue)
-    assert sorted(order) == sorted((kiosk, n) for kiosk, n in order), "nothing lost"
+    assert len(order) == len(kiosks), "nothing lost, nothing made up"
     for kiosk in set(kiosks):
         assert [n for k, n in order if k == kiosk] == list(range(1, kiosks.count(kiosk) + 1))
     turns = [n for _, n in order]
