@@ -1,0 +1,63 @@
+"""Blocked words: the default list, a deployment's file, extra words from config.
+
+Every entry is folded the same way visitor text is (`normalise.fold`), so a
+list written in capitals or with accents still matches, and an entry that is
+not a single plain word is an error at start-up rather than a word that can
+never match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gpu_worker.safety.default_words import DEFAULT_WORDS
+from gpu_worker.safety.normalise import fold
+
+DEPLOYMENT_CATEGORY = "exhibit"
+"""Category of words a deployment adds, by file or config."""
+
+
+class WordListError(ValueError):
+    """A word list that cannot be used as written; says which entry and why."""
+
+
+@dataclass(frozen=True)
+class BlockedWord:
+    text: str
+    """Folded letters only."""
+    category: str
+
+
+def blocked_word(entry: str, category: str, where: str) -> BlockedWord:
+    text = fold(entry.strip())
+    if not text or not text.isalpha():
+        raise WordListError(f"{where}: {entry.strip()!r} is not a single word of letters only")
+    return BlockedWord(text, category)
+
+
+def default_words() -> list[BlockedWord]:
+    return [
+        blocked_word(word, category, "default list")
+        for category, words in DEFAULT_WORDS.items()
+        for word in words
+    ]
+
+
+def read_word_file(path: Path) -> list[BlockedWord]:
+    """One word per line; blank lines and text after `#` are ignored."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WordListError(f"cannot read the word list {path}: {exc}") from None
+    words = []
+    for number, line in enumerate(lines, start=1):
+        entry = line.split("#", 1)[0]
+        if entry.strip():
+            words.append(blocked_word(entry, DEPLOYMENT_CATEGORY, f"{path}, line {number}"))
+    return words
+
+
+def extra_words(entries: Iterable[str]) -> list[BlockedWord]:
+    return [blocked_word(entry, DEPLOYMENT_CATEGORY, "extra words") for entry in entries]

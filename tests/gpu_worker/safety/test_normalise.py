@@ -1,0 +1,76 @@
+"""Folding and candidate words: each disguise undone, word boundaries kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from gpu_worker.safety.normalise import MAX_READINGS, MAX_SPELLED_WORD, candidates, fold, readings
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("KiLL", "kill"),
+        ("ｋｉｌｌ", "kill"),  # full-width
+        ("𝐤𝐢𝐥𝐥", "kill"),  # mathematical bold
+        ("ⓚⓘⓛⓛ", "kill"),  # circled
+        ("kíll", "kill"),  # accent
+        ("ki\u0301ll", "kill"),  # combining accent
+        ("k\u200bi\u200cl\u200dl\u2060", "kill"),  # zero-width space, non-joiner, joiner, word joiner
+        ("k\u00adill", "kill"),  # soft hyphen
+        ("\ufeffkill", "kill"),  # byte-order mark
+        ("кіll", "kill"),  # Cyrillic ka and i
+        ("κιll", "kill"),  # Greek kappa and iota
+        ("STRAßE", "strasse"),
+    ],
+)
+def test_fold_undoes_case_width_accents_invisibles_and_lookalikes(typed, folded):
+    assert fold(typed) == folded
+
+
+def test_fold_keeps_leet_and_punctuation_for_the_reader():
+    assert fold("K1LL! $EX") == "k1ll! $ex"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a red apple", ["a", "red", "apple"]),
+        ("kill!", ["kill!"]),
+        ("cat/dog", ["cat", "dog", "catdog"]),
+        ("ki.ll", ["ki", "ll", "kill"]),
+        ("4 5 5", []),
+        ("the 1990s", ["the", "1990s"]),
+    ],
+)
+def test_candidates_are_whole_words_and_rejoined_chunks(text, expected):
+    assert candidates(text) == expected
+
+
+@pytest.mark.parametrize("text", ["k i l l", "k.i.l.l", "k-i-l-l", "k. i. l. l.", "k i l l!", "a k i l l x"])
+def test_every_stretch_of_spelled_out_letters_is_a_candidate(text):
+    found = candidates(text)
+    assert "kill" in found
+    assert "il" in found and "ll" in found, "every stretch, not only the whole run"
+
+
+def test_spelled_out_stretches_are_bounded_in_length():
+    found = candidates(" ".join("ab" * 40))
+    lengths = sorted({len(word) for word in found})
+    assert lengths[-2:] == [MAX_SPELLED_WORD, 80], "stretches up to the bound, and the whole run"
+
+
+def test_readings_try_every_meaning_of_an_ambiguous_symbol():
+    assert set(readings("k1ll")) == {"kill", "klll"}
+    assert set(readings("|1")) == {"li", "ll", "ii", "il"}
+
+
+def test_readings_also_treat_edge_symbols_as_punctuation():
+    assert set(readings("kill!")) == {"killi", "kill"}
+    assert set(readings("$ex")) == {"sex", "ex"}
+    assert "sex" in set(readings("$ex!"))
+
+
+def test_readings_of_a_long_ambiguous_word_are_capped():
+    assert list(readings("1" * 5)) == ["i" * 5]
+    assert len(list(readings("1" * 4))) == MAX_READINGS
