@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import socket
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, FilePath, field_validator
 
 from gpu_worker.backends import BACKENDS
+from gpu_worker.safety import PromptFilter, default_words, extra_words, read_word_file
 from shared.mqtt import BrokerUrl
 from shared.protocol import topics
 
@@ -20,6 +21,55 @@ def default_worker_id() -> str:
     """A stable id from the host name, so a restarted worker keeps its status topic."""
     cleaned = re.sub(r"[^A-Za-z0-9_-]", "-", socket.gethostname())[:50] or "worker"
     return f"worker-{cleaned}"
+
+
+class PromptFilterSettings(BaseModel):
+    """Which words a public exhibit refuses in prompts and labels; on by default: exhibits are public."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = Field(
+        default=True,
+        title="Filter prompts",
+        description="Refuse jobs whose prompt or label spells a blocked word (`prompt_rejected`).",
+    )
+    default_words: bool = Field(
+        default=True,
+        title="Use the default list",
+        description="Block the built-in short list (violence, sexual content, slurs, drugs).",
+    )
+    extra_words: tuple[str, ...] = Field(
+        default=(),
+        title="Extra blocked words",
+        description="Single words blocked on top of the lists; disguised spellings are caught too.",
+    )
+    word_file: FilePath | None = Field(
+        default=None,
+        title="Word-list file",
+        description="UTF-8 file of blocked words, one per line, `#` starts a comment.",
+    )
+
+    @field_validator("extra_words")
+    @classmethod
+    def _single_words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        extra_words(value)
+        return value
+
+    @field_validator("word_file")
+    @classmethod
+    def _readable_list(cls, value: FilePath | None) -> FilePath | None:
+        if value is not None:
+            read_word_file(value)
+        return value
+
+    def build(self) -> PromptFilter | None:
+        """The filter these settings describe, or None when filtering is off; reads the word file."""
+        if not self.enabled:
+            return None
+        words = default_words() if self.default_words else []
+        if self.word_file is not None:
+            words += read_word_file(self.word_file)
+        return PromptFilter(words + extra_words(self.extra_words))
 
 
 class WorkerConfig(BaseModel):
@@ -65,6 +115,11 @@ class WorkerConfig(BaseModel):
         ge=0,
         title="Result cache (MB)",
         description="Finished results kept to answer a repeated job id without generating again.",
+    )
+    prompt_filter: PromptFilterSettings = Field(
+        default_factory=PromptFilterSettings,
+        title="Prompt filter",
+        description="Blocked words for public exhibits, checked before a job is queued.",
     )
 
     @field_validator("broker")

@@ -7,11 +7,16 @@ credentials; the payload must agree with it, so a kiosk cannot file a job
 
 from __future__ import annotations
 
+import logging
+
 from PIL import Image
 
 from gpu_worker.backends import GenerationRequest
+from gpu_worker.safety import PromptFilter
 from shared.imaging import BadImage, decode_image, fit_within
 from shared.protocol import FailureCode, GenerationJob, ProtocolError, decode
+
+log = logging.getLogger(__name__)
 
 
 class Rejection(Exception):
@@ -37,6 +42,23 @@ def parse_job(kiosk_id: str, job_id: str, payload: bytes) -> GenerationJob:
             FailureCode.INVALID_JOB, "kiosk_id and job_id must match the topic the job was sent on"
         )
     return message
+
+
+def screen_prompt(job: GenerationJob, prompt_filter: PromptFilter | None) -> None:
+    """Refuse a job whose prompt, or the label that fills preset prompts, spells a blocked word.
+
+    The reason names the field and the kind of word, never the word: it is
+    shown on a public screen. Operators find the word in the worker's log.
+    """
+    if prompt_filter is None:
+        return
+    for field, text in (("prompt", job.prompt), ("label", job.label)):
+        if text is not None and (refusal := prompt_filter.check(text)) is not None:
+            log.info("job %s: %s refused for the blocked word %r", job.job_id, field, refusal.word)
+            raise Rejection(
+                FailureCode.PROMPT_REJECTED,
+                f"the {field} was refused: {refusal.reason}",
+            )
 
 
 def prepare_request(job: GenerationJob, working_size: int) -> GenerationRequest:

@@ -18,7 +18,7 @@ from operator import attrgetter
 
 from gpu_worker.backends import Backend, StepCallback, UnsupportedRequest, create_backend
 from gpu_worker.config import WorkerConfig
-from gpu_worker.intake import Rejection, parse_job, prepare_request
+from gpu_worker.intake import Rejection, parse_job, prepare_request, screen_prompt
 from gpu_worker.job_queue import JobQueue, QueueFull
 from gpu_worker.results import JobKey, ResultCache, StoredEvent
 from shared import __version__
@@ -59,6 +59,7 @@ class WorkerService:
         self.stats: Counter[str] = Counter()
         self._clock = clock
         self._backends = backends or {name: create_backend(name) for name in config.backends}
+        self._prompt_filter = config.prompt_filter.build()
         self._queue: JobQueue[GenerationJob] = JobQueue(config.queue_limit, kiosk_of=attrgetter("kiosk_id"))
         self._results = ResultCache(config.result_cache_mb * 2**20)
         self._intake_lock = threading.Lock()
@@ -147,6 +148,7 @@ class WorkerService:
         kiosk_id, job_id = ids
         try:
             job = parse_job(kiosk_id, job_id, payload)
+            screen_prompt(job, self._prompt_filter)
             self._admit(job)
         except Rejection as rejection:
             self._send_failure(kiosk_id, job_id, rejection)

@@ -51,6 +51,7 @@ class FailureCode(StrEnum):
     BAD_IMAGE = "bad_image"
     UNSUPPORTED_BACKEND = "unsupported_backend"
     UNSUPPORTED_PRESET = "unsupported_preset"
+    PROMPT_REJECTED = "prompt_rejected"
     EXPIRED = "expired"
     BUSY = "busy"
     BACKEND_ERROR = "backend_error"
