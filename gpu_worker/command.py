@@ -1,6 +1,7 @@
 """Run the GPU worker service: take generation jobs from the broker until stopped.
 
 Example: teachbooth worker --broker mqtt://localhost:1883 --backend classic
+         teachbooth worker --broker mqtt://localhost:1883 --word-file /etc/teachbooth/blocked-words.txt
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -24,6 +26,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--worker-id", help="unique id of this worker (default: from the host name)")
     parser.add_argument("--queue-limit", type=int, help="jobs waiting beyond this are refused as busy")
+    parser.add_argument(
+        "--word-file", type=Path, help="more blocked words for the prompt filter, one per line (# comments)"
+    )
+    parser.add_argument(
+        "--no-prompt-filter", action="store_true", help="take any prompt and label (not for public exhibits)"
+    )
+
+
+def _prompt_filter_settings(args: argparse.Namespace) -> dict[str, object] | None:
+    settings: dict[str, object] = {}
+    if args.word_file is not None:
+        settings["word_file"] = args.word_file
+    if args.no_prompt_filter:
+        settings["enabled"] = False
+    return settings or None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         "backends": args.backends,
         "worker_id": args.worker_id,
         "queue_limit": args.queue_limit,
+        "prompt_filter": _prompt_filter_settings(args),
     }
     try:
         config = WorkerConfig(**{key: value for key, value in given.items() if value is not None})
