@@ -1,0 +1,39 @@
+"""Which diffusion model a backend loads, and how: a strict config model without torch.
+
+It lives apart from the loader so that the worker's configuration can hold it,
+and be validated, without importing torch.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DiffusionModelSettings(BaseModel):
+    """One backend's model: where it comes from, where it runs, whether it is compiled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str = Field(
+        min_length=1,
+        title="Model",
+        description=(
+            "A local folder in the diffusers format (model_index.json at its top), or a Hugging Face "
+            "model id that is already in the local cache: nothing is downloaded."
+        ),
+    )
+    device: Literal["auto", "cuda", "cpu"] = Field(
+        default="auto",
+        title="Device",
+        description="Where the pipeline runs: `auto` takes the GPU when torch sees one, else the CPU.",
+    )
+    compile: bool = Field(
+        default=False,
+        title="Compile the UNet",
+        description=(
+            "Run the UNet through torch.compile: the first job pays minutes of compilation, later "
+            "ones run faster. Worth it on a GPU that stays up; far too slow to build on a CPU."
+        ),
+    )
