@@ -20,7 +20,7 @@ innocent word containing a blocked one ("g r a s s") is refused.
 
 from __future__ import annotations
 
-import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -64,10 +64,18 @@ class Refusal:
         return f"it contains {_CATEGORY_TEXT.get(self.category, _OTHER_CATEGORY_TEXT)}"
 
 
-def _runs(letters: str) -> tuple[str, tuple[int, ...]]:
-    """("kiiill") -> ("kil", (1, 3, 2)): the letters with repeats squeezed, and each run's length."""
-    groups = [(letter, len(list(run))) for letter, run in itertools.groupby(letters)]
-    return "".join(letter for letter, _ in groups), tuple(length for _, length in groups)
+_REPEATS = re.compile(r"(.)\1+")
+_RUNS = re.compile(r"(.)\1*")
+
+
+def _skeleton(letters: str) -> str:
+    """ "kiiill" -> "kil": the letters with repeats squeezed (most stems stop at this lookup)."""
+    return _REPEATS.sub(r"\1", letters)
+
+
+def _run_lengths(letters: str) -> tuple[int, ...]:
+    """ "kiiill" -> (1, 3, 2): how long each run of one letter is."""
+    return tuple(len(run.group()) for run in _RUNS.finditer(letters))
 
 
 def _stems(reading: str) -> Iterator[str]:
@@ -99,8 +107,7 @@ class PromptFilter:
             if word.text in seen:
                 continue
             seen.add(word.text)
-            skeleton, lengths = _runs(word.text)
-            self._by_skeleton[skeleton].append((lengths, word))
+            self._by_skeleton[_skeleton(word.text)].append((_run_lengths(word.text), word))
             self._by_length[len(word.text)].append(word)
         self.size = len(seen)
 
@@ -120,8 +127,11 @@ class PromptFilter:
     def _lookup(self, stem: str) -> BlockedWord | None:
         if any(ch in WILDCARDS for ch in stem):
             return next((word for word in self._by_length[len(stem)] if _fits_masked(stem, word.text)), None)
-        skeleton, lengths = _runs(stem)
-        for needed, word in self._by_skeleton.get(skeleton, ()):
+        entries = self._by_skeleton.get(_skeleton(stem))
+        if not entries:
+            return None
+        lengths = _run_lengths(stem)
+        for needed, word in entries:
             if all(have >= need for have, need in zip(lengths, needed, strict=True)):
                 return word
         return None
