@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--worker-id", help="unique id of this worker (default: from the host name)")
     parser.add_argument("--queue-limit", type=int, help="jobs waiting beyond this are refused as busy")
     parser.add_argument(
+        "--per-kiosk-limit", type=int, help="waiting jobs one kiosk may hold (default: half the queue limit)"
+    )
+    parser.add_argument(
         "--word-file", type=Path, help="more blocked words for the prompt filter, one per line (# comments)"
     )
     parser.add_argument(
@@ -52,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         "backends": args.backends,
         "worker_id": args.worker_id,
         "queue_limit": args.queue_limit,
+        "per_kiosk_limit": args.per_kiosk_limit,
         "prompt_filter": _prompt_filter_settings(args),
     }
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import socket
 
-from pydantic import BaseModel, ConfigDict, Field, FilePath, field_validator
+from pydantic import BaseModel, ConfigDict, Field, FilePath, field_validator, model_validator
 
 from gpu_worker.backends import BACKENDS
 from gpu_worker.safety import PromptFilter, default_words, extra_words, read_word_file
@@ -103,6 +103,14 @@ class WorkerConfig(BaseModel):
         title="Queue limit",
         description="Jobs waiting beyond this are refused with a `busy` failure.",
     )
+    per_kiosk_limit: int | None = Field(
+        default=None,
+        ge=1,
+        title="Per-kiosk queue limit",
+        description="Waiting jobs one kiosk may hold before its next is refused with `busy`, so one "
+        "flooding kiosk leaves room for the others. Default: half the queue limit (at least 1); at most "
+        "the queue limit.",
+    )
     working_size: int = Field(
         default=1024,
         ge=64,
@@ -135,3 +143,11 @@ class WorkerConfig(BaseModel):
         if unknown:
             raise ValueError(f"unknown backend {unknown[0]!r}; known: {', '.join(sorted(BACKENDS))}")
         return tuple(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _share_within_queue(self) -> WorkerConfig:
+        if self.per_kiosk_limit is not None and self.per_kiosk_limit > self.queue_limit:
+            raise ValueError(
+                f"per_kiosk_limit ({self.per_kiosk_limit}) cannot exceed queue_limit ({self.queue_limit})"
+            )
+        return self

@@ -60,7 +60,9 @@ class WorkerService:
         self._clock = clock
         self._backends = backends or {name: create_backend(name) for name in config.backends}
         self._prompt_filter = config.prompt_filter.build()
-        self._queue: JobQueue[GenerationJob] = JobQueue(config.queue_limit, kiosk_of=attrgetter("kiosk_id"))
+        self._queue: JobQueue[GenerationJob] = JobQueue(
+            config.queue_limit, kiosk_of=attrgetter("kiosk_id"), per_kiosk_limit=config.per_kiosk_limit
+        )
         self._results = ResultCache(config.result_cache_mb * 2**20)
         self._intake_lock = threading.Lock()
         self._status_lock = threading.Lock()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shared.protocol import JobAccepted, JobDone, JobFailed, topics
 from tests.gpu_worker.test_service import expect_event, send
 from tests.support.jobs import make_job
@@ -39,8 +41,15 @@ def test_a_kiosk_sending_six_jobs_does_not_starve_two_sending_one(worker_factory
     )
 
 
-def test_one_kiosk_gets_busy_at_its_share_while_another_still_gets_in(worker_factory, probe_factory, gated):
-    worker_factory(queue_limit=2)
+@pytest.mark.parametrize(
+    "limits",
+    [{"queue_limit": 2}, {"queue_limit": 8, "per_kiosk_limit": 1}],
+    ids=["default share", "configured share"],
+)
+def test_one_kiosk_gets_busy_at_its_share_while_another_still_gets_in(
+    worker_factory, probe_factory, gated, limits
+):
+    worker_factory(**limits)
     probe = probe_factory(topics.kiosk_events_filter("+"))
     running, waiting, refused = (make_job("kA", f"a{n}", backend="gated", num_images=1) for n in range(1, 4))
     other = make_job("kB", "b1", backend="gated", num_images=1)

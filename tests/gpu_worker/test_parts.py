@@ -22,6 +22,8 @@ def test_config_rejects_unknown_keys_backends_and_urls():
         WorkerConfig(broker="localhost:1883")
     with pytest.raises(ValidationError, match="pattern"):
         WorkerConfig(broker="mqtt://localhost", worker_id="bad/id")
+    with pytest.raises(ValidationError, match="cannot exceed queue_limit"):
+        WorkerConfig(broker="mqtt://localhost", queue_limit=4, per_kiosk_limit=5)
 
 
 def test_config_fields_are_documented():

@@ -41,3 +41,9 @@ def test_worker_refuses_a_bad_config_with_exit_code_2():
     )
     assert result.returncode == 2
     assert "mqtt://" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_worker_refuses_a_kiosk_share_larger_than_the_queue(capsys):
+    argv = ["worker", "--broker", "mqtt://127.0.0.1:1", "--queue-limit", "2", "--per-kiosk-limit", "3"]
+    assert cli.main(argv) == 2
+    assert "per_kiosk_limit (3) cannot exceed queue_limit (2)" in capsys.readouterr().err
