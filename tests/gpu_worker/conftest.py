@@ -42,8 +42,8 @@ def worker_factory(mosquitto, probe_factory, clock, gated) -> Iterator:
     services: list[WorkerService] = []
     watcher = probe_factory(topics.WORKER_STATUS_FILTER)
 
-    def make(worker_id: str = "w1", **config) -> WorkerService:
-        backends = {"classic": ClassicBackend(), "gated": gated, "failing": FailingBackend()}
+    def make(worker_id: str = "w1", backends: dict | None = None, **config) -> WorkerService:
+        backends = backends or {"classic": ClassicBackend(), "gated": gated, "failing": FailingBackend()}
         service = WorkerService(
             WorkerConfig(broker=mosquitto.url, worker_id=worker_id, **config), backends=backends, clock=clock
         )
