@@ -25,6 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="backend to serve (repeatable; default: classic)",
     )
     parser.add_argument("--worker-id", help="unique id of this worker (default: from the host name)")
+    parser.add_argument("--img2img-model", help="img2img backend: a diffusers folder or cached model id")
+    parser.add_argument(
+        "--img2img-few-step", action="store_true", help="img2img backend: an SD-Turbo-class model (1-4 steps)"
+    )
     parser.add_argument("--queue-limit", type=int, help="jobs waiting beyond this are refused as busy")
     parser.add_argument(
         "--per-kiosk-limit", type=int, help="waiting jobs one kiosk may hold (default: half the queue limit)"
@@ -56,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         "worker_id": args.worker_id,
         "queue_limit": args.queue_limit,
         "per_kiosk_limit": args.per_kiosk_limit,
+        "img2img": (
+            {"model": args.img2img_model, "few_step": args.img2img_few_step} if args.img2img_model else None
+        ),
         "prompt_filter": _prompt_filter_settings(args),
     }
     try:
@@ -63,7 +70,11 @@ def run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         print(f"teachbooth worker: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
-    service = WorkerService(config)
+    try:
+        service = WorkerService(config)  # loads every backend's model now, before going online
+    except (ValueError, RuntimeError) as exc:  # ModelUnavailable, DeviceUnavailable, a backend's settings
+        print(f"teachbooth worker: {exc}", file=sys.stderr)
+        return 2
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -12,6 +12,7 @@ import socket
 from pydantic import BaseModel, ConfigDict, Field, FilePath, field_validator, model_validator
 
 from gpu_worker.backends import BACKENDS
+from gpu_worker.diffusion.settings import Img2ImgSettings
 from gpu_worker.safety import PromptFilter, default_words, extra_words, read_word_file
 from shared.mqtt import BrokerUrl
 from shared.protocol import topics
@@ -130,6 +131,12 @@ class WorkerConfig(BaseModel):
         description="Blocked words for public exhibits, checked before a job is queued.",
     )
 
+    img2img: Img2ImgSettings | None = Field(
+        default=None,
+        title="img2img model",
+        description="The model the `img2img` backend loads (required when that backend is served).",
+    )
+
     @field_validator("broker")
     @classmethod
     def _valid_url(cls, value: str) -> str:
@@ -143,6 +150,12 @@ class WorkerConfig(BaseModel):
         if unknown:
             raise ValueError(f"unknown backend {unknown[0]!r}; known: {', '.join(sorted(BACKENDS))}")
         return tuple(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _models_for_diffusion_backends(self) -> WorkerConfig:
+        if "img2img" in self.backends and self.img2img is None:
+            raise ValueError("the img2img backend needs a model: set img2img (--img2img-model DIR)")
+        return self
 
     @model_validator(mode="after")
     def _share_within_queue(self) -> WorkerConfig:

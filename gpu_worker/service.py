@@ -58,7 +58,7 @@ class WorkerService:
         self.config = config
         self.stats: Counter[str] = Counter()
         self._clock = clock
-        self._backends = backends or {name: create_backend(name) for name in config.backends}
+        self._backends = backends or {name: create_backend(name, config) for name in config.backends}
         self._prompt_filter = config.prompt_filter.build()
         self._queue: JobQueue[GenerationJob] = JobQueue(
             config.queue_limit, kiosk_of=attrgetter("kiosk_id"), per_kiosk_limit=config.per_kiosk_limit

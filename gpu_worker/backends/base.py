@@ -10,11 +10,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PIL import Image
 
 from shared.presets import Preset
+
+if TYPE_CHECKING:
+    from gpu_worker.config import WorkerConfig
 
 StepCallback = Callable[[int, int], None]
 """Called with (step, total) as work advances; may raise to stop the job."""
@@ -53,6 +56,11 @@ class Backend(ABC):
     """A way of making variations; one instance is kept warm for the worker's life."""
 
     name: ClassVar[str]
+
+    @classmethod
+    def from_config(cls, config: WorkerConfig | None) -> Backend:
+        """The backend as the worker's configuration asks for it; backends without settings ignore it."""
+        return cls()
 
     @abstractmethod
     def generate(self, request: GenerationRequest, on_step: StepCallback) -> Iterator[GeneratedImage]:

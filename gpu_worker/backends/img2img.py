@@ -12,7 +12,7 @@ image's recipe (seed, index) reproduces it whatever the batch size was.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from diffusers import StableDiffusionImg2ImgPipeline
@@ -22,6 +22,9 @@ from gpu_worker.backends.base import Backend, GeneratedImage, GenerationRequest,
 from gpu_worker.diffusion.loading import load_pipeline
 from gpu_worker.diffusion.recipes import img2img_recipe, prompts
 from gpu_worker.diffusion.settings import DiffusionModelSettings
+
+if TYPE_CHECKING:
+    from gpu_worker.config import WorkerConfig
 
 LATENT_SCALE = 8
 """Stable Diffusion's VAE shrinks images by 8: both sides must be multiples of it."""
@@ -44,6 +47,13 @@ def generation_size(size: tuple[int, int], longest_side: int) -> tuple[int, int]
 
 class Img2ImgBackend(Backend):
     name = "img2img"
+
+    @classmethod
+    def from_config(cls, config: WorkerConfig | None) -> Img2ImgBackend:
+        if config is None or config.img2img is None:
+            raise ValueError("the img2img backend needs a model: set `img2img` (--img2img-model DIR)")
+        settings = config.img2img
+        return cls(settings, settings.few_step, settings.longest_side)
 
     def __init__(self, settings: DiffusionModelSettings, few_step: bool, longest_side: int = 512) -> None:
         """`few_step` for SD-Turbo-class models; `longest_side` is the size the model was trained at."""

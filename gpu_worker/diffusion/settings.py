@@ -37,3 +37,22 @@ class DiffusionModelSettings(BaseModel):
             "ones run faster. Worth it on a GPU that stays up; far too slow to build on a CPU."
         ),
     )
+
+
+class Img2ImgSettings(DiffusionModelSettings):
+    """The `img2img` backend's model and how it is meant to be run."""
+
+    few_step: bool = Field(
+        default=False,
+        title="Few-step model",
+        description=(
+            "An SD-Turbo-class model: 1 to 4 steps without guidance (recipes.py) instead of 20 guided ones."
+        ),
+    )
+    longest_side: int = Field(
+        default=512,
+        ge=64,
+        le=2048,
+        title="Generation size",
+        description="Images are generated with this longest side (the size the model was trained at).",
+    )

@@ -42,8 +42,14 @@ def worker_factory(mosquitto, probe_factory, clock, gated) -> Iterator:
     services: list[WorkerService] = []
     watcher = probe_factory(topics.WORKER_STATUS_FILTER)
 
-    def make(worker_id: str = "w1", backends: dict | None = None, **config) -> WorkerService:
-        backends = backends or {"classic": ClassicBackend(), "gated": gated, "failing": FailingBackend()}
+    def make(
+        worker_id: str = "w1", backends: dict | None = None, from_config: tuple[str, ...] = (), **config
+    ) -> WorkerService:
+        """`from_config`: backends the service builds itself from `config`, as `teachbooth worker` does."""
+        if from_config:
+            config["backends"], backends = from_config, None
+        else:
+            backends = backends or {"classic": ClassicBackend(), "gated": gated, "failing": FailingBackend()}
         service = WorkerService(
             WorkerConfig(broker=mosquitto.url, worker_id=worker_id, **config), backends=backends, clock=clock
         )

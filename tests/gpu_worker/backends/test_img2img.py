@@ -8,11 +8,14 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from PIL import Image
+from pydantic import ValidationError
 
 from gpu_worker.backends import Backend, GeneratedImage, GenerationRequest, StepCallback, UnsupportedRequest
 from gpu_worker.backends.img2img import Img2ImgBackend, generation_size
+from gpu_worker.config import WorkerConfig
 from gpu_worker.diffusion.recipes import img2img_recipe
-from gpu_worker.diffusion.settings import DiffusionModelSettings
+from gpu_worker.diffusion.settings import DiffusionModelSettings, Img2ImgSettings
+from shared import cli
 from shared.presets import Preset
 from shared.protocol import FailureCode, JobAccepted, JobDone, JobFailed, JobImage, JobProgress, topics
 from tests.gpu_worker.test_service import events_of, expect_event, send
@@ -167,3 +170,35 @@ def test_a_job_expiring_mid_denoising_stops_at_the_next_step(backend, worker_fac
     later = make_job(backend="img2img", change=TWO_STEPS, num_images=1, deadline_in=2 * 3600)
     send(probe, later)
     assert expect_event(probe, later.job_id, JobDone).num_images == 1, "the worker goes on to the next job"
+
+
+def test_the_worker_builds_img2img_from_its_config(tmp_path, worker_factory, probe_factory):
+    """No backend handed in: the service builds img2img from its config, as `teachbooth worker` does."""
+    folder = make_tiny_pipelines(tmp_path, ["img2img"])["img2img"]
+    worker_factory(from_config=("img2img",), img2img=Img2ImgSettings(model=str(folder), few_step=True))
+    probe = probe_factory(topics.kiosk_events_filter("+"))
+    job = make_job("k1", "from-config", backend="img2img", num_images=1, change=0.3)
+    send(probe, job)
+    image = expect_event(probe, job.job_id, JobImage)
+    assert image.recipe.backend == "img2img"
+    expect_event(probe, job.job_id, JobDone)
+
+
+def test_img2img_without_a_model_is_refused_at_start_up():
+    with pytest.raises(ValidationError, match="img2img backend needs a model"):
+        WorkerConfig(broker="mqtt://localhost", backends=("classic", "img2img"))
+
+
+def test_teachbooth_worker_names_a_missing_model_in_one_line(tmp_path, capsys):
+    argv = [
+        "worker",
+        "--broker",
+        "mqtt://127.0.0.1:1",
+        "--backend",
+        "img2img",
+        "--img2img-model",
+        str(tmp_path),
+    ]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("teachbooth worker: ") and str(tmp_path) in err and "Traceback" not in err
