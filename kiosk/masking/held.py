@@ -69,7 +69,9 @@ def held_in_person(
     if not len(samples):
         return None
     skin = np.median(chromaticity(samples), axis=0)
-    unlike_skin = np.linalg.norm(chromaticity(frame) - skin, axis=-1) > colour_distance
-    labels, regions = find_regions(changed & visitor & (zone > 0) & unlike_skin, min_area)
+    candidate = changed & visitor & (zone > 0)
+    held_pixels = np.zeros_like(candidate)  # colour judged on the candidates only: this runs per live frame
+    held_pixels[candidate] = np.linalg.norm(chromaticity(frame[candidate]) - skin, axis=-1) > colour_distance
+    labels, regions = find_regions(held_pixels, min_area)
     held = [region for region in regions if (touching[labels == region.label] > 0).any()]
     return (labels == held[0].label) if held else None  # regions come largest first
