@@ -14,6 +14,7 @@ from gpu_worker.backends.base import (
     Backend,
     GeneratedImage,
     GenerationRequest,
+    OutOfMemory,
     StepCallback,
     UnsupportedRequest,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "Backend",
     "GeneratedImage",
     "GenerationRequest",
+    "OutOfMemory",
     "StepCallback",
     "UnsupportedRequest",
     "create_backend",

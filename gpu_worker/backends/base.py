@@ -1,14 +1,19 @@
 """What a generation backend is, seen from the worker service.
 
-A backend turns one validated request into images and reports each step so
-the service can stream progress and stop a job that has expired (the step
-callback raises). Backends never see MQTT or the wire format.
+A backend turns validated requests into images and reports each step so the
+service can stream progress and stop a job that has expired or was cancelled
+(the step callback raises). Backends never see MQTT or the wire format.
+
+Batching: one GPU pass over several jobs' images costs little more than over
+one job's, so jobs whose requests share a `batch_key` may be handed to
+`generate_batch` together. The service decides what to group; the backend says
+what is compatible (same denoising schedule and image size, for diffusion).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -46,10 +51,21 @@ class GeneratedImage:
     whole_image: bool
     operations: tuple[str, ...] = ()
     model: str | None = None
+    prompt: str | None = None
+    """The prompt the model was given (preset and label filled in), when the backend uses text."""
+    negative_prompt: str | None = None
 
 
 class UnsupportedRequest(ValueError):
     """The backend cannot do what the job asks (e.g. a prompt for the classic engine)."""
+
+
+class OutOfMemory(RuntimeError):
+    """The accelerator ran out of memory even for one image at a time: this job cannot run here.
+
+    Raised only after the backend has retried at smaller batches, so the worker
+    fails this job alone and goes on with the next.
+    """
 
 
 class Backend(ABC):
@@ -65,3 +81,27 @@ class Backend(ABC):
     @abstractmethod
     def generate(self, request: GenerationRequest, on_step: StepCallback) -> Iterator[GeneratedImage]:
         """Yield `request.num_images` images, calling `on_step` as work progresses."""
+
+    def batch_key(self, request: GenerationRequest) -> Hashable | None:
+        """Requests with equal keys can run as one batch; None (the default) never batches."""
+        return None
+
+    def generate_batch(
+        self, requests: Sequence[GenerationRequest], on_step: StepCallback
+    ) -> Iterator[tuple[int, GeneratedImage]]:
+        """Yield (position in `requests`, image) for every image of every request.
+
+        The default runs the requests one after another; backends that gain
+        from batching override it to run compatible requests as one pass.
+        """
+        for position, request in enumerate(requests):
+            for image in self.generate(request, on_step):
+                yield position, image
+
+    def reset_peak_memory(self) -> None:
+        """Start a new peak-memory measurement (backends on an accelerator override this)."""
+        return None
+
+    def peak_memory_mb(self) -> float | None:
+        """Peak accelerator memory since `reset_peak_memory`, or None when not on an accelerator."""
+        return None

@@ -30,6 +30,8 @@ MAX_IMAGE_SIDE = 8192
 """Longest side of a decoded image."""
 
 MAX_PROMPT_CHARS = 300
+MAX_RECIPE_PROMPT_CHARS = 600
+"""A recipe's prompt: the job's text plus the preset's words around it."""
 MAX_LABEL_CHARS = 64
 MAX_MESSAGE_CHARS = 500
 MAX_IMAGES_PER_JOB = 8

@@ -53,7 +53,9 @@ class FailureCode(StrEnum):
     UNSUPPORTED_PRESET = "unsupported_preset"
     PROMPT_REJECTED = "prompt_rejected"
     EXPIRED = "expired"
+    CANCELLED = "cancelled"
     BUSY = "busy"
+    OUT_OF_MEMORY = "out_of_memory"
     BACKEND_ERROR = "backend_error"
 
 
@@ -126,12 +128,25 @@ class GenerationJob(WireModel):
         return (time.time() if now is None else now) >= self.deadline
 
 
+class JobCancel(WireModel):
+    """A kiosk withdraws a job it sent; whichever worker holds it drops it or stops it at the next step."""
+
+    type: Literal["cancel"] = "cancel"
+    job_id: Id
+    kiosk_id: Id = Field(description="Must match the kiosk id in the topic.")
+
+
 class ImageRecipe(WireModel):
     """How a generated image was made, stored with it so every image can be explained."""
 
     backend: BackendName
     preset: Preset | None = Field(default=None, strict=False)
-    prompt: str | None = Field(default=None, max_length=limits.MAX_PROMPT_CHARS)
+    prompt: str | None = Field(
+        default=None,
+        max_length=limits.MAX_RECIPE_PROMPT_CHARS,
+        description="The prompt the model was given (preset and label filled in), or the job's text.",
+    )
+    negative_prompt: str | None = Field(default=None, max_length=limits.MAX_RECIPE_PROMPT_CHARS)
     change: float = Field(ge=0.0, le=1.0)
     seed: int = Field(ge=0, le=2**32 - 1)
     index: int = Field(ge=0, lt=limits.MAX_IMAGES_PER_JOB)
@@ -190,6 +205,12 @@ class JobDone(_JobEvent):
     type: Literal["done"] = "done"
     num_images: int = Field(ge=0, le=limits.MAX_IMAGES_PER_JOB)
     elapsed_s: float = Field(ge=0.0)
+    withheld: int = Field(
+        default=0, ge=0, le=limits.MAX_IMAGES_PER_JOB, description="Images the safety checker held back."
+    )
+    peak_gpu_mb: float | None = Field(
+        default=None, ge=0.0, description="Peak accelerator memory while the job ran; None on a CPU."
+    )
 
 
 class JobFailed(_JobEvent):
@@ -226,12 +247,21 @@ class KioskStatus(WireModel):
 
 
 Message = (
-    GenerationJob | JobAccepted | JobProgress | JobImage | JobDone | JobFailed | WorkerStatus | KioskStatus
+    GenerationJob
+    | JobCancel
+    | JobAccepted
+    | JobProgress
+    | JobImage
+    | JobDone
+    | JobFailed
+    | WorkerStatus
+    | KioskStatus
 )
 MESSAGE_TYPES: dict[str, type[WireModel]] = {
     model.model_fields["type"].default: model
     for model in (
         GenerationJob,
+        JobCancel,
         JobAccepted,
         JobProgress,
         JobImage,

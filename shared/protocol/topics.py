@@ -25,6 +25,11 @@ def job(kiosk_id: str, job_id: str) -> str:
     return f"{ROOT}/kiosk/{kiosk_id}/jobs/{job_id}"
 
 
+def cancel(kiosk_id: str, job_id: str) -> str:
+    """Where a kiosk withdraws a job. Every worker reads it (not shared): only the holder knows it has it."""
+    return f"{ROOT}/kiosk/{kiosk_id}/cancel/{job_id}"
+
+
 def events(kiosk_id: str, job_id: str) -> str:
     return f"{ROOT}/kiosk/{kiosk_id}/events/{job_id}"
 
@@ -43,6 +48,7 @@ def worker_status(worker_id: str) -> str:
 
 WORKER_STATUS_FILTER = f"{ROOT}/worker/+/status"
 ALL_JOBS_FILTER = f"{ROOT}/kiosk/+/jobs/+"
+ALL_CANCELS_FILTER = f"{ROOT}/kiosk/+/cancel/+"
 
 
 def shared_jobs_filter(group: str) -> str:
@@ -53,6 +59,11 @@ def shared_jobs_filter(group: str) -> str:
 def parse_job_topic(topic: str) -> tuple[str, str] | None:
     """Return (kiosk_id, job_id) for a jobs topic, None for anything else."""
     return _parse_kiosk_topic(topic, "jobs")
+
+
+def parse_cancel_topic(topic: str) -> tuple[str, str] | None:
+    """Return (kiosk_id, job_id) for a cancel topic, None for anything else."""
+    return _parse_kiosk_topic(topic, "cancel")
 
 
 def parse_events_topic(topic: str) -> tuple[str, str] | None:

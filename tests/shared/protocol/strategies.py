@@ -17,6 +17,7 @@ from shared.protocol.messages import (
     GenerationJob,
     ImageRecipe,
     JobAccepted,
+    JobCancel,
     JobDone,
     JobFailed,
     JobImage,
@@ -80,7 +81,8 @@ image_recipes = st.builds(
     ImageRecipe,
     backend=backend_names,
     preset=st.none() | presets,
-    prompt=st.none() | st.text(any_text, max_size=limits.MAX_PROMPT_CHARS),
+    prompt=st.none() | st.text(any_text, max_size=limits.MAX_RECIPE_PROMPT_CHARS),
+    negative_prompt=st.none() | st.text(any_text, max_size=limits.MAX_RECIPE_PROMPT_CHARS),
     change=unit_floats,
     seed=seeds,
     index=st.integers(0, limits.MAX_IMAGES_PER_JOB - 1),
@@ -127,7 +129,11 @@ job_done = st.builds(
     at=timestamps,
     num_images=st.integers(0, limits.MAX_IMAGES_PER_JOB),
     elapsed_s=timestamps,
+    withheld=st.integers(0, limits.MAX_IMAGES_PER_JOB),
+    peak_gpu_mb=st.none() | timestamps,
 )
+
+job_cancels = st.builds(JobCancel, job_id=ids, kiosk_id=ids)
 
 job_failed = st.builds(
     JobFailed,
@@ -159,6 +165,7 @@ kiosk_statuses = st.builds(
 
 MESSAGE_STRATEGIES: dict[str, st.SearchStrategy[WireModel]] = {
     "job": generation_jobs(),
+    "cancel": job_cancels,
     "accepted": job_accepted,
     "progress": job_progress(),
     "image": job_images(),

@@ -57,6 +57,7 @@ def recipe(**overrides) -> ImageRecipe:
 def test_message_types_registry():
     assert set(MESSAGE_TYPES) == {
         "job",
+        "cancel",
         "accepted",
         "progress",
         "image",

@@ -12,8 +12,12 @@ from paho.mqtt.client import topic_matches_sub
 from shared.protocol import topics
 from tests.shared.protocol.strategies import ids
 
-PARSERS = {"job": topics.parse_job_topic, "events": topics.parse_events_topic}
-BUILDERS = {"job": topics.job, "events": topics.events}
+PARSERS = {
+    "job": topics.parse_job_topic,
+    "events": topics.parse_events_topic,
+    "cancel": topics.parse_cancel_topic,
+}
+BUILDERS = {"job": topics.job, "events": topics.events, "cancel": topics.cancel}
 
 
 @settings(max_examples=200)
@@ -44,6 +48,18 @@ def test_filters_match_their_topics(kiosk_id, other_kiosk, job_id):
     assert topics.kiosk_status(kiosk_id) == f"teachbooth/v1/kiosk/{kiosk_id}/status"
 
 
+@settings(max_examples=100)
+@given(ids, ids)
+def test_cancel_topics_are_their_own_kind(kiosk_id, job_id):
+    cancel_topic = topics.cancel(kiosk_id, job_id)
+    assert cancel_topic == f"teachbooth/v1/kiosk/{kiosk_id}/cancel/{job_id}"
+    assert topics.parse_cancel_topic(cancel_topic) == (kiosk_id, job_id)
+    assert topics.parse_job_topic(cancel_topic) is None
+    assert topic_matches_sub(topics.ALL_CANCELS_FILTER, cancel_topic)
+    assert not topic_matches_sub(topics.ALL_JOBS_FILTER, cancel_topic)
+    assert not topic_matches_sub(topics.ALL_CANCELS_FILTER, topics.job(kiosk_id, job_id))
+
+
 def test_shared_jobs_filter():
     shared = topics.shared_jobs_filter("workers")
     assert shared.startswith("$share/workers/")
@@ -68,7 +84,7 @@ def test_every_topic_is_under_the_versioned_root():
 BAD_ID_PARTS = ["", "+", "#", "a+b", "a#", "x" * 65, "has space", "é", "id\n", "$SYS"]
 
 
-@pytest.mark.parametrize("kind", ["job", "events"])
+@pytest.mark.parametrize("kind", sorted(PARSERS))
 @pytest.mark.parametrize("bad", BAD_ID_PARTS)
 def test_parsers_refuse_bad_ids(kind, bad):
     parse, build = PARSERS[kind], BUILDERS[kind]
@@ -77,10 +93,10 @@ def test_parsers_refuse_bad_ids(kind, bad):
     assert parse(build("kiosk-1", "job-1")) == ("kiosk-1", "job-1")
 
 
-@pytest.mark.parametrize("kind", ["job", "events"])
+@pytest.mark.parametrize("kind", sorted(PARSERS))
 def test_parsers_refuse_ids_with_slashes_and_wrong_shapes(kind):
     parse = PARSERS[kind]
-    level = "jobs" if kind == "job" else "events"
+    level = "jobs" if kind == "job" else kind
     good = f"teachbooth/v1/kiosk/k1/{level}/j1"
     assert parse(good) == ("k1", "j1")
     for bad in [
