@@ -112,6 +112,14 @@ class WorkerConfig(BaseModel):
         "flooding kiosk leaves room for the others. Default: half the queue limit (at least 1); at most "
         "the queue limit.",
     )
+    max_batch_images: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        title="Images per GPU pass",
+        description="Compatible queued jobs (same backend, change and image size) run as one batch of at "
+        "most this many images, which raises a GPU's throughput; 1 runs every job alone.",
+    )
     working_size: int = Field(
         default=1024,
         ge=64,
