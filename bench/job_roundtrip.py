@@ -45,7 +45,6 @@ import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -58,7 +57,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
@@ -78,6 +76,7 @@ from shared.mqtt import BrokerUrl  # noqa: E402
 from shared.presets import Preset  # noqa: E402
 from shared.protocol import GenerationJob, JobAccepted, JobDone, encode  # noqa: E402
 from tests.support.mosquitto import Mosquitto, find_mosquitto  # noqa: E402
+from tests.support.worker_process import WorkerProcess  # noqa: E402
 
 log = logging.getLogger("bench.job_roundtrip")
 
@@ -217,50 +216,6 @@ def broker(workdir: Path, name: str) -> Iterator[Mosquitto]:
         yield mosquitto
     finally:
         mosquitto.stop()
-
-
-@dataclass
-class WorkerProcess:
-    """`teachbooth worker` as its own process, ended with SIGTERM like systemd would."""
-
-    url: str
-    worker_id: str
-    log_path: Path
-    process: subprocess.Popen | None = None
-    log_file: IO[str] | None = None
-
-    def start(self) -> None:
-        self.log_file = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "shared.cli",
-                "worker",
-                "--broker",
-                self.url,
-                "--worker-id",
-                self.worker_id,
-            ],
-            cwd=REPO,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-        )
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                log.warning("worker %s ignored SIGTERM; killing it", self.worker_id)
-                self.process.kill()
-                self.process.wait()
-        if self.log_file is not None:
-            self.log_file.close()
-
-    def log_tail(self, lines: int = 20) -> str:
-        return "".join(self.log_path.read_text(errors="replace").splitlines(keepends=True)[-lines:])
 
 
 @contextlib.contextmanager
