@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "train": "kiosk.commands.train",
     "eval": "kiosk.commands.eval",
     "predict": "kiosk.commands.predict",
+    "provision": "shared.commands.provision",
     "worker": "gpu_worker.command",
 }
 

@@ -1,0 +1,1 @@
+"""`teachbooth` subcommands that belong to neither the kiosk nor the worker (fleet administration)."""

@@ -1,0 +1,71 @@
+"""Create the broker's CA, certificate, password file and ACL, and each kiosk's and worker's credentials.
+
+Example: teachbooth provision --out fleet/ --broker-host broker.lan --kiosks k1,k2 --workers w1
+
+Every file lands under --out, grouped by the machine it is copied to
+(systemd/README.md says where). Passwords stay in 0600 files; the summary
+printed here hides them unless --show-secrets. An existing --out is refused
+unless --force, which replaces every credential (redeploy them all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.provisioning.provision import Provisioned
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, help="folder for everything this writes")
+    parser.add_argument("--broker-host", required=True, help="name or IP address kiosks use for the broker")
+    parser.add_argument("--port", type=int, default=8883, help="the broker's TLS port (default 8883)")
+    parser.add_argument("--kiosks", required=True, help="comma-separated kiosk ids, e.g. k1,k2")
+    parser.add_argument("--workers", required=True, help="comma-separated worker ids, e.g. w1")
+    parser.add_argument("--force", action="store_true", help="replace existing files (new CA, new passwords)")
+    parser.add_argument("--show-secrets", action="store_true", help="print passwords in the summary too")
+
+
+def run(args: argparse.Namespace) -> int:
+    from shared.provisioning.fleet import Fleet, FleetError, split_ids
+    from shared.provisioning.passwords import find_mosquitto_passwd
+    from shared.provisioning.provision import provision
+    from shared.provisioning.secret_files import ExistingOutput
+
+    try:
+        fleet = Fleet(
+            broker_host=args.broker_host,
+            kiosks=split_ids(args.kiosks),
+            workers=split_ids(args.workers),
+            port=args.port,
+        )
+        result = provision(args.out, fleet, force=args.force, passwd_tool=find_mosquitto_passwd())
+    except (FleetError, ExistingOutput, RuntimeError) as exc:
+        print(f"teachbooth provision: {exc}", file=sys.stderr)
+        return 2
+    print(summary(result, args.show_secrets))
+    return 0
+
+
+def summary(result: Provisioned, show_secrets: bool) -> str:
+    """What to copy where, and each machine's env file."""
+    from shared.provisioning.snippets import BROKER_DIR, MACHINE_DIR, redact
+
+    out = result.out
+    lines = [
+        f"Broker: copy {out}/broker/* to {BROKER_DIR}/ (key and passwd owned by mosquitto, mode 0600)",
+        "        and systemd/mosquitto/teachbooth.conf to /etc/mosquitto/conf.d/",
+        f"CA key: {out}/ca/ca.key signs broker certificates; keep it offline",
+    ]
+    for role, envs in (("kiosk", result.kiosk_envs), ("worker", result.worker_envs)):
+        for machine, env in envs.items():
+            lines += [
+                "",
+                f"{role.capitalize()} {machine}: copy {out}/{role}/{machine}/* to {MACHINE_DIR}/",
+                *(f"    {line}" for line in env.splitlines()),
+            ]
+    text = "\n".join(lines)
+    return text if show_secrets else redact(text, list(result.passwords.values()))

@@ -1,0 +1,75 @@
+"""One provisioning run: every file a fleet needs, laid out by the machine it goes to.
+
+    OUT/ca/                 ca.crt, ca.key (keep the key offline: it can mint brokers)
+    OUT/broker/             ca.crt, server.crt, server.key, passwd, acl -> /etc/mosquitto/teachbooth/
+    OUT/kiosk/<id>/         ca.crt, kiosk.env   -> /etc/teachbooth/
+    OUT/worker/<id>/        ca.crt, worker.env  -> /etc/teachbooth/
+
+Existing files are refused before anything is written, so a refused run
+leaves the folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shared.provisioning.acl import render_acl
+from shared.provisioning.certificates import make_ca, make_server_certificate
+from shared.provisioning.fleet import Fleet
+from shared.provisioning.passwords import new_password, write_password_file
+from shared.provisioning.secret_files import ExistingOutput, write_public, write_secret
+from shared.provisioning.snippets import kiosk_env, worker_env
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    """What a run wrote: the env snippet per machine and the passwords (to redact when shown)."""
+
+    out: Path
+    kiosk_envs: dict[str, str] = field(default_factory=dict)
+    worker_envs: dict[str, str] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)
+
+
+def planned_files(out: Path, fleet: Fleet) -> list[Path]:
+    files = [out / "ca" / "ca.crt", out / "ca" / "ca.key"]
+    files += [out / "broker" / name for name in ("ca.crt", "server.crt", "server.key", "passwd", "acl")]
+    files += [out / "kiosk" / kiosk / name for kiosk in fleet.kiosks for name in ("ca.crt", "kiosk.env")]
+    files += [out / "worker" / worker / name for worker in fleet.workers for name in ("ca.crt", "worker.env")]
+    return files
+
+
+def provision(out: Path, fleet: Fleet, *, force: bool = False, passwd_tool: str | None = None) -> Provisioned:
+    """Write the fleet's files under `out`; `passwd_tool` is mosquitto_passwd's path, None to hash here."""
+    existing = [path for path in planned_files(out, fleet) if path.exists()]
+    if existing and not force:
+        shown = ", ".join(str(path.relative_to(out)) for path in existing[:5])
+        more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
+        raise ExistingOutput(f"{out} already holds {shown}{more}; pass --force to replace them all")
+
+    ca = make_ca()
+    server = make_server_certificate(ca, fleet.broker_host)
+    passwords = {user: new_password() for user in fleet.users}
+    write_secret(out / "ca" / "ca.key", ca.key_pem, force=force)
+    for folder in (
+        [out / "ca", out / "broker"]
+        + [out / "kiosk" / k for k in fleet.kiosks]
+        + [out / "worker" / w for w in fleet.workers]
+    ):
+        write_public(folder / "ca.crt", ca.certificate_pem, force=force)
+
+    broker = out / "broker"
+    write_public(broker / "server.crt", server.certificate_pem, force=force)
+    write_secret(broker / "server.key", server.key_pem, force=force)
+    write_password_file(broker / "passwd", passwords, force=force, tool=passwd_tool)
+    write_public(broker / "acl", render_acl(fleet).encode(), force=force)
+
+    result = Provisioned(out=out, passwords=passwords)
+    for kiosk in fleet.kiosks:
+        result.kiosk_envs[kiosk] = kiosk_env(fleet, kiosk, passwords[kiosk])
+        write_secret(out / "kiosk" / kiosk / "kiosk.env", result.kiosk_envs[kiosk].encode(), force=force)
+    for worker in fleet.workers:
+        result.worker_envs[worker] = worker_env(fleet, worker, passwords[worker])
+        write_secret(out / "worker" / worker / "worker.env", result.worker_envs[worker].encode(), force=force)
+    return result

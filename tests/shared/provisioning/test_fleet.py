@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from shared.provisioning.fleet import Fleet, FleetError, split_ids
+
+
+def test_a_valid_fleet_lists_kiosks_then_workers_as_users():
+    fleet = Fleet("broker.lan", ("k1", "k2"), ("w1",))
+    assert fleet.users == ("k1", "k2", "w1")
+
+
+@pytest.mark.parametrize("host", ["broker.lan", "10.0.0.5", "::1", "localhost"])
+def test_host_names_and_addresses_are_accepted(host):
+    assert Fleet(host, ("k1",), ("w1",)).broker_host == host
+
+
+@pytest.mark.parametrize(
+    ("kiosks", "workers", "host", "complaint"),
+    [
+        (("k1/x",), ("w1",), "b", "kiosk id 'k1/x'"),
+        (("k+",), ("w1",), "b", "kiosk id 'k+'"),
+        (("k1",), ("#",), "b", "worker id '#'"),
+        (("k1",), ("x" * 65,), "b", "worker id"),
+        (("k1", "k1"), ("w1",), "b", "kiosk ids given twice: k1"),
+        (("k1", "same"), ("same",), "b", "kiosk and a worker alike: same"),
+        ((), ("w1",), "b", "at least one kiosk"),
+        (("k1",), ("w1",), "bad host!", "neither a host name"),
+        (("k1",), ("w1",), "", "neither a host name"),
+    ],
+)
+def test_bad_fleets_are_refused_with_the_reason(kiosks, workers, host, complaint):
+    with pytest.raises(FleetError, match=complaint.replace("+", r"\+")):
+        Fleet(host, kiosks, workers)
+
+
+def test_ports_outside_the_range_are_refused():
+    with pytest.raises(FleetError, match="port 70000"):
+        Fleet("b", ("k1",), ("w1",), port=70000)
+
+
+def test_split_ids_forgives_blanks_but_not_empty_items():
+    assert split_ids("k1, k2 ,k3") == ("k1", "k2", "k3")
+    with pytest.raises(FleetError, match="empty id"):
+        split_ids("k1,,k2")
