@@ -1,0 +1,47 @@
+"""Settings of the kiosk app that the person looking after it may change (admin screen, CLI flags)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class KioskSettings(BaseModel):
+    """Museum mode, the admin PIN and where exports go; one strict model so a typo is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    museum: bool = Field(
+        False,
+        title="Museum mode",
+        description="Wipe the visitor's project after a period without input (after asking whether "
+        "anyone is still there) and return to the first step, ready for the next visitor.",
+    )
+    idle_timeout_s: float = Field(
+        120.0,
+        ge=10,
+        le=3600,
+        title="Idle timeout",
+        description="Seconds without a tap or key press before museum mode asks 'still there?'.",
+    )
+    still_there_s: float = Field(
+        20.0,
+        ge=3,
+        le=300,
+        title="Still-there countdown",
+        description="Seconds the 'still there?' prompt waits for a tap before the project is wiped.",
+    )
+    admin_pin: str = Field(
+        "2468",
+        pattern=r"^[0-9]{4,8}$",
+        title="Admin PIN",
+        description="Four to eight digits that open the admin screen (exit, camera, broker, museum "
+        "settings, export). Change it on a public kiosk.",
+    )
+    export_dir: Path = Field(
+        Path("/media/usb"),
+        title="Export folder",
+        description="Where the admin screen's export writes the dataset and the model bundle, "
+        "typically a USB stick's mount point.",
+    )

@@ -1,0 +1,1 @@
+"""One screen per step of the guided flow (see `kiosk.tui.steps`), plus the app's modal screens."""

@@ -1,0 +1,49 @@
+"""The flow across the steps: Next/Back, progress, unavailable steps, the error card."""
+
+from __future__ import annotations
+
+import pytest
+from textual.worker import WorkerFailed
+
+from kiosk.tui.screens.base import StepScreen
+from kiosk.tui.screens.error_card import ErrorCard
+from kiosk.tui.steps import STEPS
+from tests.kiosk.tui.conftest import SIZE
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_next_and_back_walk_the_steps_in_order(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        seen = [app.current_step]
+        for _ in STEPS[1:]:
+            app.screen.blocked_reason = lambda: None  # this test is about the flow, not the steps' rules
+            await pilot.click("#nav-next")
+            await pilot.pause()
+            seen.append(app.current_step)
+        assert seen == [s.key for s in STEPS]
+        assert app.screen.query_one("#nav-next").disabled
+        await pilot.click("#nav-back")
+        await pilot.pause()
+        assert app.current_step == STEPS[-2].key
+        assert isinstance(app.screen, StepScreen)
+
+
+async def test_a_crashed_worker_shows_an_error_card_and_the_app_keeps_running(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+
+        def explode() -> None:
+            raise OSError("camera unplugged")
+
+        worker = app.screen.run_in_thread(explode, name="camera")
+        with pytest.raises(WorkerFailed):  # the worker still fails for whoever waits on it
+            await worker.wait()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorCard)
+        assert "camera unplugged" in str(app.screen.query_one("#error-detail").render())
+        await pilot.click("#error-ok")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.is_running
