@@ -20,7 +20,6 @@ from shared.presets import Preset
 from shared.protocol import FailureCode, JobAccepted, JobDone, JobFailed, JobImage, JobProgress, topics
 from tests.gpu_worker.test_service import events_of, expect_event, send
 from tests.support.jobs import make_job
-from tools.make_tiny_pipelines import make_tiny_pipelines
 
 WORKING_SIZE = 64
 TWO_STEPS = 1 / 3
@@ -28,8 +27,8 @@ TWO_STEPS = 1 / 3
 
 
 @pytest.fixture(scope="module")
-def backend(tmp_path_factory) -> Img2ImgBackend:
-    folder = make_tiny_pipelines(tmp_path_factory.mktemp("tiny"), ["img2img"])["img2img"]
+def backend(tiny_pipelines) -> Img2ImgBackend:
+    folder = tiny_pipelines["img2img"]
     return Img2ImgBackend(
         DiffusionModelSettings(model=str(folder), device="cpu"), few_step=True, longest_side=WORKING_SIZE
     )
@@ -172,9 +171,9 @@ def test_a_job_expiring_mid_denoising_stops_at_the_next_step(backend, worker_fac
     assert expect_event(probe, later.job_id, JobDone).num_images == 1, "the worker goes on to the next job"
 
 
-def test_the_worker_builds_img2img_from_its_config(tmp_path, worker_factory, probe_factory):
+def test_the_worker_builds_img2img_from_its_config(tiny_pipelines, worker_factory, probe_factory):
     """No backend handed in: the service builds img2img from its config, as `teachbooth worker` does."""
-    folder = make_tiny_pipelines(tmp_path, ["img2img"])["img2img"]
+    folder = tiny_pipelines["img2img"]
     worker_factory(from_config=("img2img",), img2img=Img2ImgSettings(model=str(folder), few_step=True))
     probe = probe_factory(topics.kiosk_events_filter("+"))
     job = make_job("k1", "from-config", backend="img2img", num_images=1, change=0.3)
