@@ -37,6 +37,9 @@ export-backbone: $(EXPORT_STAMP)
 mosquitto:
 	@command -v mosquitto >/dev/null || test -x /usr/sbin/mosquitto || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq mosquitto; }
+	@# tests/systemd/ checks the shipped units with systemd-analyze verify.
+	@command -v systemd-analyze >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; }
 
 demo: setup
 	$(PY) -m shared.cli demo

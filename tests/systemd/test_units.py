@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from shared.cli import build_parser
+from tests.systemd.units import shipped_units, verify
+
+
+def _settings(text: str) -> dict[str, list[str]]:
+    settings: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            settings.setdefault(key, []).append(value)
+    return settings
+
+
+def test_the_units_ship_the_kiosk_and_the_worker():
+    assert set(shipped_units()) == {"teachbooth-kiosk.service", "teachbooth-worker.service"}
+
+
+def test_every_shipped_unit_passes_systemd_analyze_verify(tmp_path):
+    verdict = verify(shipped_units(), tmp_path)
+    assert verdict.clean, verdict.output
+
+
+@pytest.mark.parametrize(
+    ("breakage", "complaint"),
+    [
+        (("Type=notify", "Type=notifyy"), "Failed to parse service type"),
+        (("Restart=", "Restrat="), "Unknown key"),
+        (("ExecStart=/usr/bin/cage", "ExecStart=/usr/bin/no-such-compositor"), "is not executable"),
+        (("WatchdogSec=30", "WatchdogSec=half a minute"), "Failed to parse sec value"),
+    ],
+)
+def test_verify_catches_a_broken_unit(tmp_path, breakage, complaint):
+    """The check above must be able to fail: each breakage of the kiosk unit is reported."""
+    text = shipped_units()["teachbooth-kiosk.service"]
+    assert breakage[0] in text
+    verdict = verify({"teachbooth-kiosk.service": text.replace(breakage[0], breakage[1], 1)}, tmp_path)
+    assert not verdict.clean
+    assert complaint in verdict.output
+
+
+def test_the_kiosk_always_comes_back_and_is_watched():
+    settings = _settings(shipped_units()["teachbooth-kiosk.service"])
+    assert settings["Restart"] == ["always"]
+    assert settings["Type"] == ["notify"]
+    assert settings["NotifyAccess"] == ["all"]  # the app runs under cage and foot, not as the main pid
+    assert settings["UnsetEnvironment"] == ["WATCHDOG_PID"]
+    assert int(settings["WatchdogSec"][0]) > 0
+    assert settings["ExecStart"][0].split()[0] == "/usr/bin/cage"
+    assert " -s " not in settings["ExecStart"][0]  # no switching away to a console
+
+
+def test_the_worker_restarts_on_failure_is_watched_and_reads_its_gpu_from_the_env_file():
+    settings = _settings(shipped_units()["teachbooth-worker.service"])
+    assert settings["Restart"] == ["on-failure"]
+    assert settings["Type"] == ["notify"]
+    assert int(settings["WatchdogSec"][0]) > 0
+    assert settings["EnvironmentFile"] == ["/etc/teachbooth/worker.env"]
+
+
+def test_the_worker_command_line_is_one_teachbooth_accepts():
+    exec_start = _settings(shipped_units()["teachbooth-worker.service"])["ExecStart"][0]
+    argv = shlex.split(exec_start)[1:]
+    filled = [
+        arg.replace("${TEACHBOOTH_BROKER}", "mqtts://w1:pw@b:8883").replace("${TEACHBOOTH_WORKER_ID}", "w1")
+        for arg in argv
+    ]
+    args = build_parser("worker").parse_args(filled)
+    assert (args.command, args.broker, args.worker_id) == ("worker", "mqtts://w1:pw@b:8883", "w1")
