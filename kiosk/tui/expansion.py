@@ -1,0 +1,369 @@
+"""The expand step's work: variations of a captured photo, made remotely or here, then reviewed.
+
+    expansion = Expansion(project, client)              # client: a started JobClient, or None
+    job_id = expansion.send(Request(sample.id, Preset.NEW_COLOUR, change=0.5))
+    expansion.follow(job_id, on_change)                 # blocks: call it from a worker thread
+    expansion.accept(job_id, [0, 2]); expansion.reject(job_id, [1, 3])
+
+Where the images come from is decided when a job is sent: a GPU worker when the job client sees one
+online, else the kiosk's own `classic` engine (CPU, a second or two), so the step works with no
+network at all; `JobStatus.engine` says which, and the screen tells the visitor. A remote job whose
+worker goes offline is not lost: it is sent again (same job id, so a worker that already finished it
+replays its result) and shown as waiting until a worker picks it up.
+
+Accepted images become generated samples of the source photo's class, with the recipe that made
+them and `source_sample` naming the photo: training keeps an image in its photo's fold by that key,
+so a held-out photo's near-copies never train the model that is scored on it. Rejected images are
+dropped without being stored.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
+from kiosk.store import NewSample, Project, Sample, Source
+from kiosk.tui.generation_status import Engine, JobStatus, Phase, Request, Result, failure_words
+
+if TYPE_CHECKING:
+    from kiosk.jobs.client import JobClient
+    from kiosk.jobs.handle import JobHandle
+    from shared.protocol import GenerationJob
+
+StatusCallback = Callable[[JobStatus], None]
+
+TICK_S = 0.2
+"""How often a followed remote job looks at the link and the workers (events wake it at once)."""
+JOB_TIMEOUT_S = 600.0
+"""A remote job's deadline: long enough to wait out a worker restart, short enough to give up."""
+LOCAL_BACKEND = "classic"
+
+
+class ExpansionError(ValueError):
+    """A request that cannot be carried out; the message is for the visitor."""
+
+
+@dataclass
+class _Job:
+    """Mutable book-keeping behind a job's snapshots; only touched under `Expansion._lock`."""
+
+    status: JobStatus
+    wire: GenerationJob | None = None
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    resent_at_events: int | None = None
+    """Events the handle held when the job was sent again after its worker went offline."""
+
+
+class Expansion:
+    """Generation jobs of one kiosk session, from request to reviewed samples. Thread-safe."""
+
+    def __init__(
+        self,
+        project: Project,
+        client: JobClient | None,
+        *,
+        backend: str = LOCAL_BACKEND,
+        tick_s: float = TICK_S,
+    ) -> None:
+        """`backend`: what remote jobs ask the worker for; local jobs always use `classic`."""
+        self.project = project
+        self.backend = backend
+        self._client = client
+        self._tick_s = tick_s
+        self._lock = threading.Lock()
+        self._jobs: dict[str, _Job] = {}
+
+    # -- where the images come from ---------------------------------------------------------
+
+    def engine(self) -> Engine:
+        """The engine a job sent now would use."""
+        if self._client is not None and self._client.connected and self._client.workers_online():
+            return Engine.WORKER
+        return Engine.LOCAL
+
+    def engine_words(self) -> str:
+        """One line for the screen: who makes the pictures right now."""
+        if self.engine() is Engine.WORKER:
+            assert self._client is not None
+            return f"Pictures are made by the GPU worker ({', '.join(self._client.workers_online())})."
+        if self._client is None:
+            return "Pictures are made on this kiosk (classic engine): no worker is set up."
+        return "Pictures are made on this kiosk (classic engine): no worker is online."
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def send(self, request: Request) -> str:
+        """Start a job for `request` and return its id; `follow` then runs or watches it.
+
+        Raises `ExpansionError` (plain words) for a request that cannot work: no such photo, a
+        generated photo as the source, neither preset nor text, a change outside 0..1.
+        """
+        sample = self._source(request)
+        if not 0.0 <= request.change <= 1.0:
+            raise ExpansionError("How much to change must be between 0 and 1.")
+        if request.preset is None and not (request.text or "").strip():
+            raise ExpansionError("Pick a change, or write what should be different.")
+        if not 1 <= request.count <= 8:
+            raise ExpansionError("Ask for 1 to 8 pictures.")
+        if request.seed is None:
+            request = replace(request, seed=secrets.randbits(32))
+        engine = self.engine()
+        if engine is Engine.LOCAL and request.preset is None:
+            raise ExpansionError("Without a worker only the ready-made changes work: pick one.")
+        job_id, wire = self._new_job_id(), None
+        if engine is Engine.WORKER:
+            wire = self._wire_job(sample, request)
+            job_id = wire.job_id
+        total = request.count
+        status = JobStatus(job_id, request, sample.label, engine, Phase.QUEUED, "Starting.", 0, total)
+        with self._lock:
+            self._jobs[job_id] = _Job(status, wire)
+        if wire is not None:
+            assert self._client is not None
+            self._client.submit(wire)
+        return job_id
+
+    def follow(self, job_id: str, on_change: StatusCallback | None = None) -> JobStatus:
+        """Run a local job, or watch a remote one, until it ends; `on_change` gets every new
+        snapshot on this thread. Blocking: call it from a worker thread."""
+        job = self._job(job_id)
+        notify = on_change or (lambda _status: None)
+        if job.wire is None:
+            return self._run_local(job, notify)
+        return self._watch_remote(job, notify)
+
+    def status(self, job_id: str) -> JobStatus:
+        return self._job(job_id).status
+
+    def statuses(self) -> list[JobStatus]:
+        """Every job of this session, oldest first."""
+        with self._lock:
+            return [job.status for job in self._jobs.values()]
+
+    def cancel(self, job_id: str) -> JobStatus:
+        """Stop a job: a local one before its next image, a remote one is withdrawn from the worker.
+        A finished job is left as it is."""
+        job = self._job(job_id)
+        if job.status.phase.finished:
+            return job.status
+        job.cancelled.set()
+        if job.wire is not None and self._client is not None:
+            self._client.cancel(job_id)
+        return self._set(job, phase=Phase.CANCELLED, message="Cancelled.", results=())
+
+    def accept(self, job_id: str, indices: Iterable[int] | None = None) -> list[Sample]:
+        """Save the chosen results (all with None) as accepted generated samples of the source
+        photo's class; they leave the review list."""
+        job = self._job(job_id)
+        chosen = self._take(job, indices)
+        if not chosen:
+            return []
+        source = self.project.get_sample(job.status.request.sample_id)
+        items = [
+            NewSample(
+                result.image,
+                source.class_id,
+                Source.GENERATED,
+                mask=result.mask,
+                recipe={**result.recipe, SOURCE_SAMPLE_KEY: source.id, "job_id": job_id},
+                accepted=True,
+            )
+            for result in chosen
+        ]
+        try:
+            return self.project.add_samples(items)
+        except BaseException:
+            self._put_back(job, chosen)  # nothing was stored: the visitor can try again
+            raise
+
+    def reject(self, job_id: str, indices: Iterable[int] | None = None) -> int:
+        """Drop the chosen results (all with None) without storing them; returns how many went."""
+        return len(self._take(self._job(job_id), indices))
+
+    def close(self) -> None:
+        """Stop local jobs at their next image (the session is ending or being wiped)."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.cancelled.set()
+
+    # -- local jobs -------------------------------------------------------------------------
+
+    def _run_local(self, job: _Job, notify: StatusCallback) -> JobStatus:
+        from shared.variations import ClassicEngine, UnsupportedPreset
+
+        request = job.status.request
+        assert request.preset is not None and request.seed is not None
+        try:
+            image = self.project.load_image(request.sample_id)
+            mask = self.project.load_mask(request.sample_id)
+            variations = ClassicEngine().variations(
+                image, mask, request.preset, request.change, request.seed, request.count
+            )
+        except UnsupportedPreset:
+            words = "This change needs the GPU worker, which is not online: pick another change."
+            return self._notify(notify, self._set(job, phase=Phase.FAILED, message=words))
+        except Exception as exc:  # a vanished or damaged photo: say so, keep the kiosk running
+            words = f"The photo could not be used: {exc}"
+            return self._notify(notify, self._set(job, phase=Phase.FAILED, message=words))
+        ignored = " The classic engine ignores the words you wrote." if request.text else ""
+        self._notify(notify, self._set(job, phase=Phase.RUNNING, message="Making pictures on this kiosk."))
+        results: list[Result] = []
+        for index, variation in enumerate(variations):
+            if job.cancelled.is_set():
+                return job.status
+            recipe = {
+                "backend": LOCAL_BACKEND,
+                "engine": "kiosk",
+                "preset": str(request.preset),
+                "prompt": request.text,
+                "change": request.change,
+                "seed": request.seed,
+                "index": index,
+                "whole_image": variation.whole_image,
+                "operations": list(variation.operations),
+            }
+            results.append(Result(index, variation.image, variation.mask, recipe))
+            self._notify(notify, self._set(job, step=index + 1, results=tuple(results)))
+        words = f"{len(results)} new pictures: keep the good ones.{ignored}"
+        return self._notify(notify, self._set(job, phase=Phase.DONE, message=words))
+
+    # -- remote jobs ------------------------------------------------------------------------
+
+    def _wire_job(self, sample: Sample, request: Request) -> GenerationJob:
+        from kiosk.jobs.files import JobSpec, job_from_files
+        from shared.imaging import BadImage
+
+        assert self._client is not None
+        spec = JobSpec(
+            label=sample.label,
+            preset=request.preset,
+            prompt=(request.text or "").strip() or None,
+            change=request.change,
+            num_images=request.count,
+            backend=self.backend,
+            seed=request.seed,
+            timeout_s=JOB_TIMEOUT_S,
+        )
+        try:
+            return job_from_files(self._client.kiosk_id, sample.image_path, sample.mask_path, spec)
+        except BadImage as exc:
+            raise ExpansionError(f"The photo could not be used: {exc}") from None
+
+    def _watch_remote(self, job: _Job, notify: StatusCallback) -> JobStatus:
+        assert self._client is not None
+        handle = self._client.handle(job.status.job_id)
+        last = None
+        while handle is not None and not job.cancelled.is_set():
+            finished = handle.wait(self._tick_s)
+            status = self._remote_status(job, handle) if not finished else self._remote_end(job, handle)
+            seen = (status.phase, status.message, status.step, status.total)
+            if seen != last:
+                last = seen
+                self._notify(notify, status)
+            if status.phase.finished:
+                return status
+        return job.status
+
+    def _remote_status(self, job: _Job, handle: JobHandle) -> JobStatus:
+        """Phase and words of an unfinished remote job, sending it again if its worker left."""
+        from kiosk.jobs.handle import JobState
+
+        assert self._client is not None
+        online = self._client.workers_online()
+        events = list(handle.events)
+        if not self._client.connected:
+            words = "Cannot reach the worker's network: the job is kept and sent when it is back."
+            return self._set(job, phase=Phase.WAITING, message=words)
+        resent = job.resent_at_events
+        if handle.state is JobState.QUEUED or (resent is not None and len(events) <= resent):
+            if not online:
+                words = "Waiting for a worker to come online; the job is kept until one does."
+                return self._set(job, phase=Phase.WAITING, message=words)
+            return self._set(job, phase=Phase.QUEUED, message="Sent: waiting for the worker to start.")
+        worker = events[-1].worker_id if events else handle.worker_id
+        if worker not in online:
+            with self._lock:
+                job.resent_at_events = len(events)
+            assert job.wire is not None
+            self._client.submit(job.wire)  # same id: the next worker runs it, or replays it
+            words = "The worker went offline: your pictures will be made when a worker is back."
+            return self._set(job, phase=Phase.WAITING, message=words)
+        step, total = handle.progress or (0, job.status.total)
+        return self._set(
+            job,
+            phase=Phase.RUNNING,
+            message=f"The GPU worker {worker} is making your pictures.",
+            step=step,
+            total=total,
+        )
+
+    def _remote_end(self, job: _Job, handle: JobHandle) -> JobStatus:
+        from shared.imaging import BadImage, decode_image
+
+        if handle.failure is not None:
+            words = failure_words(handle.failure.code, handle.failure.message)
+            return self._set(job, phase=Phase.FAILED, message=words)
+        results = []
+        for item in handle.sorted_images():
+            try:
+                image = decode_image(item.image, f"image {item.index}").convert("RGB")
+            except BadImage:
+                continue  # one unreadable image must not cost the visitor the others
+            recipe = item.recipe.model_dump(mode="json") | {"worker": item.worker_id}
+            results.append(Result(item.index, image, None, recipe))
+        words = f"{len(results)} new pictures: keep the good ones."
+        return self._set(job, phase=Phase.DONE, message=words, step=job.status.total, results=tuple(results))
+
+    # -- book-keeping -----------------------------------------------------------------------
+
+    def _source(self, request: Request) -> Sample:
+        from kiosk.store import NotFound
+
+        try:
+            sample = self.project.get_sample(request.sample_id)
+        except NotFound:
+            raise ExpansionError("That photo is gone: pick another one.") from None
+        if not sample.is_real:
+            raise ExpansionError("Pick one of your own photos: new pictures are made from real ones.")
+        return sample
+
+    def _new_job_id(self) -> str:
+        return secrets.token_hex(16)
+
+    def _job(self, job_id: str) -> _Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise KeyError(f"there is no job {job_id}")
+        return job
+
+    def _set(self, job: _Job, **changes: object) -> JobStatus:
+        with self._lock:
+            if job.status.phase is Phase.CANCELLED:
+                return job.status  # a cancelled job stays cancelled, whatever arrives late
+            job.status = replace(job.status, **changes)  # type: ignore[arg-type]
+            return job.status
+
+    def _take(self, job: _Job, indices: Iterable[int] | None) -> list[Result]:
+        with self._lock:
+            wanted = None if indices is None else set(indices)
+            chosen = [r for r in job.status.results if wanted is None or r.index in wanted]
+            taken = {r.index for r in chosen}
+            kept = tuple(r for r in job.status.results if r.index not in taken)
+            job.status = replace(job.status, results=kept)
+        return chosen
+
+    def _put_back(self, job: _Job, results: list[Result]) -> None:
+        with self._lock:
+            merged = sorted((*job.status.results, *results), key=lambda r: r.index)
+            job.status = replace(job.status, results=tuple(merged))
+
+    @staticmethod
+    def _notify(notify: StatusCallback, status: JobStatus) -> JobStatus:
+        notify(status)
+        return status

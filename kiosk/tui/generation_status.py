@@ -1,0 +1,118 @@
+"""What the expand step shows about one generation job: its phase, progress and results, in words.
+
+The research prototype's visitors waited without knowing why; here every state a job can be in has
+one plain sentence, and a failure says what went wrong and what to try instead of a machine code.
+These records are immutable snapshots: a worker thread makes a new one for every change and hands
+it to the screen, which never reads half-updated state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from PIL import Image
+
+from shared.presets import Preset
+from shared.protocol import FailureCode
+
+
+class Phase(StrEnum):
+    QUEUED = "queued"
+    """Sent; no worker has started it yet."""
+    WAITING = "waiting"
+    """No worker (or no broker) right now: the job is kept and goes out when one is back."""
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (Phase.DONE, Phase.FAILED, Phase.CANCELLED)
+
+
+class Engine(StrEnum):
+    """Who makes the images: the GPU worker over MQTT, or the kiosk itself with the classic engine."""
+
+    WORKER = "worker"
+    LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a visitor asked for on the expand step."""
+
+    sample_id: str
+    """The real photo to vary."""
+    preset: Preset | None
+    change: float
+    """How much to change, 0 (nothing) to 1 (a lot): the one slider."""
+    text: str | None = None
+    """Custom words, for backends that read text; the classic engine ignores them."""
+    count: int = 4
+    seed: int | None = None
+    """None: a random seed; tests pass one for pictures that repeat."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """One returned image waiting for the visitor's accept or reject."""
+
+    index: int
+    image: Image.Image
+    mask: Image.Image | None
+    """The object mask moved with the image (classic engine only), saved with the sample."""
+    recipe: dict[str, Any]
+    """How it was made, JSON-ready; saved with the sample when accepted."""
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    job_id: str
+    request: Request
+    label: str
+    """Class of the source photo, which the accepted images join."""
+    engine: Engine
+    phase: Phase
+    message: str
+    """One sentence for the visitor: what is happening or what went wrong."""
+    step: int = 0
+    total: int = 0
+    results: tuple[Result, ...] = ()
+    """Images not yet accepted or rejected."""
+
+    @property
+    def fraction(self) -> float:
+        """Progress in [0, 1] for a bar; a finished job is full."""
+        if self.phase.finished:
+            return 1.0
+        return self.step / self.total if self.total else 0.0
+
+    @property
+    def progress_text(self) -> str:
+        if self.phase is Phase.RUNNING and self.total:
+            return f"step {self.step} of {self.total}"
+        return self.phase.value
+
+
+_FAILURE_WORDS: dict[FailureCode, str] = {
+    FailureCode.INVALID_JOB: "The worker could not read the request.",
+    FailureCode.TOO_LARGE: "The photo is too large to send.",
+    FailureCode.BAD_IMAGE: "The worker could not open the photo.",
+    FailureCode.UNSUPPORTED_BACKEND: "The worker cannot make this kind of picture.",
+    FailureCode.UNSUPPORTED_PRESET: "This change is not available there: pick another one.",
+    FailureCode.PROMPT_REJECTED: "Those words are not allowed here: try other words.",
+    FailureCode.EXPIRED: "It took too long: no worker finished it in time. Try again.",
+    FailureCode.CANCELLED: "Cancelled.",
+    FailureCode.BUSY: "The worker is busy right now: try again in a moment.",
+    FailureCode.OUT_OF_MEMORY: "The worker ran out of memory: ask for fewer pictures.",
+    FailureCode.BACKEND_ERROR: "Something went wrong on the worker: try again.",
+}
+
+
+def failure_words(code: FailureCode, detail: str) -> str:
+    """The sentence for a failed job, with the worker's own reason after it."""
+    words = _FAILURE_WORDS.get(code, "The job failed.")
+    return f"{words} ({detail})" if detail else words

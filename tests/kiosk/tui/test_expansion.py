@@ -1,0 +1,206 @@
+"""The expand step's domain: local classic fallback, real worker jobs through mosquitto, review."""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+import pytest
+
+from gpu_worker.backends.classic import ClassicBackend
+from kiosk.jobs.client import JobClient
+from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
+from kiosk.store import Source, Status
+from kiosk.tui.expansion import Expansion, ExpansionError
+from kiosk.tui.generation_status import Engine, JobStatus, Phase, Request
+from shared.mqtt import BrokerUrl
+from shared.presets import Preset
+from tests.kiosk.tui.photos import add_photos, eventually, start_worker
+from tests.support.jobs import FailingBackend, GatedBackend
+
+
+@pytest.fixture
+def photos(project):
+    return add_photos(project, {"apple": 2, "leaf": 2})
+
+
+@pytest.fixture
+def client(mosquitto, tmp_path):
+    made = JobClient(BrokerUrl.parse(mosquitto.url), "k1", tmp_path / "outbox.sqlite")
+    made.start()
+    assert made.wait_connected(10)
+    yield made
+    made.stop()
+
+
+@pytest.fixture
+def workers():
+    started = []
+
+    def make(url, worker_id="w1", backends=None):
+        service = start_worker(url, worker_id, backends)
+        started.append(service)
+        return service
+
+    yield make
+    for service in started:
+        service.stop(timeout_s=1)
+
+
+class Recorder:
+    """Collects the snapshots a followed job reports, for a test thread to wait on."""
+
+    def __init__(self) -> None:
+        self.seen: list[JobStatus] = []
+        self._queue: queue.Queue[JobStatus] = queue.Queue()
+
+    def __call__(self, status: JobStatus) -> None:
+        self._queue.put(status)
+
+    def expect(self, predicate, timeout: float = 20.0) -> JobStatus:
+        for status in self.seen:
+            if predicate(status):
+                return status
+        while True:
+            status = self._queue.get(timeout=timeout)
+            self.seen.append(status)
+            if predicate(status):
+                return status
+
+
+def follow_in_thread(expansion: Expansion, job_id: str) -> tuple[threading.Thread, Recorder]:
+    recorder = Recorder()
+    thread = threading.Thread(target=expansion.follow, args=(job_id, recorder), daemon=True)
+    thread.start()
+    return thread, recorder
+
+
+def test_without_a_broker_the_kiosk_makes_the_pictures_and_accepted_ones_are_stored(project, photos):
+    expansion = Expansion(project, None)
+    assert expansion.engine() is Engine.LOCAL
+    assert "on this kiosk" in expansion.engine_words()
+    source = photos["apple"][0]
+    reports: list[JobStatus] = []
+    job_id = expansion.send(Request(source.id, Preset.NEW_COLOUR, change=0.7, count=3, seed=5))
+
+    final = expansion.follow(job_id, reports.append)
+
+    assert final.phase is Phase.DONE and final.engine is Engine.LOCAL
+    assert [r.step for r in reports if r.phase is Phase.RUNNING] == [0, 1, 2, 3]
+    assert [r.index for r in final.results] == [0, 1, 2]
+    middle = final.results[1].image.tobytes()
+    saved = expansion.accept(job_id, [0, 2])
+    assert expansion.reject(job_id, [1]) == 1
+    assert expansion.status(job_id).results == ()
+    stored = project.samples(source=Source.GENERATED)
+    assert {s.id for s in stored} == {s.id for s in saved} and len(stored) == 2
+    for sample in stored:
+        assert sample.status is Status.ACCEPTED and sample.label == "apple"
+        assert sample.recipe[SOURCE_SAMPLE_KEY] == source.id
+        assert sample.recipe["backend"] == "classic" and sample.recipe["preset"] == "new_colour"
+        assert sample.recipe["change"] == 0.7 and sample.recipe["seed"] == 5
+    assert sorted(s.recipe["index"] for s in stored) == [0, 2]
+    # The same request gives the same pixels: the classic engine is seeded per image.
+    again = expansion.send(Request(source.id, Preset.NEW_COLOUR, change=0.7, count=3, seed=5))
+    assert expansion.follow(again).results[1].image.tobytes() == middle
+
+
+def test_requests_that_cannot_work_are_refused_in_words(project, photos):
+    expansion = Expansion(project, None)
+    apple = photos["apple"][0]
+    with pytest.raises(ExpansionError, match="Pick a change"):
+        expansion.send(Request(apple.id, None, change=0.5))
+    with pytest.raises(ExpansionError, match="between 0 and 1"):
+        expansion.send(Request(apple.id, Preset.MIX, change=1.5))
+    with pytest.raises(ExpansionError, match="1 to 8"):
+        expansion.send(Request(apple.id, Preset.MIX, change=0.5, count=0))
+    with pytest.raises(ExpansionError, match="ready-made changes"):
+        expansion.send(Request(apple.id, None, change=0.5, text="a green apple"))
+    with pytest.raises(ExpansionError, match="gone"):
+        expansion.send(Request("f" * 32, Preset.MIX, change=0.5))
+    job_id = expansion.send(Request(apple.id, Preset.MIX, change=0.5, count=1, seed=1))
+    expansion.follow(job_id)
+    (generated,) = expansion.accept(job_id)
+    with pytest.raises(ExpansionError, match="your own photos"):
+        expansion.send(Request(generated.id, Preset.MIX, change=0.5))
+    assert expansion.statuses()[0].job_id == job_id
+
+
+def test_a_preset_the_kiosk_cannot_make_fails_with_a_reason(project, photos):
+    expansion = Expansion(project, None)
+    job_id = expansion.send(Request(photos["leaf"][0].id, Preset.RIPER, change=0.5))
+    final = expansion.follow(job_id)
+    assert final.phase is Phase.FAILED and "needs the GPU worker" in final.message
+    assert project.samples(source=Source.GENERATED) == []
+
+
+def test_cancelling_a_local_job_stops_it_and_keeps_nothing(project, photos):
+    expansion = Expansion(project, None)
+    job_id = expansion.send(
+        Request(photos["apple"][1].id, Preset.NEW_BACKGROUND, change=0.5, count=6, seed=2)
+    )
+
+    def cancel_after_the_first_image(status: JobStatus) -> None:
+        if status.step == 1:
+            expansion.cancel(job_id)
+
+    final = expansion.follow(job_id, cancel_after_the_first_image)
+    assert final.phase is Phase.CANCELLED and final.results == ()
+    assert expansion.accept(job_id) == []
+
+
+def test_with_a_worker_online_the_worker_makes_them(project, photos, mosquitto, client, workers):
+    workers(mosquitto.url)
+    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
+    expansion = Expansion(project, client)
+    assert expansion.engine() is Engine.WORKER and "w1" in expansion.engine_words()
+    source = photos["leaf"][1]
+    job_id = expansion.send(Request(source.id, Preset.DIFFERENT_LIGHT, change=0.4, count=4, seed=9))
+    final = expansion.follow(job_id)
+    assert final.phase is Phase.DONE and final.engine is Engine.WORKER
+    assert [r.index for r in final.results] == [0, 1, 2, 3]
+    saved = expansion.accept(job_id, [3])
+    assert saved[0].recipe["worker"] == "w1" and saved[0].recipe["backend"] == "classic"
+    assert saved[0].recipe[SOURCE_SAMPLE_KEY] == source.id and saved[0].label == "leaf"
+    assert saved[0].recipe["preset"] == "different_light" and saved[0].recipe["index"] == 3
+
+
+def test_a_worker_failure_is_told_in_plain_words(project, photos, mosquitto, client, workers):
+    workers(mosquitto.url, backends={"failing": FailingBackend()})
+    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
+    expansion = Expansion(project, client, backend="failing")
+    job_id = expansion.send(Request(photos["apple"][0].id, Preset.MIX, change=0.5, seed=3))
+    final = expansion.follow(job_id)
+    assert final.phase is Phase.FAILED
+    assert final.message.startswith("Something went wrong on the worker") and "simulated" in final.message
+
+
+def test_a_worker_going_offline_mid_job_leaves_it_waiting_until_a_worker_is_back(
+    project, photos, mosquitto, client, workers
+):
+    gated = GatedBackend()
+    first = workers(mosquitto.url, backends={"gated": gated})
+    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
+    expansion = Expansion(project, client, backend="gated", tick_s=0.05)
+    job_id = expansion.send(Request(photos["apple"][0].id, Preset.NEW_COLOUR, change=0.5, count=3, seed=4))
+    thread, recorder = follow_in_thread(expansion, job_id)
+    assert gated.first_image_out.wait(20)
+    recorder.expect(lambda s: s.phase is Phase.RUNNING)
+
+    first.stop(timeout_s=0.1)  # goes offline while its job is provably half done
+    waiting = recorder.expect(lambda s: s.phase is Phase.WAITING)
+    assert "went offline" in waiting.message
+    gated.gate.set()
+
+    workers(mosquitto.url, backends={"gated": ClassicBackend()})  # the worker is back
+    final = recorder.expect(lambda s: s.phase.finished, timeout=30)
+    thread.join(10)
+    assert final.phase is Phase.DONE and [r.index for r in final.results] == [0, 1, 2]
+
+
+def test_without_any_worker_online_a_broker_alone_means_the_kiosk_makes_them(project, photos, client):
+    expansion = Expansion(project, client)
+    assert expansion.engine() is Engine.LOCAL and "no worker is online" in expansion.engine_words()
+    job_id = expansion.send(Request(photos["apple"][0].id, Preset.NEW_ANGLE, change=0.3, count=2))
+    assert expansion.follow(job_id).phase is Phase.DONE
+    assert client.outbox_depth() == 0
