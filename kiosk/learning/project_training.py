@@ -103,7 +103,8 @@ def feature_rows(
     )
 
 
-def _group_of(sample: Sample, real_ids: set[str]) -> str:
+def group_of(sample: Sample, real_ids: set[str]) -> str:
+    """The fold group of a generated sample: its source photo, or one shared group per class."""
     source = (sample.recipe or {}).get(SOURCE_SAMPLE_KEY)
     return source if isinstance(source, str) and source in real_ids else f"generated:{sample.label}"
 
@@ -141,7 +142,7 @@ def train_project(
 
     key = backbone.backbone_id
     real_ids = {s.id for s in real}
-    groups = {s.id: s.id for s in real} | {s.id: _group_of(s, real_ids) for s in generated}
+    groups = {s.id: s.id for s in real} | {s.id: group_of(s, real_ids) for s in generated}
     weight = config.generated_weight
     real_rows = feature_rows(project, key, real, groups, 1.0, real=True)
     generated_rows = feature_rows(project, key, generated, groups, weight, real=False)

@@ -1,0 +1,235 @@
+"""The train step's work: train on the project, then say in plain words how good the model is.
+
+    run = TrainingRun(project, backbone)
+    reason = run.refusal()              # None, or why training cannot start yet, for the visitor
+    report = run.run(on_progress)       # blocks (a second to a minute): call it from a worker thread
+
+Scores come from real photos only (DESIGN.md section 3): accuracy, per class and the confusion
+matrix are the trainer's out-of-fold predictions on them. Then, when there are generated pictures,
+the three-way check of the synthetic-data study runs on the same cached features: real-only,
+generated-only and mixed, each scored on held-out real photos, and the difference mixed minus
+real-only becomes one sentence ("the generated images helped: +12 points"). That sentence is what
+tells a visitor whether the pictures they accepted on the expand step were worth it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.learning.evaluate import Miss
+from kiosk.store import Project, Source, Status
+
+if TYPE_CHECKING:
+    from kiosk.features.backbone import Backbone
+    from kiosk.learning.comparison import Comparison
+    from kiosk.learning.config import TrainingConfig
+    from kiosk.learning.project_training import ProjectTraining
+
+MIN_CLASSES = 2
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a training run is, for the progress bar."""
+
+    stage: str
+    """"features", "views", "training" or "comparison"."""
+    words: str
+    fraction: float
+    """Of the whole run, 0 to 1."""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+_STAGES: dict[str, tuple[float, float, str]] = {
+    "features": (0.0, 0.5, "Looking at your photos"),
+    "views": (0.0, 0.5, "Looking at your photos"),
+    "training": (0.5, 0.8, "Teaching the computer"),
+    "comparison": (0.8, 1.0, "Checking whether the new pictures help"),
+}
+
+
+def progress_of(stage: str, done: int, total: int) -> Progress:
+    """A trainer report (stage, done, total) as words and a share of the whole run."""
+    start, end, words = _STAGES.get(stage, (0.0, 1.0, "Working"))
+    share = done / total if total else 1.0
+    return Progress(stage, f"{words} ({done} of {total})", start + (end - start) * min(1.0, share))
+
+
+@dataclass(frozen=True)
+class ClassScore:
+    label: str
+    accuracy: float | None
+    """Share of the class's real photos recognised; None when none could be held out."""
+    photos: int
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """What the train step shows after a run."""
+
+    accuracy: float | None
+    """On real photos the model did not train on; None with too few photos to hold any out."""
+    accuracy_words: str
+    per_class: tuple[ClassScore, ...]
+    labels: tuple[str, ...]
+    confusion: tuple[tuple[int, ...], ...]
+    """confusion[i][j]: real photos of labels[i] the model took for labels[j]."""
+    misses: tuple[Miss, ...]
+    """Misclassified real photos (`Miss.sample` is the sample id), most confident mistakes first."""
+    comparison: Comparison | None
+    comparison_words: str
+    gate_words: str
+    model_id: int
+
+
+def comparison_words(comparison: Comparison | None) -> str:
+    """The real-only / generated-only / mixed check in one or two sentences."""
+    if comparison is None or comparison.generated_count == 0:
+        return "No generated pictures yet: the model learned from your photos only."
+    gain = comparison.mixed_gain
+    if gain is None:
+        reason = comparison.mixed.skipped or comparison.real_only.skipped or "too few photos"
+        return f"Whether the generated pictures help cannot be measured yet: {reason}."
+    points = round(gain * 100)
+    real = comparison.real_only.evaluation
+    mixed = comparison.mixed.evaluation
+    assert real is not None and mixed is not None
+    scores = f"photos only {real.accuracy:.0%}, with generated {mixed.accuracy:.0%}"
+    if points > 0:
+        verdict = f"The generated pictures helped: +{points} points ({scores})."
+    elif points < 0:
+        verdict = f"The generated pictures hurt: {points} points ({scores}). Keep fewer, closer ones."
+    else:
+        verdict = f"The generated pictures made no difference ({scores})."
+    alone = comparison.generated_only.evaluation
+    if alone is not None:
+        verdict += f" Trained on generated pictures alone: {alone.accuracy:.0%} on your photos."
+    return verdict
+
+
+def accuracy_words(accuracy: float | None, count: int) -> str:
+    if accuracy is None:
+        return "Too few photos to test the model yet: take at least two of every class."
+    return f"Right on {accuracy:.0%} of your {count} photos (each tested on a model that had not seen it)."
+
+
+class TrainingRun:
+    """One press of the train button; safe to run on a worker thread beside the UI."""
+
+    def __init__(self, project: Project, backbone: Backbone, config: TrainingConfig | None = None) -> None:
+        self.project = project
+        self.backbone = backbone
+        self.config = config
+
+    def refusal(self) -> str | None:
+        """Why training cannot start, in words for the visitor; None when it can."""
+        counts = self.project.counts(
+            source=[Source.CAMERA, Source.IMPORTED], status=[Status.ACCEPTED, Status.PENDING]
+        )
+        labels = {info.id: info.label for info in self.project.classes()}
+        ready = [labels[cid] for cid, count in counts.items() if count > 0]
+        if len(ready) >= MIN_CLASSES:
+            return None
+        if len(labels) < MIN_CLASSES:
+            return "Training needs at least two classes: add another class first."
+        empty = ", ".join(label for cid, label in labels.items() if not counts.get(cid))
+        return f"Training needs photos of at least two classes: take photos of {empty}."
+
+    def run(self, on_progress: ProgressCallback | None = None) -> TrainingReport:
+        """Train, record the model as the current one, compare, and report. Raises `TrainingRefused`
+        (plain words) when the project cannot train yet."""
+        from kiosk.learning.project_training import train_project
+        from kiosk.learning.svm import TrainingError
+
+        report = on_progress or (lambda _progress: None)
+        reason = self.refusal()
+        if reason is not None:
+            raise TrainingRefused(reason)
+        try:
+            trained = train_project(
+                self.project,
+                self.backbone,
+                self.config,
+                lambda stage, done, total: report(progress_of(stage, done, total)),
+            )
+        except TrainingError as exc:
+            raise TrainingRefused(f"Training could not start: {exc}.") from exc
+        comparison = self._compare(trained, report)
+        return self._report(trained, comparison)
+
+    def _compare(self, trained: ProjectTraining, report: ProgressCallback) -> Comparison | None:
+        """Real-only vs generated-only vs mixed on the features training just cached; None when no
+        generated picture passed review and the gate (nothing to compare)."""
+        import numpy as np
+
+        from kiosk.learning.comparison import compare_training_sets
+        from kiosk.learning.config import TrainingConfig
+        from kiosk.learning.project_training import feature_rows, group_of, real_samples
+
+        passed = [sid for sid, verdict in trained.verdicts.items() if verdict.passed]
+        if not passed:
+            return None
+        report(progress_of("comparison", 0, 1))
+        config = self.config or TrainingConfig()
+        real = real_samples(self.project)
+        generated = [self.project.get_sample(sid) for sid in passed]
+        real_ids = {s.id for s in real}
+        groups = {s.id: s.id for s in real} | {s.id: group_of(s, real_ids) for s in generated}
+        key = self.backbone.backbone_id
+        rows = feature_rows(self.project, key, real, groups, 1.0, real=True) + feature_rows(
+            self.project, key, generated, groups, config.generated_weight, real=False
+        )
+        comparison = compare_training_sets(
+            rows.features,
+            rows.labels,
+            ~np.asarray(rows.real),
+            rows.groups,
+            names=rows.names,
+            generated_weight=config.generated_weight,
+            max_folds=config.folds,
+            seed=config.seed,
+        )
+        report(progress_of("comparison", 1, 1))
+        return comparison
+
+    @staticmethod
+    def _report(trained: ProjectTraining, comparison: Comparison | None) -> TrainingReport:
+        evaluation = trained.outcome.evaluation
+        counts = trained.outcome.counts
+        checked, passed = len(trained.verdicts), sum(v.passed for v in trained.verdicts.values())
+        gate = (
+            f"{passed} of {checked} accepted generated pictures were close enough to your photos to teach."
+            if checked
+            else "No accepted generated pictures to check."
+        )
+        labels = tuple(counts) if evaluation is None else evaluation.labels
+        per_class = tuple(
+            ClassScore(
+                label,
+                None if evaluation is None else evaluation.per_class.get(label),
+                counts.get(label, {}).get("real", 0),
+            )
+            for label in labels
+        )
+        return TrainingReport(
+            accuracy=None if evaluation is None else evaluation.accuracy,
+            accuracy_words=accuracy_words(
+                None if evaluation is None else evaluation.accuracy,
+                0 if evaluation is None else evaluation.count,
+            ),
+            per_class=per_class,
+            labels=labels,
+            confusion=() if evaluation is None else evaluation.confusion,
+            misses=() if evaluation is None else evaluation.misses,
+            comparison=comparison,
+            comparison_words=comparison_words(comparison),
+            gate_words=gate,
+            model_id=trained.version.id,
+        )
+
+
+class TrainingRefused(ValueError):
+    """The project cannot train yet; the message says what to do, for the visitor."""

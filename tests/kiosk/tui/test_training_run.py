@@ -1,0 +1,123 @@
+"""The train step's domain: real training on the real backbone, refusals and the words it shows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kiosk.learning.comparison import ArmResult, Comparison
+from kiosk.learning.config import TrainingConfig
+from kiosk.learning.evaluate import evaluate_predictions
+from kiosk.store import Source
+from kiosk.tui.expansion import Expansion
+from kiosk.tui.generation_status import Request
+from kiosk.tui.training_run import TrainingRefused, TrainingRun, comparison_words
+from shared.presets import Preset
+from tests.kiosk.learning.images import render
+from tests.kiosk.tui.photos import add_photos, shared_backbone
+
+QUICK = TrainingConfig(augmentation="off")
+
+
+def test_one_class_with_photos_is_refused_with_what_to_do(project):
+    add_photos(project, {"apple": 3})
+    run = TrainingRun(project, shared_backbone(), QUICK)
+    assert run.refusal() == "Training needs at least two classes: add another class first."
+    project.add_class("pear")
+    assert run.refusal() == "Training needs photos of at least two classes: take photos of pear."
+    with pytest.raises(TrainingRefused, match="take photos of pear"):
+        run.run()
+    assert project.models() == []
+
+
+def test_a_run_reports_accuracy_per_class_confusion_and_progress(project):
+    add_photos(project, {"apple": 4, "leaf": 4, "sky": 4})
+    seen = []
+    report = TrainingRun(project, shared_backbone(), QUICK).run(seen.append)
+
+    assert report.accuracy == 1.0 and report.accuracy_words.startswith("Right on 100% of your 12 photos")
+    assert [(c.label, c.accuracy, c.photos) for c in report.per_class] == [
+        ("apple", 1.0, 4),
+        ("leaf", 1.0, 4),
+        ("sky", 1.0, 4),
+    ]
+    assert report.confusion == ((4, 0, 0), (0, 4, 0), (0, 0, 4)) and report.misses == ()
+    assert report.comparison is None and report.comparison_words.startswith("No generated pictures yet")
+    assert project.models()[-1].id == report.model_id and project.models()[-1].current
+    fractions = [p.fraction for p in seen]
+    assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] <= 1
+    assert {p.stage for p in seen} == {"features", "training"}
+    assert seen[0].words.startswith("Looking at your photos (1 of 12)")
+
+
+def test_a_mislabelled_photo_is_among_the_misses(project):
+    add_photos(project, {"apple": 4, "leaf": 4})
+    apple = project.find_class("apple")
+    wrong = project.add_sample(render("leaf", np.random.default_rng(99)), apple.id, Source.CAMERA)
+    report = TrainingRun(project, shared_backbone(), QUICK).run()
+    assert wrong.id in {miss.sample for miss in report.misses}
+    (miss,) = [m for m in report.misses if m.sample == wrong.id]
+    assert miss.true == "apple" and miss.predicted == "leaf"
+    assert report.confusion[0][1] >= 1 and report.accuracy < 1.0
+
+
+def test_accepted_generated_pictures_are_compared_with_photos_only(project):
+    photos = add_photos(project, {"apple": 3, "leaf": 3})
+    expansion = Expansion(project, None)
+    for label in ("apple", "leaf"):
+        for sample in photos[label]:
+            job_id = expansion.send(Request(sample.id, Preset.DIFFERENT_LIGHT, change=0.3, count=2, seed=1))
+            expansion.follow(job_id)
+            expansion.accept(job_id)
+    seen = []
+    report = TrainingRun(project, shared_backbone(), QUICK).run(seen.append)
+
+    comparison = report.comparison
+    assert comparison is not None and comparison.generated_count == 12 and comparison.real_count == 6
+    assert "of 12 accepted generated pictures" in report.gate_words
+    assert comparison.mixed_gain is not None
+    points = round(comparison.mixed_gain * 100)
+    expected = {1: "helped", 0: "made no difference", -1: "hurt"}[int(np.sign(points))]
+    assert expected in report.comparison_words
+    assert seen[-1].stage == "comparison" and seen[-1].fraction == 1.0
+
+
+def _arm(name: str, accuracy: float | None, skipped: str | None = None) -> ArmResult:
+    if accuracy is None:
+        return ArmResult(name, None, 0, 0, skipped)
+    right = round(accuracy * 20)
+    true = ["a"] * 10 + ["b"] * 10
+    proba = np.array([[1.0, 0.0] if i < 10 else [0.0, 1.0] for i in range(20)])
+    proba[right:] = proba[right:, ::-1]  # the last 20 - right answers wrong
+    return ArmResult(name, evaluate_predictions(true, proba, ["a", "b"]), 20, 0)
+
+
+def _comparison(real: float | None, mixed: float | None, alone: float | None = None, **kw) -> Comparison:
+    return Comparison(
+        real_only=_arm("real_only", real, kw.get("skipped")),
+        generated_only=_arm("generated_only", alone, "needs generated images of at least two classes"),
+        mixed=_arm("mixed", mixed, kw.get("skipped")),
+        real_count=20,
+        generated_count=kw.get("generated", 8),
+        folds=5,
+        generated_weight=0.5,
+    )
+
+
+def test_comparison_words_say_helped_no_difference_or_hurt():
+    assert comparison_words(_comparison(0.75, 0.85, 0.6)) == (
+        "The generated pictures helped: +10 points (photos only 75%, with generated 85%)."
+        " Trained on generated pictures alone: 60% on your photos."
+    )
+    assert comparison_words(_comparison(0.8, 0.8)) == (
+        "The generated pictures made no difference (photos only 80%, with generated 80%)."
+    )
+    hurt = comparison_words(_comparison(0.9, 0.85))
+    assert hurt.startswith("The generated pictures hurt: -5 points (photos only 90%, with generated 85%).")
+    skipped = _comparison(None, None, skipped="needs at least two real photos in every class to hold one out")
+    assert comparison_words(skipped) == (
+        "Whether the generated pictures help cannot be measured yet: "
+        "needs at least two real photos in every class to hold one out."
+    )
+    assert comparison_words(_comparison(0.9, None, generated=0)).startswith("No generated pictures yet")
+    assert comparison_words(None).startswith("No generated pictures yet")
