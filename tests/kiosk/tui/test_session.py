@@ -21,6 +21,13 @@ def test_without_a_broker_there_is_no_job_client_and_the_link_says_so(session):
     assert (state.broker, state.workers, state.queued, state.worker_online) == ("none", (), 0, False)
 
 
+def test_the_camera_opens_once_on_first_use(session):
+    camera = session.camera
+    assert camera.is_open and session.camera is camera
+    frame = camera.read()
+    assert frame.image.ndim == 3
+
+
 def test_kept_objects_survive_until_a_wipe_which_closes_them_and_empties_the_project(session, project):
     kept = session.keep("run", Closable)
     assert session.keep("run", Closable) is kept

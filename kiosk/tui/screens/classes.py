@@ -1,0 +1,162 @@
+"""Step 1, Classes: name the things to teach; add, rename and remove them (2 to 8).
+
+Built for an on-screen keyboard: one text field and one big button, Enter does the same as the
+button, and every refusal (blank name, a name that is taken in any capitalisation, a ninth class)
+is said in words on the screen, with the field left as typed so the visitor can fix it. Removing
+a class that has photos asks once more, on the same button, because its photos go with it.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal
+from textual.widgets import Button, Input, Static
+
+from kiosk.store import MAX_CLASSES, MAX_LABEL_CHARS, ClassInfo, ClassLimitError, LabelError
+from kiosk.tui.screens.base import StepScreen
+
+MIN_CLASSES = 2
+
+
+class ClassesScreen(StepScreen):
+    STEP_KEY = "classes"
+    SHOW_COACH = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.renaming: int | None = None
+        """Id of the class whose name the field is editing, or None when it adds a class."""
+        self.confirming: int | None = None
+        """Id of the class whose Remove button asks "sure?"."""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="class-entry"):
+            yield Input(placeholder="Type a name, e.g. apple", max_length=MAX_LABEL_CHARS, id="class-name")
+            yield Button("Add", id="class-add", variant="primary", classes="big")
+            yield Button("Cancel", id="class-cancel", classes="big hidden")
+        yield Static("", id="classes-message")
+        yield Grid(id="class-list")
+
+    async def on_mount(self) -> None:
+        await self.show_classes()
+        self.query_one("#class-name", Input).focus()
+
+    # -- showing -------------------------------------------------------------------------------
+
+    async def show_classes(self) -> None:
+        classes = self.session.project.classes()
+        counts = self.session.project.counts()
+        grid = self.query_one("#class-list", Grid)
+        await grid.remove_children()
+        await grid.mount_all([self._row(info, counts.get(info.id, 0)) for info in classes])
+        self.refresh_nav()
+
+    def _row(self, info: ClassInfo, photos: int) -> Horizontal:
+        remove = "Sure? Tap again" if self.confirming == info.id else "Remove"
+        shown = f"{info.label}  ({photos} photo{'s' * (photos != 1)})"
+        return Horizontal(
+            Static(shown, classes="class-label"),
+            Button("Rename", id=f"rename-{info.id}", classes="class-rename"),
+            Button(remove, id=f"remove-{info.id}", variant="error", classes="class-remove"),
+            classes="class-row",
+        )
+
+    def say(self, text: str, *, problem: bool = False) -> None:
+        message = self.query_one("#classes-message", Static)
+        message.update(text)
+        message.set_class(problem, "-problem")
+
+    def blocked_reason(self) -> str | None:
+        count = len(self.session.project.classes())
+        if count < MIN_CLASSES:
+            return f"Add at least {MIN_CLASSES} classes to go on (you have {count})."
+        return None
+
+    # -- input --------------------------------------------------------------------------------
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.submit()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button == "class-add":
+            await self.submit()
+        elif button == "class-cancel":
+            self.stop_renaming()
+        elif button.startswith("rename-"):
+            self.start_renaming(int(button.removeprefix("rename-")))
+        elif button.startswith("remove-"):
+            await self.remove_class_tapped(int(button.removeprefix("remove-")))
+        else:
+            return  # Back/Next: StepScreen's handler runs next (Textual calls each class's handler)
+        event.stop()
+
+    async def submit(self) -> None:
+        """Add the typed name as a class, or save it as the new name of the class being renamed."""
+        field = self.query_one("#class-name", Input)
+        field.focus()  # after a tap on the button, the next name goes straight in
+        project = self.session.project
+        try:
+            if self.renaming is None:
+                info = project.add_class(field.value)
+                self.say(f"Added {info.label!r}.")
+            else:
+                info = project.rename_class(self.renaming, field.value)
+                self.say(f"Renamed to {info.label!r}.")
+        except LabelError as exc:
+            self.say(_label_problem(exc), problem=True)
+            return
+        except ClassLimitError:
+            self.say(f"There can be at most {MAX_CLASSES} classes. Remove one to add another.", problem=True)
+            return
+        self.confirming = None
+        self.stop_renaming(keep_message=True)
+        await self.show_classes()
+        if self.blocked_reason() is None:
+            self.set_hint()
+
+    def start_renaming(self, class_id: int) -> None:
+        info = self.session.project.get_class(class_id)
+        self.renaming = class_id
+        field = self.query_one("#class-name", Input)
+        field.value = info.label
+        field.focus()
+        self.query_one("#class-add", Button).label = "Save"
+        self.query_one("#class-cancel", Button).remove_class("hidden")
+        self.say(f"Type the new name for {info.label!r}, then tap Save.")
+
+    def stop_renaming(self, *, keep_message: bool = False) -> None:
+        self.renaming = None
+        self.query_one("#class-name", Input).value = ""
+        self.query_one("#class-add", Button).label = "Add"
+        self.query_one("#class-cancel", Button).add_class("hidden")
+        if not keep_message:
+            self.say("")
+
+    async def remove_class_tapped(self, class_id: int) -> None:
+        """Remove at once when the class has no photos; otherwise only on the second tap."""
+        project = self.session.project
+        photos = project.counts().get(class_id, 0)
+        if photos and self.confirming != class_id:
+            self.confirming = class_id
+            self.say(f"Removing it deletes its {photos} photo{'s' * (photos != 1)}. Tap again to remove.")
+            await self.show_classes()
+            return
+        label = project.get_class(class_id).label
+        project.remove_class(class_id)
+        self.confirming = None
+        if self.renaming == class_id:
+            self.stop_renaming()
+        self.say(f"Removed {label!r}.")
+        await self.show_classes()
+
+
+def _label_problem(error: LabelError) -> str:
+    """The store's reason, said to a visitor."""
+    text = str(error)
+    if "blank" in text:
+        return "Type a name first: a class needs a name."
+    if "already" in text:
+        return f"{text[0].upper()}{text[1:]}. Choose another name."
+    return f"That name does not work: {text}."
