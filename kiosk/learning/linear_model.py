@@ -19,6 +19,7 @@ label) and p(first) = 1 - p(second).
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from dataclasses import dataclass
@@ -112,23 +113,34 @@ class LinearModel:
         return [self.labels[i] for i in self.predict_proba(features).argmax(axis=1)]
 
     def save(self, path: str | Path) -> None:
-        """Write the .npz atomically (temporary file, fsync, rename): a crash leaves the old file."""
+        """Write the .npz atomically (temporary file, fsync, rename): a crash leaves the old file.
+
+        The archive is built in memory first: `np.savez` writing to a full disk masks the
+        OSError(ENOSPC) with zipfile's "seek of closed file"; one plain write raises the real one
+        (and the temporary file is removed).
+        """
         path = Path(path)
+        archive = io.BytesIO()
+        np.savez(
+            archive,
+            format=np.array(FORMAT),
+            version=np.array(VERSION),
+            labels=np.array(self.labels, dtype=np.str_),
+            coef=self.coef,
+            intercept=self.intercept,
+            sigmoid_a=self.sigmoid_a,
+            sigmoid_b=self.sigmoid_b,
+        )
         temporary = path.with_name(f".{path.name}.tmp")
-        with open(temporary, "wb") as file:
-            np.savez(
-                file,
-                format=np.array(FORMAT),
-                version=np.array(VERSION),
-                labels=np.array(self.labels, dtype=np.str_),
-                coef=self.coef,
-                intercept=self.intercept,
-                sigmoid_a=self.sigmoid_a,
-                sigmoid_b=self.sigmoid_b,
-            )
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
+        try:
+            with open(temporary, "wb") as file:
+                file.write(archive.getbuffer())
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from kiosk.learning.gate import GateVerdict, gate_generated
 from kiosk.learning.model_dir import TrainedModel, save_model
 from kiosk.learning.trainer import TrainingOutcome, TrainingProgress, TrainingRows, fit_rows
 from kiosk.learning.views import VIEWS, view_image, view_key
-from kiosk.store import Project
+from kiosk.store import Project, StoreError
 from kiosk.store.models import ModelVersion, Sample, Source, Status
 
 SOURCE_SAMPLE_KEY = "source_sample"
@@ -132,7 +133,8 @@ def train_project(
 ) -> ProjectTraining:
     """Train on the project's samples, record the model as a new (current) version and return it.
 
-    Raises `TrainingError` when fewer than two classes have usable real samples.
+    Raises `TrainingError` when fewer than two classes have usable real samples, and `StoreError`
+    when the model cannot be saved (its folder is removed; the previous model stays current).
     """
     config = config or TrainingConfig()
     views = tuple(VIEWS) if config.augmentation != "off" else ()
@@ -168,6 +170,10 @@ def train_project(
         gate={"checked": len(verdicts), "passed": len(passed)},
         unreadable=unreadable,
     )
-    model = save_model(folder, outcome.fit.model, backbone, info)
+    try:
+        model = save_model(folder, outcome.fit.model, backbone, info)
+    except OSError as exc:  # a full disk, most likely: the current model stays the current one
+        shutil.rmtree(folder, ignore_errors=True)
+        raise StoreError(f"could not save the trained model: {exc}") from exc
     version = project.add_model(folder, key, info)
     return ProjectTraining(version, model, outcome, verdicts, unreadable)

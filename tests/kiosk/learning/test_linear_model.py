@@ -34,7 +34,7 @@ def test_imports_numpy_only():
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.level == 0
     }
-    assert imported <= {"numpy", "os", "dataclasses", "pathlib", "zipfile", "__future__"}
+    assert imported <= {"numpy", "io", "os", "dataclasses", "pathlib", "zipfile", "__future__"}
 
 
 def test_probabilities_follow_the_margins():
