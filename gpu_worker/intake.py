@@ -8,10 +8,13 @@ credentials; the payload must agree with it, so a kiosk cannot file a job
 from __future__ import annotations
 
 import logging
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 from PIL import Image
 
 from gpu_worker.backends import GenerationRequest
+from gpu_worker.results import JobKey
 from gpu_worker.safety import PromptFilter
 from shared.imaging import BadImage, decode_image, fit_within
 from shared.protocol import FailureCode, GenerationJob, ProtocolError, decode
@@ -26,6 +29,28 @@ class Rejection(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+@dataclass(frozen=True)
+class QueuedJob:
+    """An accepted job with its images already decoded.
+
+    Decoding at intake refuses a bad image before the kiosk is told `accepted`,
+    and lets the queue group jobs by `batch_key` without touching images.
+    """
+
+    job: GenerationJob
+    request: GenerationRequest
+    batch_key: Hashable | None
+    """Equal keys (and the same backend) may share one GPU pass; None never batches."""
+
+    @property
+    def key(self) -> JobKey:
+        return (self.job.kiosk_id, self.job.job_id)
+
+    @property
+    def kiosk_id(self) -> str:
+        return self.job.kiosk_id
 
 
 def parse_job(kiosk_id: str, job_id: str, payload: bytes) -> GenerationJob:

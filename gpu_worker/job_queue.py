@@ -142,13 +142,26 @@ class JobQueue(Generic[T]):
             self._take(head.round, taken)
             return [entry.item for entry in taken]
 
-    def _take(self, head_round: int, taken: list[_Waiting[T]]) -> None:
-        taken_ids = {id(entry) for entry in taken}
-        self._waiting = [entry for entry in self._waiting if id(entry) not in taken_ids]
-        for entry in taken:
+    def remove(self, match: Callable[[T], bool]) -> list[T]:
+        """Take the waiting jobs that `match` out of the queue (a cancel); running jobs stay.
+
+        The kiosk's turns are not given back: its later jobs keep their places.
+        """
+        with self._ready:
+            removed = [entry for entry in self._waiting if match(entry.item)]
+            self._drop(removed)
+            return [entry.item for entry in removed]
+
+    def _drop(self, entries: list[_Waiting[T]]) -> None:
+        dropped = {id(entry) for entry in entries}
+        self._waiting = [entry for entry in self._waiting if id(entry) not in dropped]
+        for entry in entries:
             self._waiting_per_kiosk[entry.kiosk] -= 1
             if not self._waiting_per_kiosk[entry.kiosk]:
                 del self._waiting_per_kiosk[entry.kiosk]
+
+    def _take(self, head_round: int, taken: list[_Waiting[T]]) -> None:
+        self._drop(taken)
         self._running += len(taken)
         self._round = head_round
         # A stamp behind the current round no longer changes a kiosk's next turn (and its kiosk

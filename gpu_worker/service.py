@@ -1,10 +1,11 @@
 """The worker service: jobs in over MQTT, variations out, status always current.
 
-Threads: paho's network thread runs intake (parse, validate, de-duplicate,
-queue: all quick), one runner thread runs jobs one at a time (one GPU) with
-the kiosks taking turns (job_queue.py), and publishing is thread-safe. Nothing
-a kiosk sends can stop either thread: every failure becomes a `failed` event
-for that job and a count in `stats`.
+Threads: paho's network thread runs intake (parse, validate, decode,
+de-duplicate, queue) and cancels; one runner thread takes batches of
+compatible jobs from the queue (one GPU; the kiosks take turns, job_queue.py)
+and runs them (batch_run.py); publishing is thread-safe. Nothing a kiosk sends
+can stop either thread: every failure becomes a `failed` event for that job
+and a count in `stats`.
 """
 
 from __future__ import annotations
@@ -16,25 +17,24 @@ from collections import Counter
 from collections.abc import Callable
 from operator import attrgetter
 
-from gpu_worker.backends import Backend, StepCallback, UnsupportedRequest, create_backend
+from gpu_worker.backends import Backend, create_backend
+from gpu_worker.batch_run import BatchRunner
+from gpu_worker.cancellations import Cancellations
 from gpu_worker.config import WorkerConfig
-from gpu_worker.intake import Rejection, parse_job, prepare_request, screen_prompt
+from gpu_worker.intake import QueuedJob, Rejection, parse_job, prepare_request, screen_prompt
 from gpu_worker.job_queue import JobQueue, QueueFull
-from gpu_worker.results import JobKey, ResultCache, StoredEvent
+from gpu_worker.replies import Replies
+from gpu_worker.results import ResultCache
 from shared import __version__
-from shared.imaging import encode_jpeg
 from shared.mqtt import BrokerUrl, MqttLink, Publication, Session
 from shared.protocol import (
     FailureCode,
     GenerationJob,
-    ImageRecipe,
     JobAccepted,
-    JobDone,
-    JobFailed,
-    JobImage,
-    JobProgress,
-    WireModel,
+    JobCancel,
+    ProtocolError,
     WorkerStatus,
+    decode,
     encode,
     topics,
 )
@@ -43,9 +43,6 @@ log = logging.getLogger(__name__)
 
 STATUS_INTERVAL_S = 0.5
 """Queue-depth changes within this interval go out as one status message."""
-
-_RETRYABLE = frozenset({FailureCode.BUSY, FailureCode.BACKEND_ERROR})
-"""Failures that say nothing about the job itself: a resend of it may run."""
 
 
 class WorkerService:
@@ -60,10 +57,11 @@ class WorkerService:
         self._clock = clock
         self._backends = backends or {name: create_backend(name, config) for name in config.backends}
         self._prompt_filter = config.prompt_filter.build()
-        self._queue: JobQueue[GenerationJob] = JobQueue(
+        self._queue: JobQueue[QueuedJob] = JobQueue(
             config.queue_limit, kiosk_of=attrgetter("kiosk_id"), per_kiosk_limit=config.per_kiosk_limit
         )
         self._results = ResultCache(config.result_cache_mb * 2**20)
+        self._cancellations = Cancellations()
         self._intake_lock = threading.Lock()
         self._status_lock = threading.Lock()
         self._status_timer: threading.Timer | None = None
@@ -78,6 +76,8 @@ class WorkerService:
             on_connected=self._on_connected,
             will=Publication(self._status_topic, encode(self._status("offline"))),
         )
+        self._replies = Replies(self._link, config.worker_id, self._results, self.stats)
+        self._batches = BatchRunner(config.worker_id, self._replies, self._cancellations, clock, self.stats)
         self._runner = threading.Thread(target=self._run_jobs, name="job-runner", daemon=True)
 
     def start(self) -> None:
@@ -100,10 +100,12 @@ class WorkerService:
     # -- connection -------------------------------------------------------
 
     def _subscriptions(self, session: Session) -> list[tuple[str, int]]:
+        # Cancels are not shared: only the worker holding a job can stop it, and none knows which that is.
+        cancels = (topics.ALL_CANCELS_FILTER, 1)
         if session.shared_subscriptions:
-            return [(topics.shared_jobs_filter(self.config.shared_group), 1)]
+            return [(topics.shared_jobs_filter(self.config.shared_group), 1), cancels]
         log.warning("broker offers no shared subscriptions: every worker on it receives every job")
-        return [(topics.ALL_JOBS_FILTER, 1)]
+        return [(topics.ALL_JOBS_FILTER, 1), cancels]
 
     def _on_connected(self, _session: Session) -> None:
         self._publish_status()
@@ -142,18 +144,21 @@ class WorkerService:
     # -- intake (paho's thread) ----------------------------------------------
 
     def _on_message(self, topic: str, payload: bytes) -> None:
-        ids = topics.parse_job_topic(topic)
-        if ids is None:
+        if (ids := topics.parse_job_topic(topic)) is not None:
+            self._on_job(*ids, payload)
+        elif (ids := topics.parse_cancel_topic(topic)) is not None:
+            self._on_cancel(*ids, payload)
+        else:
             self.stats["unroutable"] += 1
-            log.warning("ignored a message on %r: not a valid jobs topic", topic[:200])
-            return
-        kiosk_id, job_id = ids
+            log.warning("ignored a message on %r: not a valid jobs or cancel topic", topic[:200])
+
+    def _on_job(self, kiosk_id: str, job_id: str, payload: bytes) -> None:
         try:
             job = parse_job(kiosk_id, job_id, payload)
             screen_prompt(job, self._prompt_filter)
             self._admit(job)
         except Rejection as rejection:
-            self._send_failure(kiosk_id, job_id, rejection)
+            self._replies.fail(kiosk_id, job_id, rejection)
 
     def _admit(self, job: GenerationJob) -> None:
         if job.backend not in self._backends:
@@ -163,13 +168,17 @@ class WorkerService:
             )
         if job.expired(self._clock()):
             raise Rejection(FailureCode.EXPIRED, "the job's deadline had passed when it reached the worker")
-        key: JobKey = (job.kiosk_id, job.job_id)
-        claim = self._results.claim(key)
+        if (job.kiosk_id, job.job_id) in self._cancellations:
+            raise Rejection(FailureCode.CANCELLED, "the kiosk cancelled the job before it reached the worker")
+        backend = self._backends[job.backend]
+        request = prepare_request(job, self.config.working_size)
+        item = QueuedJob(job, request, backend.batch_key(request))
+        claim = self._results.claim(item.key)
         if claim.replay:
             self.stats["replayed"] += 1
             log.info("job %s seen again after it finished: resending its result", job.job_id)
             for event in claim.replay:
-                self._send(event)
+                self._replies.send(event)
             return
         if not claim.owned:
             self.stats["duplicates"] += 1
@@ -177,122 +186,59 @@ class WorkerService:
             return
         with self._intake_lock:
             try:
-                ahead = self._queue.put(job)
+                ahead = self._queue.put(item)
             except QueueFull as exc:
-                self._results.release(key)
+                self._results.release(item.key)
                 raise Rejection(FailureCode.BUSY, f"{exc}; try again shortly") from None
             accepted = JobAccepted(job_id=job.job_id, worker_id=self.config.worker_id, queue_position=ahead)
-            self._publish_event(job, accepted)
+            self._replies.publish(job, accepted)
         self.stats["accepted"] += 1
         self._status_changed()
+
+    def _on_cancel(self, kiosk_id: str, job_id: str, payload: bytes) -> None:
+        """Withdraw a job: drop it from the queue now, or stop it at its next step if it is running."""
+        try:
+            message = decode(payload)
+        except ProtocolError as exc:
+            message = exc
+        if not isinstance(message, JobCancel) or (message.kiosk_id, message.job_id) != (kiosk_id, job_id):
+            self.stats["bad_cancels"] += 1
+            log.warning("ignored a cancel for %s/%s: not a cancel matching its topic", kiosk_id, job_id)
+            return
+        key = (kiosk_id, job_id)
+        self._cancellations.add(key)
+        self.stats["cancels"] += 1
+        for item in self._queue.remove(lambda queued: queued.key == key):
+            self._replies.fail_claimed(
+                item.job, Rejection(FailureCode.CANCELLED, "the kiosk cancelled the job while it was queued")
+            )
+            self._status_changed()
 
     # -- running (runner thread) ---------------------------------------------
 
     def _run_jobs(self) -> None:
-        while (job := self._queue.get()) is not None:
+        while batch := self._queue.get_batch(self._batchable(), self.config.max_batch_images):
             with self._intake_lock:
                 pass  # intake publishes `accepted` under this lock: it goes out before any progress
             try:
-                self._execute(job)
+                self._batches.run(self._backends[batch[0].job.backend], batch)
             finally:
-                self._queue.finished()
+                self._queue.finished(len(batch))
                 self._status_changed()
 
-    def _execute(self, job: GenerationJob) -> None:
-        key: JobKey = (job.kiosk_id, job.job_id)
-        started = time.monotonic()
-        kept: list[StoredEvent] = []
-        try:
-            if job.expired(self._clock()):
-                raise Rejection(FailureCode.EXPIRED, "the job's deadline passed while it was queued")
-            request = prepare_request(job, self.config.working_size)
-            on_step = self._step_reporter(job)
-            count = 0
-            for generated in self._backends[job.backend].generate(request, on_step):
-                recipe = ImageRecipe(
-                    backend=job.backend,
-                    preset=job.preset,
-                    prompt=job.prompt,
-                    change=job.change,
-                    seed=job.seed,
-                    index=generated.index,
-                    whole_image=generated.whole_image,
-                    operations=list(generated.operations),
-                    model=generated.model,
-                )
-                image = JobImage(
-                    job_id=job.job_id,
-                    worker_id=self.config.worker_id,
-                    index=generated.index,
-                    total=job.num_images,
-                    recipe=recipe,
-                    image=encode_jpeg(generated.image),
-                )
-                kept.append(self._publish_event(job, image))
-                count += 1
-            done = JobDone(
-                job_id=job.job_id,
-                worker_id=self.config.worker_id,
-                num_images=count,
-                elapsed_s=time.monotonic() - started,
-            )
-            kept.append(self._stored(job, done))
-            # Recorded before `done` goes out: whoever sees it and resends gets a replay.
-            self._results.finish(key, kept)
-            self.stats["done"] += 1
-            self._send(kept[-1])
-        except Rejection as rejection:
-            self._fail_claimed(job, rejection)
-        except UnsupportedRequest as exc:
-            self._fail_claimed(job, Rejection(FailureCode.UNSUPPORTED_PRESET, str(exc)))
-        except Exception as exc:
-            log.exception("backend %s failed on job %s", job.backend, job.job_id)
-            self._fail_claimed(
-                job, Rejection(FailureCode.BACKEND_ERROR, f"the {job.backend} backend failed: {exc}")
-            )
+    def _batchable(self) -> Callable[[QueuedJob, QueuedJob], bool]:
+        """Which waiting jobs may join the head's GPU pass: same backend and key, images within the cap."""
+        images = 0
 
-    def _step_reporter(self, job: GenerationJob) -> StepCallback:
-        """Progress for the kiosk, and the point where an expired job gives the GPU back."""
+        def compatible(head: QueuedJob, other: QueuedJob) -> bool:
+            nonlocal images
+            images = images or head.job.num_images
+            fits = images + other.job.num_images <= self.config.max_batch_images
+            if not (fits and head.batch_key is not None and head.job.backend == other.job.backend):
+                return False
+            if head.batch_key != other.batch_key:
+                return False
+            images += other.job.num_images
+            return True
 
-        def on_step(step: int, total: int) -> None:
-            if job.expired(self._clock()):
-                raise Rejection(FailureCode.EXPIRED, f"the job's deadline passed at step {step} of {total}")
-            self._publish_event(
-                job, JobProgress(job_id=job.job_id, worker_id=self.config.worker_id, step=step, total=total)
-            )
-
-        return on_step
-
-    # -- replies ---------------------------------------------------------------
-
-    def _stored(self, job: GenerationJob, event: WireModel) -> StoredEvent:
-        return StoredEvent(topics.events(job.kiosk_id, job.job_id), encode(event))
-
-    def _send(self, event: StoredEvent) -> StoredEvent:
-        self._link.publish(event.topic, event.payload, qos=1)
-        return event
-
-    def _publish_event(self, job: GenerationJob, event: WireModel) -> StoredEvent:
-        return self._send(self._stored(job, event))
-
-    def _fail_claimed(self, job: GenerationJob, rejection: Rejection) -> None:
-        """Fail a job this worker owned; remember final failures so resends get the same answer."""
-        stored = self._send_failure(job.kiosk_id, job.job_id, rejection)
-        key: JobKey = (job.kiosk_id, job.job_id)
-        if rejection.code in _RETRYABLE:
-            self._results.release(key)
-        else:
-            self._results.finish(key, [stored])
-
-    def _send_failure(self, kiosk_id: str, job_id: str, rejection: Rejection) -> StoredEvent:
-        self.stats[f"failed_{rejection.code}"] += 1
-        log.info("job %s from %s failed: %s (%s)", job_id, kiosk_id, rejection.message, rejection.code)
-        failed = JobFailed(
-            job_id=job_id,
-            worker_id=self.config.worker_id,
-            code=rejection.code,
-            message=rejection.message[:500],
-        )
-        stored = StoredEvent(topics.events(kiosk_id, job_id), encode(failed))
-        self._link.publish(stored.topic, stored.payload, qos=1)
-        return stored
+        return compatible

@@ -8,7 +8,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from gpu_worker.backends import Backend, GeneratedImage, GenerationRequest, StepCallback
+from gpu_worker.backends import (
+    Backend,
+    GeneratedImage,
+    GenerationRequest,
+    OutOfMemory,
+    StepCallback,
+    UnsupportedRequest,
+)
 from shared.presets import Preset
 from shared.protocol import GenerationJob
 
@@ -69,3 +76,82 @@ class FailingBackend(Backend):
 
     def generate(self, request: GenerationRequest, on_step: StepCallback) -> Iterator[GeneratedImage]:
         raise RuntimeError("simulated backend bug")
+
+
+class BatchingBackend(Backend):
+    """Batches requests of equal `change` and size, and records each pass it makes.
+
+    With `held`, every pass stops after its first step until the test releases
+    it (`release()`), so a test can queue or cancel jobs while a pass provably
+    runs; `started` counts passes that have begun.
+    """
+
+    name = "batching"
+
+    def __init__(self, held: bool = False) -> None:
+        self.passes: list[list[int]] = []
+        """Per pass, the seeds of the requests it carried."""
+        self.started = threading.Semaphore(0)
+        self._held = held
+        self._permits = threading.Semaphore(0)
+
+    def release(self) -> None:
+        self._permits.release()
+
+    def batch_key(self, request: GenerationRequest) -> tuple[float, tuple[int, int]]:
+        return (request.change, request.image.size)
+
+    def generate(self, request: GenerationRequest, on_step: StepCallback) -> Iterator[GeneratedImage]:
+        for _position, image in self.generate_batch([request], on_step):
+            yield image
+
+    def generate_batch(self, requests, on_step):
+        if any(request.preset is Preset.ROTTEN for request in requests):
+            raise UnsupportedRequest("this backend cannot make things rotten")
+        self.passes.append([request.seed for request in requests])
+        on_step(1, 2)
+        self.started.release()
+        if self._held and not self._permits.acquire(timeout=30):
+            raise TimeoutError("the test never released the pass")
+        on_step(2, 2)
+        for position, request in enumerate(requests):
+            for index in range(request.num_images):
+                image = GeneratedImage(
+                    index=index, image=request.image, whole_image=False, prompt=f"a {request.label}"
+                )
+                yield position, image
+
+
+class MeasuringBackend(Backend):
+    """Reports a fixed peak memory, as a backend on a GPU does."""
+
+    name = "measuring"
+
+    def __init__(self) -> None:
+        self.resets = 0
+
+    def reset_peak_memory(self) -> None:
+        self.resets += 1
+
+    def peak_memory_mb(self) -> float | None:
+        return 1234.5
+
+    def generate(self, request: GenerationRequest, on_step: StepCallback) -> Iterator[GeneratedImage]:
+        on_step(1, 1)
+        yield GeneratedImage(
+            index=0,
+            image=request.image,
+            whole_image=True,
+            prompt="a photo of a green apple",
+            negative_prompt="blurry",
+            model="tiny/model",
+        )
+
+
+class OutOfMemoryBackend(Backend):
+    """Runs out of accelerator memory on every job, after its own retries."""
+
+    name = "oom"
+
+    def generate(self, request: GenerationRequest, on_step: StepCallback) -> Iterator[GeneratedImage]:
+        raise OutOfMemory("out of GPU memory even one image at a time at 512x512")
