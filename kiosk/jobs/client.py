@@ -26,6 +26,7 @@ from shared.protocol import (
     FailureCode,
     GenerationJob,
     JobAccepted,
+    JobCancel,
     JobEvent,
     JobFailed,
     KioskStatus,
@@ -130,6 +131,29 @@ class JobClient:
             self._link.publish(topic, payload, qos=1)
         return handle
 
+    def cancel(self, job_id: str) -> bool:
+        """Withdraw a job: it is never sent again, and the worker holding it drops it or stops it.
+
+        The handle ends at once as failed with code `cancelled` (events that
+        still arrive for it are ignored), so the app can move on without
+        waiting for the worker. Returns False when the job had already ended
+        or is unknown. Without a broker the job simply leaves the outbox; a
+        worker that took it before the link went down finishes it unheard.
+        """
+        handle = self.handle(job_id)
+        entry = self._outbox.get(self.kiosk_id, job_id)
+        if handle is None and entry is not None:
+            handle = self._handle_for(entry)
+        if handle is None or handle.finished:
+            return False
+        self._outbox.remove(self.kiosk_id, job_id)
+        if self.connected:
+            cancel = JobCancel(job_id=job_id, kiosk_id=self.kiosk_id)
+            self._link.publish(topics.cancel(self.kiosk_id, job_id), encode(cancel), qos=1)
+        self.stats["cancelled"] += 1
+        self._end_locally(job_id, FailureCode.CANCELLED, "cancelled on this kiosk")
+        return True
+
     def _forget_old_handles(self) -> None:
         """Keep only the last few finished jobs (their images are the caller's now): memory stays flat."""
         finished = [job_id for job_id, handle in self._handles.items() if handle.finished]
@@ -179,23 +203,22 @@ class JobClient:
     def _drain(self, include_accepted: bool) -> None:
         """Send unfinished jobs: all after a reconnect, untaken ones when a worker appears."""
         for job_id in self._outbox.remove_expired(self.kiosk_id, time.time()):
-            self._expire_locally(job_id)
+            self._end_locally(
+                job_id, FailureCode.EXPIRED, "the job's deadline passed before a worker could take it"
+            )
         for entry in self._outbox.entries(self.kiosk_id):
             if include_accepted or not entry.accepted:
                 self._link.publish(entry.topic, entry.payload, qos=1)
                 self.stats["sent_from_outbox"] += 1
 
-    def _expire_locally(self, job_id: str) -> None:
+    def _end_locally(self, job_id: str, code: FailureCode, message: str) -> None:
+        """End a job on the kiosk's own authority (expired, cancelled) and tell the app like any event."""
         handle = self.handle(job_id)
-        if handle is not None:
-            handle.apply(
-                JobFailed(
-                    job_id=job_id,
-                    worker_id=self.kiosk_id,
-                    code=FailureCode.EXPIRED,
-                    message="the job's deadline passed before a worker could take it",
-                )
-            )
+        if handle is None:
+            return
+        failed = JobFailed(job_id=job_id, worker_id=self.kiosk_id, code=code, message=message)
+        if handle.apply(failed) is Applied.NEW and self._on_event is not None:
+            self._on_event(handle, failed)
 
     def _on_message(self, topic: str, payload: bytes) -> None:
         try:
@@ -219,6 +242,25 @@ class JobClient:
         if came_online:
             log.info("worker %s is online", status.worker_id)
             self._drain(include_accepted=False)
+        elif status.state == "offline" and previous is not None and previous.state == "online":
+            log.info("worker %s went offline", status.worker_id)
+            self._resend_taken_by(status.worker_id)
+
+    def _resend_taken_by(self, worker_id: str) -> None:
+        """Give another worker the jobs a vanished worker had taken.
+
+        A worker that dies mid-job had already acknowledged the job's message,
+        so the broker will not deliver it again: only the kiosk can. Images the
+        dead worker sent are kept; the other worker's copies of them (same
+        seeds) are dropped by index.
+        """
+        with self._lock:
+            orphans = [h for h in self._handles.values() if h.worker_id == worker_id and not h.finished]
+        for handle in orphans:
+            entry = self._outbox.get(self.kiosk_id, handle.job_id)
+            if entry is not None and handle.requeue():
+                self.stats["resent_after_worker_loss"] += 1
+                self._link.publish(entry.topic, entry.payload, qos=1)
 
     def _on_job_event(self, topic: str, event: JobEvent) -> None:
         ids = topics.parse_events_topic(topic)

@@ -75,6 +75,14 @@ class JobHandle:
                 self._ended.notify_all()
             return Applied.NEW
 
+    def requeue(self) -> bool:
+        """The worker that took the job is gone: wait for another to accept it. False if it has ended."""
+        with self._ended:
+            if self.finished:
+                return False
+            self.state, self.worker_id = JobState.QUEUED, None
+            return True
+
     def wait(self, timeout: float) -> bool:
         """Block until the job has ended; False on timeout."""
         with self._ended:

@@ -45,16 +45,6 @@ def worker_is(worker_id: str, state: str):
     return matches
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "product gap: nothing resends a job whose accepting worker went offline. The killed worker had"
-        " PUBACKed the job, so mosquitto does not redeliver it; the kiosk drains only on its own"
-        " reconnect (all jobs) and when a worker comes online (untaken jobs only), and ignores the"
-        " dead worker's Last Will. Fix in kiosk/jobs/client.py: on a worker's `offline` status, resend"
-        " the outbox entries that worker accepted."
-    ),
-)
 def test_the_other_worker_redoes_a_job_whose_worker_was_killed_and_one_set_arrives(
     mosquitto, probe_factory, tmp_path, tiny_img2img
 ):
