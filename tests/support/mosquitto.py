@@ -6,6 +6,7 @@ sleeping or polling the port.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -54,6 +55,10 @@ class Mosquitto:
             f"persistence {'true' if self.persistence else 'false'}",
             f"persistence_location {self.workdir}/",
         ]
+        if os.geteuid() == 0:
+            # Run as root, mosquitto drops to its own user, who can neither write the persistence file
+            # nor read a password file in pytest's 0700 temporary folders; it would only log an error.
+            lines.append("user root")
         path = self.workdir / "mosquitto.conf"
         path.write_text("\n".join(lines) + "\n")
         return path

@@ -71,6 +71,7 @@ def test_jobs_queued_at_the_worker_survive_a_broker_restart_exactly_once(mosquit
         assert deliveries.wait_accepted(4, 20)  # all four are the worker's now
 
         mosquitto.stop()  # graceful: mosquitto writes its persistence file
+        assert (mosquitto.workdir / "mosquitto.db").is_file()
         late = make_job(backend="classic", num_images=2, seed=9)
         client.submit(late)  # no broker: the outbox keeps it
         assert client.outbox_depth() == 5
