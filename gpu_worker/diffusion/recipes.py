@@ -32,7 +32,7 @@ Prompts per preset and backend (label fills {label}; {colour}, {place} and
 shows four different colours):
 
     preset            inpaint / img2img prompt                     instruct instruction
-    new_colour        a photo of a {colour} {label}                make the {label} {colour}
+    new_colour        a photo of a(n) {colour} {label}             make the {label} {colour}
     new_background    a photo of a(n) {label} on {place}           put the {label} on {place}
     different_light   a photo of a(n) {label} in {light}           light the {label} with {light}
     riper             a photo of a very ripe {label}               make the {label} riper
@@ -45,6 +45,18 @@ shows four different colours):
 `mix` is the classic engine's and served by no diffusion backend. A preset a
 backend does not serve raises UnsupportedRequest, which the worker reports as
 `unsupported_preset`. Custom text given with a preset is appended to it.
+
+Which part of a masked frame changes (`edited_part`): inpaint regenerates only
+that part; instruct edits the whole frame and keeps only that part, pasting
+the source back over the rest; img2img ignores the mask.
+
+    preset                                   part changed
+    new_background                           background (the kiosk's mask inverted)
+    every other preset, custom text          object
+
+Different light relights the object alone: lighting the background too would
+let a classifier learn the light from the background instead of from the
+object. Custom text is taken to describe the object, the thing being taught.
 """
 
 from __future__ import annotations
@@ -56,6 +68,7 @@ from gpu_worker.backends.base import UnsupportedRequest
 from shared.presets import Preset
 
 DiffusionBackendName = Literal["inpaint", "instruct", "img2img"]
+EditedPart = Literal["object", "background"]
 DIFFUSION_BACKENDS: tuple[DiffusionBackendName, ...] = ("inpaint", "instruct", "img2img")
 
 TURBO_MAX_STEPS = 4
@@ -148,7 +161,7 @@ def img2img_recipe(change: float, few_step: bool) -> StrengthRecipe:
 
 # (prompt for inpaint and img2img, instruction for instruct or None, extra negative words)
 _PRESET_PROMPTS: dict[Preset, tuple[str, str | None, str]] = {
-    Preset.NEW_COLOUR: ("a photo of a {colour} {label}", "make the {label} {colour}", ""),
+    Preset.NEW_COLOUR: ("a photo of {a_colour} {label}", "make the {label} {colour}", ""),
     Preset.NEW_BACKGROUND: ("a photo of {a_label} on {place}", "put the {label} on {place}", ""),
     Preset.DIFFERENT_LIGHT: ("a photo of {a_label} in {light}", "light the {label} with {light}", ""),
     Preset.RIPER: ("a photo of a very ripe {label}", "make the {label} riper", "unripe, green"),
@@ -160,6 +173,11 @@ _PRESET_PROMPTS: dict[Preset, tuple[str, str | None, str]] = {
     Preset.UNRIPE: ("a photo of an unripe green {label}", "make the {label} unripe", "ripe, rotten"),
     Preset.NEW_ANGLE: ("a photo of {a_label} seen from another angle", None, "same view"),
 }
+
+
+def edited_part(preset: Preset | None) -> EditedPart:
+    """The part of a masked frame that the preset changes (the table above); the rest is kept."""
+    return "background" if preset is Preset.NEW_BACKGROUND else "object"
 
 
 def _with_article(label: str) -> str:
@@ -195,10 +213,12 @@ def prompts(
         scene, instruction, extra_negative = _PRESET_PROMPTS[preset]
         template = instruction if backend == "instruct" else scene
         assert template is not None  # served_presets ruled out the missing instruction
+        colour = COLOURS[variant % len(COLOURS)]
         text = template.format(
             label=label,
             a_label=_with_article(label),
-            colour=COLOURS[variant % len(COLOURS)],
+            colour=colour,
+            a_colour=_with_article(colour),
             place=PLACES[variant % len(PLACES)],
             light=LIGHTS[variant % len(LIGHTS)],
         )

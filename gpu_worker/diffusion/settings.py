@@ -37,6 +37,13 @@ class DiffusionModelSettings(BaseModel):
             "ones run faster. Worth it on a GPU that stays up; far too slow to build on a CPU."
         ),
     )
+    longest_side: int = Field(
+        default=512,
+        ge=64,
+        le=2048,
+        title="Generation size",
+        description="Images are generated with this longest side (the size the model was trained at).",
+    )
 
 
 class Img2ImgSettings(DiffusionModelSettings):
@@ -48,11 +55,4 @@ class Img2ImgSettings(DiffusionModelSettings):
         description=(
             "An SD-Turbo-class model: 1 to 4 steps without guidance (recipes.py) instead of 20 guided ones."
         ),
-    )
-    longest_side: int = Field(
-        default=512,
-        ge=64,
-        le=2048,
-        title="Generation size",
-        description="Images are generated with this longest side (the size the model was trained at).",
     )

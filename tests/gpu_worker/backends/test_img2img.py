@@ -11,101 +11,69 @@ from PIL import Image
 from pydantic import ValidationError
 
 from gpu_worker.backends import Backend, GeneratedImage, GenerationRequest, StepCallback, UnsupportedRequest
-from gpu_worker.backends.img2img import Img2ImgBackend, generation_size
 from gpu_worker.config import WorkerConfig
 from gpu_worker.diffusion.recipes import img2img_recipe
-from gpu_worker.diffusion.settings import DiffusionModelSettings, Img2ImgSettings
+from gpu_worker.diffusion.settings import Img2ImgSettings
 from shared import cli
 from shared.presets import Preset
 from shared.protocol import FailureCode, JobAccepted, JobDone, JobFailed, JobImage, JobProgress, topics
+from tests.gpu_worker.backends.generation import SOURCE_SIZE, WORKING_SIZE, generate_all, make_request, pixels
 from tests.gpu_worker.test_service import events_of, expect_event, send
 from tests.support.jobs import make_job
 
-WORKING_SIZE = 64
 TWO_STEPS = 1 / 3
 """A change the few-step table maps to 2 denoising steps (checked in test_two_step_change)."""
 
 
-@pytest.fixture(scope="module")
-def backend(tiny_pipelines) -> Img2ImgBackend:
-    folder = tiny_pipelines["img2img"]
-    return Img2ImgBackend(
-        DiffusionModelSettings(model=str(folder), device="cpu"), few_step=True, longest_side=WORKING_SIZE
-    )
-
-
 def request(**fields) -> GenerationRequest:
-    values = {
-        "image": Image.new("RGB", (60, 44), (200, 40, 30)),
-        "mask": None,
-        "label": "apple",
-        "preset": Preset.NEW_COLOUR,
-        "prompt": None,
-        "change": TWO_STEPS,
-        "seed": 3,
-        "num_images": 2,
-    }
-    values.update(fields)
-    return GenerationRequest(**values)
-
-
-def run(backend: Backend, job: GenerationRequest) -> tuple[list[GeneratedImage], list[tuple[int, int]]]:
-    steps: list[tuple[int, int]] = []
-    images = list(backend.generate(job, lambda step, total: steps.append((step, total))))
-    return images, steps
-
-
-def pixels(image: Image.Image) -> np.ndarray:
-    return np.asarray(image, dtype=np.int16)
+    """A plain red frame without a mask, two images in two steps, unless `fields` say otherwise."""
+    defaults = {"image": Image.new("RGB", SOURCE_SIZE, (200, 40, 30)), "mask": None, "change": TWO_STEPS}
+    return make_request(**(defaults | fields))
 
 
 def test_two_step_change():
     assert img2img_recipe(TWO_STEPS, few_step=True).steps == 2
 
 
-def test_generation_size_keeps_the_shape_in_multiples_of_eight():
-    assert generation_size((640, 480), 512) == (512, 384)
-    assert generation_size((60, 44), 64) == (64, 40)
-    assert generation_size((1000, 10), 512) == (512, 8)
-
-
-def test_images_come_back_at_the_source_size_with_one_report_per_step(backend):
-    images, steps = run(backend, request())
+def test_images_come_back_at_the_source_size_with_one_report_per_step(img2img_backend):
+    images, steps = generate_all(img2img_backend, request())
     assert steps == [(1, 2), (2, 2)]
     assert [generated.index for generated in images] == [0, 1]
     for generated in images:
-        assert generated.image.size == (60, 44) and generated.image.mode == "RGB"
-        assert generated.whole_image and generated.model == backend.model
+        assert generated.image.size == SOURCE_SIZE and generated.image.mode == "RGB"
+        assert generated.whole_image and generated.model == img2img_backend.model
         assert generated.operations == ("img2img strength=0.50 steps=2",)
 
 
-def test_change_buys_denoising_steps(backend):
-    _, steps = run(backend, request(change=1.0, num_images=1))
+def test_change_buys_denoising_steps(img2img_backend):
+    _, steps = generate_all(img2img_backend, request(change=1.0, num_images=1))
     assert steps == [(step, 4) for step in range(1, 5)]
 
 
-def test_a_seed_and_index_reproduce_an_image_whatever_the_batch(backend):
-    pair, _ = run(backend, request(num_images=2))
-    single, _ = run(backend, request(num_images=1))
-    other_seed, _ = run(backend, request(num_images=1, seed=4))
+def test_a_seed_and_index_reproduce_an_image_whatever_the_batch(img2img_backend):
+    pair, _ = generate_all(img2img_backend, request(num_images=2))
+    single, _ = generate_all(img2img_backend, request(num_images=1))
+    other_seed, _ = generate_all(img2img_backend, request(num_images=1, seed=4))
     # Batched and single convolutions may round differently in the last float bit: one grey level.
     assert np.abs(pixels(pair[0].image) - pixels(single[0].image)).max() <= 1
     assert np.abs(pixels(pair[0].image) - pixels(other_seed[0].image)).mean() > 1
 
 
-def test_the_source_steers_the_result(backend):
-    red, _ = run(backend, request(num_images=1))
-    blue, _ = run(backend, request(num_images=1, image=Image.new("RGB", (60, 44), (20, 40, 220))))
+def test_the_source_steers_the_result(img2img_backend):
+    red, _ = generate_all(img2img_backend, request(num_images=1))
+    blue, _ = generate_all(
+        img2img_backend, request(num_images=1, image=Image.new("RGB", SOURCE_SIZE, (20, 40, 220)))
+    )
     assert np.abs(pixels(red[0].image) - pixels(blue[0].image)).mean() > 1
 
 
-def test_a_preset_img2img_does_not_serve_is_an_unsupported_request(backend):
+def test_a_preset_img2img_does_not_serve_is_an_unsupported_request(img2img_backend):
     with pytest.raises(UnsupportedRequest, match="'mix'"):
-        run(backend, request(preset=Preset.MIX))
+        generate_all(img2img_backend, request(preset=Preset.MIX))
 
 
-def test_job_end_to_end_through_the_worker(backend, worker_factory, probe_factory):
-    worker_factory(backends={"img2img": backend}, working_size=WORKING_SIZE)
+def test_job_end_to_end_through_the_worker(img2img_backend, worker_factory, probe_factory):
+    worker_factory(backends={"img2img": img2img_backend}, working_size=WORKING_SIZE)
     probe = probe_factory(topics.kiosk_events_filter("k1"))
     job = make_job(backend="img2img", num_images=3, change=TWO_STEPS)
     send(probe, job)
@@ -121,11 +89,11 @@ def test_job_end_to_end_through_the_worker(backend, worker_factory, probe_factor
         decoded = Image.open(io.BytesIO(event.image))
         assert decoded.size == (64, 48), "the sample (640x480) at the working size"
         assert event.recipe.backend == "img2img" and event.recipe.whole_image
-        assert event.recipe.model == backend.model and event.recipe.seed == job.seed
+        assert event.recipe.model == img2img_backend.model and event.recipe.seed == job.seed
 
 
-def test_unserved_preset_fails_the_job_as_unsupported_preset(backend, worker_factory, probe_factory):
-    worker_factory(backends={"img2img": backend}, working_size=WORKING_SIZE)
+def test_unserved_preset_fails_the_job_as_unsupported_preset(img2img_backend, worker_factory, probe_factory):
+    worker_factory(backends={"img2img": img2img_backend}, working_size=WORKING_SIZE)
     probe = probe_factory(topics.kiosk_events_filter("k1"))
     job = make_job(backend="img2img", preset=Preset.MIX)
     send(probe, job)
@@ -154,8 +122,12 @@ class ExpiresAfterFirstStep(Backend):
         return self.inner.generate(request, step_then_expire)
 
 
-def test_a_job_expiring_mid_denoising_stops_at_the_next_step(backend, worker_factory, probe_factory, clock):
-    worker_factory(backends={"img2img": ExpiresAfterFirstStep(backend, clock)}, working_size=WORKING_SIZE)
+def test_a_job_expiring_mid_denoising_stops_at_the_next_step(
+    img2img_backend, worker_factory, probe_factory, clock
+):
+    worker_factory(
+        backends={"img2img": ExpiresAfterFirstStep(img2img_backend, clock)}, working_size=WORKING_SIZE
+    )
     probe = probe_factory(topics.kiosk_events_filter("k1"))
     job = make_job(backend="img2img", change=1.0, num_images=2)
     send(probe, job)

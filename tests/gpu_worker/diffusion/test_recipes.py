@@ -14,6 +14,7 @@ from gpu_worker.diffusion.recipes import (
     DIFFUSION_BACKENDS,
     NEGATIVE_BASE,
     TURBO_MAX_STEPS,
+    edited_part,
     img2img_recipe,
     inpaint_recipe,
     instruct_recipe,
@@ -131,6 +132,8 @@ def test_a_preset_a_backend_does_not_serve_is_an_unsupported_request(backend, pr
 
 def test_new_colour_fills_label_and_varies_the_colour_per_image():
     assert prompts("inpaint", "apple", Preset.NEW_COLOUR, variant=0).prompt == "a photo of a green apple"
+    assert COLOURS[4] == "orange"
+    assert prompts("inpaint", "apple", Preset.NEW_COLOUR, variant=4).prompt == "a photo of an orange apple"
     assert prompts("instruct", "apple", Preset.NEW_COLOUR, variant=1).prompt == "make the apple red"
     colours = {prompts("img2img", "pear", Preset.NEW_COLOUR, variant=index).prompt for index in range(4)}
     assert len(colours) == 4
@@ -175,3 +178,9 @@ def test_recipes_do_not_import_torch():
     """The kiosk and the worker's config read the table; neither may pay for importing torch."""
     code = "import sys, gpu_worker.diffusion.recipes; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_only_new_background_edits_the_background():
+    assert edited_part(Preset.NEW_BACKGROUND) == "background"
+    others = [preset for preset in Preset if preset is not Preset.NEW_BACKGROUND]
+    assert {edited_part(preset) for preset in [*others, None]} == {"object"}
