@@ -17,6 +17,7 @@ from types import ModuleType
 COMMANDS: dict[str, str] = {
     "broker": "kiosk.commands.broker",
     "demo": "kiosk.commands.demo",
+    "doctor": "kiosk.commands.doctor",
     "export": "kiosk.commands.export",
     "generate": "kiosk.commands.generate",
     "train": "kiosk.commands.train",
