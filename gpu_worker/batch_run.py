@@ -22,6 +22,7 @@ from gpu_worker.cancellations import Cancellations
 from gpu_worker.intake import QueuedJob, Rejection
 from gpu_worker.replies import Replies
 from gpu_worker.results import StoredEvent
+from gpu_worker.safety.image_checker import ImageSafetyChecker
 from shared.imaging import encode_jpeg
 from shared.protocol import FailureCode, ImageRecipe, JobDone, JobImage, JobProgress
 
@@ -37,6 +38,7 @@ class _JobRun:
     item: QueuedJob
     kept: list[StoredEvent] = field(default_factory=list)
     images: int = 0
+    withheld: int = 0
     stopped: bool = False
 
 
@@ -48,8 +50,11 @@ class BatchRunner:
         cancellations: Cancellations,
         clock: Callable[[], float],
         stats: Counter[str],
+        image_checker: ImageSafetyChecker | None = None,
     ) -> None:
+        """`image_checker`, when given, sees every image first; what it flags is withheld and counted."""
         self._worker_id = worker_id
+        self._image_checker = image_checker
         self._replies = replies
         self._cancellations = cancellations
         self._clock = clock
@@ -129,6 +134,11 @@ class BatchRunner:
 
     def _publish_image(self, run: _JobRun, generated: GeneratedImage) -> None:
         job = run.item.job
+        if self._image_checker is not None and self._image_checker.flagged([generated.image])[0]:
+            log.warning("job %s: image %d withheld by the safety checker", job.job_id, generated.index)
+            run.withheld += 1
+            self._stats["withheld_images"] += 1
+            return
         recipe = ImageRecipe(
             backend=job.backend,
             preset=job.preset,
@@ -159,6 +169,7 @@ class BatchRunner:
             worker_id=self._worker_id,
             num_images=run.images,
             elapsed_s=elapsed_s,
+            withheld=run.withheld,
             peak_gpu_mb=peak_gpu_mb,
         )
         run.kept.append(self._replies.stored(job, done))

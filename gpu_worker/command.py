@@ -31,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--queue-limit", type=int, help="jobs waiting beyond this are refused as busy")
     parser.add_argument(
+        "--max-batch-images",
+        type=int,
+        help="images one GPU pass may carry over batched jobs (1: no batching)",
+    )
+    parser.add_argument(
         "--per-kiosk-limit", type=int, help="waiting jobs one kiosk may hold (default: half the queue limit)"
     )
     parser.add_argument(
@@ -38,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-prompt-filter", action="store_true", help="take any prompt and label (not for public exhibits)"
+    )
+    parser.add_argument(
+        "--safety-checker", metavar="DIR", help="withhold images the diffusers safety checker in DIR flags"
     )
 
 
@@ -60,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         "worker_id": args.worker_id,
         "queue_limit": args.queue_limit,
         "per_kiosk_limit": args.per_kiosk_limit,
+        "max_batch_images": args.max_batch_images,
+        "safety_checker": {"model": args.safety_checker} if args.safety_checker else None,
         "img2img": (
             {"model": args.img2img_model, "few_step": args.img2img_few_step} if args.img2img_model else None
         ),

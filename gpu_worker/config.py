@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, FilePath, field_validator, mo
 from gpu_worker.backends import BACKENDS
 from gpu_worker.diffusion.settings import Img2ImgSettings
 from gpu_worker.safety import PromptFilter, default_words, extra_words, read_word_file
+from gpu_worker.safety.image_checker import SafetyCheckerSettings
 from shared.mqtt import BrokerUrl
 from shared.protocol import topics
 
@@ -137,6 +138,13 @@ class WorkerConfig(BaseModel):
         default_factory=PromptFilterSettings,
         title="Prompt filter",
         description="Blocked words for public exhibits, checked before a job is queued.",
+    )
+
+    safety_checker: SafetyCheckerSettings | None = Field(
+        default=None,
+        title="Image safety checker",
+        description="Run the diffusers safety checker on every image and withhold those it flags; off "
+        "unless its weights are configured.",
     )
 
     img2img: Img2ImgSettings | None = Field(

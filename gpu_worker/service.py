@@ -25,6 +25,7 @@ from gpu_worker.intake import QueuedJob, Rejection, parse_job, prepare_request, 
 from gpu_worker.job_queue import JobQueue, QueueFull
 from gpu_worker.replies import Replies
 from gpu_worker.results import ResultCache
+from gpu_worker.safety.image_checker import ImageSafetyChecker
 from shared import __version__
 from shared.mqtt import BrokerUrl, MqttLink, Publication, Session
 from shared.protocol import (
@@ -57,6 +58,7 @@ class WorkerService:
         self._clock = clock
         self._backends = backends or {name: create_backend(name, config) for name in config.backends}
         self._prompt_filter = config.prompt_filter.build()
+        image_checker = None if config.safety_checker is None else ImageSafetyChecker(config.safety_checker)
         self._queue: JobQueue[QueuedJob] = JobQueue(
             config.queue_limit, kiosk_of=attrgetter("kiosk_id"), per_kiosk_limit=config.per_kiosk_limit
         )
@@ -77,7 +79,9 @@ class WorkerService:
             will=Publication(self._status_topic, encode(self._status("offline"))),
         )
         self._replies = Replies(self._link, config.worker_id, self._results, self.stats)
-        self._batches = BatchRunner(config.worker_id, self._replies, self._cancellations, clock, self.stats)
+        self._batches = BatchRunner(
+            config.worker_id, self._replies, self._cancellations, clock, self.stats, image_checker
+        )
         self._runner = threading.Thread(target=self._run_jobs, name="job-runner", daemon=True)
 
     def start(self) -> None:
