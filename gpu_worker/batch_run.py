@@ -55,6 +55,8 @@ class BatchRunner:
         """`image_checker`, when given, sees every image first; what it flags is withheld and counted."""
         self._worker_id = worker_id
         self._image_checker = image_checker
+        self.last_step_at = time.monotonic()
+        """When a pass last moved on (monotonic): how the service tells a slow job from a hung GPU."""
         self._replies = replies
         self._cancellations = cancellations
         self._clock = clock
@@ -73,7 +75,7 @@ class BatchRunner:
     def _run_together(self, backend: Backend, runs: list[_JobRun], isolate_failures: bool) -> None:
         if not runs:
             return
-        started = time.monotonic()
+        started = self.last_step_at = time.monotonic()
         backend.reset_peak_memory()
         try:
             requests = [run.item.request for run in runs]
@@ -109,6 +111,7 @@ class BatchRunner:
         """Progress for each kiosk, and the point where unwanted jobs give the GPU back."""
 
         def on_step(step: int, total: int) -> None:
+            self.last_step_at = time.monotonic()
             for run in runs:
                 if run.stopped or self._stop_if_unwanted(run, f"at step {step} of {total}"):
                     continue

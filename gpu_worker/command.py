@@ -14,6 +14,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from shared.watchdog import Watchdog
+
+HEALTH_CHECK_S = 1.0
+"""How often the main thread looks at the service for the systemd watchdog."""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--broker", required=True, help="mqtt://[user:pass@]host[:port] or mqtts://...")
@@ -88,7 +93,13 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    watchdog = Watchdog.from_environment()
     service.start()
-    stop.wait()
+    watchdog.ready(status=f"serving {', '.join(config.backends)}")
+    # Under systemd (Type=notify, WatchdogSec) a hung GPU call stops the pings and gets the worker restarted.
+    while not stop.wait(HEALTH_CHECK_S):
+        if service.healthy():
+            watchdog.alive()
+    watchdog.stopping()
     service.stop()
     return 0

@@ -45,6 +45,10 @@ log = logging.getLogger(__name__)
 STATUS_INTERVAL_S = 0.5
 """Queue-depth changes within this interval go out as one status message."""
 
+STALL_S = 300.0
+"""A pass with no denoising step for this long is hung (a wedged GPU call), not slow: the slowest
+step of a full-size model on a CPU takes seconds, never minutes."""
+
 
 class WorkerService:
     def __init__(
@@ -83,6 +87,7 @@ class WorkerService:
             config.worker_id, self._replies, self._cancellations, clock, self.stats, image_checker
         )
         self._runner = threading.Thread(target=self._run_jobs, name="job-runner", daemon=True)
+        self._running_batch = False
 
     def start(self) -> None:
         self._runner.start()
@@ -90,6 +95,16 @@ class WorkerService:
 
     def wait_connected(self, timeout: float) -> bool:
         return self._link.wait_connected(timeout)
+
+    def healthy(self, stall_s: float = STALL_S) -> bool:
+        """The runner is alive and either waiting for work or still making steps: what the watchdog asks.
+
+        A lost broker is not unhealthy (the link reconnects by itself); a hung
+        GPU call is, and only a restart frees it.
+        """
+        if not self._runner.is_alive():
+            return False
+        return not self._running_batch or time.monotonic() - self._batches.last_step_at < stall_s
 
     def stop(self, timeout_s: float = 5.0) -> None:
         """Stop taking jobs, publish `offline`, and let the current job end."""
@@ -224,9 +239,11 @@ class WorkerService:
         while batch := self._queue.get_batch(self._batchable(), self.config.max_batch_images):
             with self._intake_lock:
                 pass  # intake publishes `accepted` under this lock: it goes out before any progress
+            self._running_batch = True
             try:
                 self._batches.run(self._backends[batch[0].job.backend], batch)
             finally:
+                self._running_batch = False
                 self._queue.finished(len(batch))
                 self._status_changed()
 
