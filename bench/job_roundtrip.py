@@ -69,7 +69,7 @@ from gpu_worker.backends.classic import ClassicBackend  # noqa: E402
 from gpu_worker.config import WorkerConfig  # noqa: E402
 from gpu_worker.intake import prepare_request  # noqa: E402
 from gpu_worker.service import WorkerService  # noqa: E402
-from kiosk.jobs.client import JobClient, JobFailedError, JobTimeout  # noqa: E402
+from kiosk.jobs.client import EventCallback, JobClient, JobFailedError, JobTimeout  # noqa: E402
 from kiosk.jobs.files import JobSpec, job_from_files  # noqa: E402
 from shared.imaging import encode_jpeg  # noqa: E402
 from shared.mqtt import BrokerUrl  # noqa: E402
@@ -97,14 +97,15 @@ def ms(seconds: float) -> float:
 
 
 def summary_ms(values_s: list[float]) -> dict[str, float | int | None]:
-    """p50/p95/mean/min/max in milliseconds (linear-interpolated percentiles)."""
+    """p50/p95/p99/mean/min/max in milliseconds (linear-interpolated percentiles)."""
     if not values_s:
-        return {"n": 0, "p50": None, "p95": None, "mean": None, "min": None, "max": None}
+        return {"n": 0, "p50": None, "p95": None, "p99": None, "mean": None, "min": None, "max": None}
     arr = np.asarray(values_s, dtype=float)
     return {
         "n": len(values_s),
         "p50": ms(float(np.percentile(arr, 50))),
         "p95": ms(float(np.percentile(arr, 95))),
+        "p99": ms(float(np.percentile(arr, 99))),
         "mean": ms(float(arr.mean())),
         "min": ms(float(arr.min())),
         "max": ms(float(arr.max())),
@@ -248,9 +249,10 @@ def worker_in_process(url: str, worker_id: str) -> Iterator[WorkerService]:
 class Kiosk:
     """One `JobClient` with its own kiosk id and outbox, connected before use."""
 
-    def __init__(self, url: str, kiosk_id: str, workdir: Path) -> None:
+    def __init__(self, url: str, kiosk_id: str, workdir: Path, on_event: EventCallback | None = None) -> None:
         self.kiosk_id = kiosk_id
-        self.client = JobClient(BrokerUrl.parse(url), kiosk_id, workdir / f"outbox-{kiosk_id}.sqlite3")
+        outbox = workdir / f"outbox-{kiosk_id}.sqlite3"
+        self.client = JobClient(BrokerUrl.parse(url), kiosk_id, outbox, on_event=on_event)
 
     def start(self) -> None:
         self.client.start()

@@ -1,0 +1,333 @@
+"""A fleet under load: N simulated kiosks against two `classic` workers through one real mosquitto.
+
+Prints one JSON object to stdout; progress goes to stderr. Run from the repository root:
+
+    .venv/bin/python bench/fleet_load.py                 # 50 kiosks for 300 s (about 6 minutes)
+    .venv/bin/python bench/fleet_load.py --quick         # 5 kiosks for 10 s (about 30 s)
+    .venv/bin/python bench/fleet_load.py --kiosks 50 --duration 60
+
+Each kiosk is the product's own `JobClient` with its own kiosk id and durable outbox, on its own
+thread of this process, submitting the bundled sample (640x480 JPEG and mask, built by
+`job_from_files`) for 4 `classic` images, one job in flight, back-to-back (`--think` seconds between
+jobs, 0 by default: the fleet saturates the workers, the worst case). The workers are two
+`teachbooth worker` processes in one MQTT 5 shared-subscription group. After `--duration` seconds
+no new job starts; the jobs in flight are waited for (up to `--timeout`).
+
+Reported: jobs/s and images/s over the measured window; latency (submit to the kiosk's `wait()`
+returning) p50/p95/p99/max; errors by kind (failure codes, timeouts); **lost** jobs (submitted,
+never ended: no result and no failure) and **duplicated** jobs (an image index handed to the app
+more than once), both meant to be zero; how the jobs split between the workers; the events the
+kiosks' de-duplication dropped; RSS of the broker and of each worker (start, end, peak, sampled
+every `--sample` s); CPU seconds of every process and of everything else on the machine (a
+disturbed window is flagged, as in job_roundtrip.py); completions per `--bucket` s, to show the
+rate holding steady over the run.
+
+No timed assertions: this script measures and reports, it never fails on a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # for bench.* and tests.support.* when run as `python bench/...`
+
+from bench.job_roundtrip import (  # noqa: E402
+    CHEAP_PRESET,
+    DISTURBED,
+    OTHER_CPU_WARN_SHARE,
+    CpuWindow,
+    Kiosk,
+    broker,
+    fresh_job,
+    machine,
+    round_trip,
+    summary_ms,
+    template_job,
+    wait_for_workers,
+    worker_processes,
+)
+from bench.machine import git_state, peak_rss_mb  # noqa: E402
+from kiosk.jobs.client import JobFailedError, JobTimeout  # noqa: E402
+from kiosk.jobs.handle import JobHandle  # noqa: E402
+from shared.protocol import JobEvent, JobImage  # noqa: E402
+
+log = logging.getLogger("bench.fleet_load")
+
+NUM_IMAGES = 4
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident set size of a process now (VmRSS), in MB; None once it has gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class RssSampler:
+    """RSS of the broker and the workers every `interval` s, on a thread, until stopped."""
+
+    def __init__(self, pids: dict[str, int], interval: float) -> None:
+        self.pids = pids
+        self.interval = interval
+        self.samples: dict[str, list[float]] = {name: [] for name in pids}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def _sample(self) -> None:
+        for name, pid in self.pids.items():
+            value = rss_mb(pid)
+            if value is not None:
+                self.samples[name].append(value)
+
+    def _run(self) -> None:
+        self._sample()
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def result(self) -> dict[str, dict[str, float | int | None]]:
+        def summary(values: list[float]) -> dict[str, float | int | None]:
+            if not values:
+                return {"start": None, "end": None, "peak": None, "samples": 0}
+            return {
+                "start": round(values[0], 1),
+                "end": round(values[-1], 1),
+                "peak": round(max(values), 1),
+                "samples": len(values),
+            }
+
+        return {name: summary(values) for name, values in self.samples.items()}
+
+
+@dataclass
+class KioskRun:
+    """One simulated kiosk's record: its jobs, how each ended, and what reached its app."""
+
+    latencies: list[tuple[float, float]] = field(default_factory=list)
+    """(seconds since the common start when the job ended, latency in seconds) of each done job."""
+    errors: Counter[str] = field(default_factory=Counter)
+    by_worker: Counter[str] = field(default_factory=Counter)
+    submitted: list[str] = field(default_factory=list)
+    images_to_app: Counter[tuple[str, int]] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def on_event(self, handle: JobHandle, event: JobEvent) -> None:
+        """The app's callback: paho's thread, so under a lock."""
+        if isinstance(event, JobImage):
+            with self.lock:
+                self.images_to_app[(handle.job_id, event.index)] += 1
+
+
+def drive(
+    kiosk: Kiosk, run: KioskRun, args: argparse.Namespace, start: threading.Barrier, origin: list[float]
+):
+    """Submit jobs back-to-back until the window closes; the job in flight then runs to its end."""
+    template = template_job(kiosk.kiosk_id, CHEAP_PRESET, args.timeout)
+    start.wait()
+    seed = 0
+    while time.perf_counter() - origin[0] < args.duration:
+        job = fresh_job(template, kiosk.kiosk_id, seed, args.timeout)
+        seed += 1
+        run.submitted.append(job.job_id)
+        try:
+            timed = round_trip(kiosk, job, args.timeout)
+        except JobFailedError as exc:
+            run.errors[f"failed_{exc.code}"] += 1
+        except JobTimeout:
+            run.errors["timeout"] += 1
+        except Exception as exc:  # a bench reports, it does not stop at the first surprise
+            run.errors[type(exc).__name__] += 1
+            log.warning("kiosk %s: %s", kiosk.kiosk_id, exc)
+        else:
+            run.latencies.append((time.perf_counter() - origin[0], timed.total_s))
+            run.by_worker[timed.worker_id or "?"] += 1
+        if args.think > 0:
+            time.sleep(args.think)  # a visitor looking at the results before asking again
+
+
+def lost_and_duplicated(kiosks: list[Kiosk], runs: list[KioskRun]) -> tuple[list[str], list[str]]:
+    """Jobs that never ended at their kiosk, and jobs with an image index delivered to the app twice."""
+    lost, duplicated = [], []
+    for kiosk, run in zip(kiosks, runs, strict=True):
+        for job_id in run.submitted:
+            handle = kiosk.client.handle(job_id)
+            # A forgotten handle had finished (only finished ones are pruned); a live one must have too.
+            if handle is not None and not handle.finished:
+                lost.append(job_id)
+        duplicated += sorted({job_id for (job_id, _index), count in run.images_to_app.items() if count > 1})
+    return lost, duplicated
+
+
+def buckets(runs: list[KioskRun], width: float, duration: float) -> list[dict[str, float]]:
+    """Jobs completed in each `width`-second slice of the window: the rate over time."""
+    counts: Counter[int] = Counter(int(ended // width) for run in runs for ended, _ in run.latencies)
+    last = max(int(duration // width), max(counts, default=0))
+    return [
+        {"from_s": index * width, "jobs": counts[index], "jobs_per_s": round(counts[index] / width, 2)}
+        for index in range(last + 1)
+    ]
+
+
+def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
+    with (
+        broker(workdir, "fleet") as mosquitto,
+        worker_processes(mosquitto.url, args.workers, workdir, "fleet") as workers,
+    ):
+        runs = [KioskRun() for _ in range(args.kiosks)]
+        kiosks = [
+            Kiosk(mosquitto.url, f"fleet-k{index + 1:03d}", workdir, on_event=run.on_event)
+            for index, run in enumerate(runs)
+        ]
+        log.info("fleet: %d kiosks, %d workers, %g s", args.kiosks, args.workers, args.duration)
+        for kiosk in kiosks:
+            kiosk.start()
+        try:
+            for kiosk in kiosks:
+                wait_for_workers(kiosk, args.workers, workers)
+            barrier = threading.Barrier(args.kiosks + 1)
+            origin = [0.0]
+            threads = [
+                threading.Thread(target=drive, args=(kiosk, run, args, barrier, origin), daemon=True)
+                for kiosk, run in zip(kiosks, runs, strict=True)
+            ]
+            for thread in threads:
+                thread.start()
+            server_pids = {"broker": mosquitto.process.pid}
+            server_pids |= {worker.worker_id: worker.process.pid for worker in workers if worker.process}
+            cpu_pids: dict[str, int | None] = {"kiosks_bench_process": None, **server_pids}
+            with RssSampler(server_pids, args.sample) as rss, CpuWindow(cpu_pids) as cpu:
+                origin[0] = time.perf_counter()
+                barrier.wait()
+                for thread in threads:
+                    thread.join()
+            wall = time.perf_counter() - origin[0]
+            cpu.warn_if_disturbed(f"{args.kiosks} kiosks, {args.workers} workers")
+            lost, duplicated = lost_and_duplicated(kiosks, runs)
+            kiosk_stats = sum((Counter(kiosk.client.stats) for kiosk in kiosks), Counter())
+            outboxes_left = sum(kiosk.client.outbox_depth() for kiosk in kiosks)
+        finally:
+            for kiosk in kiosks:
+                kiosk.stop()
+    latencies = [latency for run in runs for _, latency in run.latencies]
+    in_window = sum(1 for run in runs for ended, _ in run.latencies if ended <= args.duration)
+    errors = sum((run.errors for run in runs), Counter())
+    lat = summary_ms(latencies)
+    return {
+        "jobs_submitted": sum(len(run.submitted) for run in runs),
+        "jobs_done": len(latencies),
+        "errors": sum(errors.values()),
+        "errors_by_kind": dict(errors),
+        "lost": len(lost),
+        "lost_job_ids": lost[:20],
+        "duplicated": len(duplicated),
+        "duplicated_job_ids": duplicated[:20],
+        "outbox_rows_left": outboxes_left,
+        "jobs_per_s": round(in_window / args.duration, 2),
+        "images_per_s": round(NUM_IMAGES * in_window / args.duration, 2),
+        "wall_s_including_drain": round(wall, 1),
+        "latency_ms": {key: lat[key] for key in ("p50", "p95", "p99", "max")},
+        "jobs_by_worker": dict(sorted(sum((run.by_worker for run in runs), Counter()).items())),
+        "rss_mb": rss.result(),
+        "kiosks_process_peak_rss_mb": round(peak_rss_mb(), 1),
+        "cpu": cpu.result,
+        "kiosk_client_stats": dict(kiosk_stats),
+        "completions": buckets(runs, args.bucket, args.duration),
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kiosks", type=int, default=50, help="simulated kiosks")
+    parser.add_argument("--duration", type=float, default=300.0, help="seconds during which jobs start")
+    parser.add_argument("--workers", type=int, default=2, help="`teachbooth worker` processes (classic)")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a kiosk waits between jobs")
+    parser.add_argument("--timeout", type=float, default=60.0, help="per-job deadline and wait, seconds")
+    parser.add_argument("--sample", type=float, default=5.0, help="seconds between RSS samples")
+    parser.add_argument("--bucket", type=float, default=30.0, help="seconds per completions bucket")
+    parser.add_argument("--workdir", type=Path, help="broker config, outboxes, worker logs (default: temp)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 5 kiosks for 10 s, same code path")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.kiosks, args.duration, args.bucket, args.sample = 5, 10.0, 5.0, 1.0
+    if args.kiosks < 1 or args.workers < 1 or args.duration <= 0 or args.bucket <= 0 or args.sample <= 0:
+        parser.error("--kiosks and --workers must be at least 1; --duration, --bucket, --sample above 0")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
+    args = parse_args(argv)
+    own_workdir = args.workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="teachbooth-fleet-")) if own_workdir else args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    report: dict[str, object] = {
+        "benchmark": "fleet_load",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": machine(),
+        "git": git_state(),
+        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
+        "settings": {
+            "kiosks": args.kiosks,
+            "duration_s": args.duration,
+            "workers": args.workers,
+            "think_s": args.think,
+            "timeout_s": args.timeout,
+            "quick": args.quick,
+            "job": f"classic {CHEAP_PRESET}, {NUM_IMAGES} images of the bundled 640x480 sample and its mask",
+            "design": (
+                "each kiosk: its own JobClient, kiosk id and outbox on its own thread of this process, one"
+                " job in flight, back-to-back; workers: `teachbooth worker` processes in one MQTT 5 shared"
+                " subscription group; broker: mosquitto on 127.0.0.1, persistence off"
+            ),
+        },
+    }
+    try:
+        report["result"] = fleet(args, workdir)
+    finally:
+        report["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
+        report["bench_wall_s"] = round(time.perf_counter() - began, 1)
+        report["disturbed"] = {
+            "note": (
+                f"measured windows in which other processes used more than {OTHER_CPU_WARN_SHARE:.0%}"
+                " of the machine's CPU; empty means the run had the machine to itself"
+            ),
+            "parts": DISTURBED,
+        }
+        if own_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    json.dump(report, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
