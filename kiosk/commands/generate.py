@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from kiosk.jobs.client import JobClient
     from shared.protocol import GenerationJob
 
+INTERRUPTED = 130
+"""Exit status after Ctrl-C, as shells report a SIGINT."""
+
 
 def default_outbox() -> Path:
     state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
@@ -79,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 def _submit_and_save(client: JobClient, job: GenerationJob, out: Path, timeout: float) -> int:
     from kiosk.jobs.client import JobFailedError, JobTimeout
     from kiosk.jobs.files import save_result
-    from shared.protocol import ProtocolError
+    from shared.protocol import JobDone, ProtocolError
 
     try:
         handle = client.submit(job)
@@ -90,8 +93,16 @@ def _submit_and_save(client: JobClient, job: GenerationJob, out: Path, timeout: 
     except (JobTimeout, JobFailedError) as exc:
         save_result(job, handle, out)
         return _fail(str(exc))
+    except KeyboardInterrupt:
+        # Ctrl-C withdraws the job: it is not resent later and the worker gives its GPU back.
+        client.cancel(job.job_id)
+        _fail(f"cancelled job {job.job_id}")
+        return INTERRUPTED
     written = save_result(job, handle, out)
     print(f"{len(written)} images from worker {handle.worker_id or '?'} saved in {out}/ (job {job.job_id})")
+    withheld = sum(event.withheld for event in handle.events if isinstance(event, JobDone))
+    if withheld:
+        print(f"{withheld} more were held back by the worker's safety checker")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -11,8 +12,8 @@ from PIL import Image
 
 from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
-from shared.protocol import WorkerStatus, topics
-from tests.support.jobs import SAMPLES
+from shared.protocol import JobCancel, WorkerStatus, topics
+from tests.support.jobs import SAMPLES, GatedBackend
 
 
 @pytest.fixture
@@ -94,3 +95,41 @@ def test_bad_input_gets_a_clear_error(tmp_path, args, message):
 def test_bad_broker_url(tmp_path):
     result = generate(tmp_path, "http://example", *SAMPLE_ARGS, "--preset", "mix")
     assert result.returncode == 1 and "mqtt://" in result.stderr
+
+
+def test_ctrl_c_cancels_the_job_on_the_worker(tmp_path, mosquitto, probe_factory):
+    gated = GatedBackend()
+    service = WorkerService(WorkerConfig(broker=mosquitto.url, worker_id="w-gate"), backends={"gated": gated})
+    service.start()
+    cancels = probe_factory(topics.ALL_CANCELS_FILTER)
+    command = [
+        sys.executable,
+        "-m",
+        "shared.cli",
+        "generate",
+        "--broker",
+        mosquitto.url,
+        "--out",
+        str(tmp_path),
+    ]
+    command += [
+        "--outbox",
+        str(tmp_path / "outbox.sqlite"),
+        *SAMPLE_ARGS,
+        "--preset",
+        "mix",
+        "--backend",
+        "gated",
+    ]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert gated.first_image_out.wait(30), "the job is running on the worker"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 130
+        assert "cancelled job" in process.stderr.read()
+        cancelled = cancels.expect(lambda seen: isinstance(seen.message, JobCancel)).message
+        assert cancelled.kiosk_id.startswith("cli-")
+    finally:
+        process.kill()
+        gated.gate.set()
+        service.stop()
