@@ -2,6 +2,7 @@
 
 Example: teachbooth worker --broker mqtt://localhost:1883 --backend classic
          teachbooth worker --broker mqtt://localhost:1883 --word-file /etc/teachbooth/blocked-words.txt
+         teachbooth worker --broker mqtt://localhost:1883 --backend inpaint --inpaint-model /srv/sd2-inpaint
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--img2img-few-step", action="store_true", help="img2img backend: an SD-Turbo-class model (1-4 steps)"
     )
+    parser.add_argument("--inpaint-model", help="inpaint backend: an SD inpainting folder or cached id")
+    parser.add_argument("--instruct-model", help="instruct backend: an InstructPix2Pix folder or cached id")
     parser.add_argument("--queue-limit", type=int, help="jobs waiting beyond this are refused as busy")
     parser.add_argument(
         "--max-batch-images",
@@ -78,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         "img2img": (
             {"model": args.img2img_model, "few_step": args.img2img_few_step} if args.img2img_model else None
         ),
+        "inpaint": {"model": args.inpaint_model} if args.inpaint_model else None,
+        "instruct": {"model": args.instruct_model} if args.instruct_model else None,
         "prompt_filter": _prompt_filter_settings(args),
     }
     try:

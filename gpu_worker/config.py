@@ -12,7 +12,8 @@ import socket
 from pydantic import BaseModel, ConfigDict, Field, FilePath, field_validator, model_validator
 
 from gpu_worker.backends import BACKENDS
-from gpu_worker.diffusion.settings import Img2ImgSettings
+from gpu_worker.diffusion.recipes import DIFFUSION_BACKENDS
+from gpu_worker.diffusion.settings import DiffusionModelSettings, Img2ImgSettings
 from gpu_worker.safety import PromptFilter, default_words, extra_words, read_word_file
 from gpu_worker.safety.image_checker import SafetyCheckerSettings
 from shared.mqtt import BrokerUrl
@@ -152,6 +153,18 @@ class WorkerConfig(BaseModel):
         title="img2img model",
         description="The model the `img2img` backend loads (required when that backend is served).",
     )
+    inpaint: DiffusionModelSettings | None = Field(
+        default=None,
+        title="inpaint model",
+        description="The Stable Diffusion inpainting model (9-channel UNet) the `inpaint` backend loads "
+        "(required when that backend is served).",
+    )
+    instruct: DiffusionModelSettings | None = Field(
+        default=None,
+        title="instruct model",
+        description="The InstructPix2Pix model the `instruct` backend loads (required when that backend is "
+        "served).",
+    )
 
     @field_validator("broker")
     @classmethod
@@ -169,8 +182,9 @@ class WorkerConfig(BaseModel):
 
     @model_validator(mode="after")
     def _models_for_diffusion_backends(self) -> WorkerConfig:
-        if "img2img" in self.backends and self.img2img is None:
-            raise ValueError("the img2img backend needs a model: set img2img (--img2img-model DIR)")
+        for name in DIFFUSION_BACKENDS:
+            if name in self.backends and getattr(self, name) is None:
+                raise ValueError(f"the {name} backend needs a model: set {name} (--{name}-model DIR)")
         return self
 
     @model_validator(mode="after")

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 BACKENDS: dict[str, str] = {
     "classic": "gpu_worker.backends.classic:ClassicBackend",
     "img2img": "gpu_worker.backends.img2img:Img2ImgBackend",
+    "inpaint": "gpu_worker.backends.inpaint:InpaintBackend",
+    "instruct": "gpu_worker.backends.instruct:InstructBackend",
 }
 
 

@@ -8,13 +8,10 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from PIL import Image
-from pydantic import ValidationError
 
 from gpu_worker.backends import Backend, GeneratedImage, GenerationRequest, StepCallback, UnsupportedRequest
-from gpu_worker.config import WorkerConfig
 from gpu_worker.diffusion.recipes import img2img_recipe
 from gpu_worker.diffusion.settings import Img2ImgSettings
-from shared import cli
 from shared.presets import Preset
 from shared.protocol import FailureCode, JobAccepted, JobDone, JobFailed, JobImage, JobProgress, topics
 from tests.gpu_worker.backends.generation import SOURCE_SIZE, WORKING_SIZE, generate_all, make_request, pixels
@@ -153,23 +150,3 @@ def test_the_worker_builds_img2img_from_its_config(tiny_pipelines, worker_factor
     image = expect_event(probe, job.job_id, JobImage)
     assert image.recipe.backend == "img2img"
     expect_event(probe, job.job_id, JobDone)
-
-
-def test_img2img_without_a_model_is_refused_at_start_up():
-    with pytest.raises(ValidationError, match="img2img backend needs a model"):
-        WorkerConfig(broker="mqtt://localhost", backends=("classic", "img2img"))
-
-
-def test_teachbooth_worker_names_a_missing_model_in_one_line(tmp_path, capsys):
-    argv = [
-        "worker",
-        "--broker",
-        "mqtt://127.0.0.1:1",
-        "--backend",
-        "img2img",
-        "--img2img-model",
-        str(tmp_path),
-    ]
-    assert cli.main(argv) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("teachbooth worker: ") and str(tmp_path) in err and "Traceback" not in err
