@@ -93,3 +93,18 @@ class Mosquitto:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+@dataclass
+class ConfiguredMosquitto(Mosquitto):
+    """A mosquitto run with a given configuration (e.g. the shipped one) instead of the open test one.
+
+    `config` must hold the listener on `port` and must log the start-up notice to stderr.
+    """
+
+    config: str = ""
+
+    def write_config(self) -> Path:
+        path = self.workdir / "mosquitto.conf"
+        path.write_text(self.config)
+        return path

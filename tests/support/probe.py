@@ -43,6 +43,10 @@ class Probe:
             Seen(msg.topic, msg.payload, msg.retain)
         )
         self._client.on_subscribe = lambda _c, _u, mid, _rc, _p: self._subscribed.put(mid)
+        if parsed.username is not None:
+            self._client.username_pw_set(parsed.username, parsed.password)
+        if parsed.tls:
+            self._client.tls_set(ca_certs=parsed.ca_file, certfile=parsed.cert_file, keyfile=parsed.key_file)
         self._client.connect(parsed.host, parsed.port)
         self._client.loop_start()
         for topic_filter in filters:

@@ -1,0 +1,148 @@
+"""Who may connect to the shipped broker and what each fleet member may read and write.
+
+Negatives are proven with markers, not waits: the forbidden message is
+published (and acknowledged by the broker) first, then an allowed marker; a
+subscriber that receives the marker would have received the forbidden message
+before it, since the broker delivers to one subscriber in order.
+"""
+
+from __future__ import annotations
+
+import ssl
+
+import pytest
+
+from shared.protocol import JobFailed, WorkerStatus, encode, topics
+from shared.provisioning.certificates import make_ca
+from tests.systemd.secured_broker import (
+    connect_reason,
+    plain_connect_answer,
+    shipped_config,
+    start_secured_broker,
+)
+
+
+def _topics_seen(probe) -> set[str]:
+    return {seen.topic for seen in probe.drain()}
+
+
+def _marker(probe, topic: str) -> None:
+    probe.expect(lambda seen: seen.topic == topic)
+
+
+# -- connecting -----------------------------------------------------------------
+
+
+def test_fleet_members_with_their_password_get_in(secured):
+    assert connect_reason(secured.url("kA")) == "Success"
+    assert connect_reason(secured.url("w2")) == "Success"
+
+
+@pytest.mark.parametrize(
+    ("user", "password"),
+    [(None, None), ("kA", "wrong-password"), ("kA", ""), ("intruder", "whatever")],
+    ids=["anonymous", "wrong-password", "empty-password", "unknown-user"],
+)
+def test_everyone_else_is_refused(secured, user, password):
+    assert connect_reason(secured.url(user, password)) == "Not authorized"
+
+
+def test_another_members_password_does_not_work(secured):
+    assert connect_reason(secured.url("kA", secured.passwords["kB"])) == "Not authorized"
+
+
+def test_plain_tcp_gets_no_mqtt_answer(secured):
+    """A client that skips TLS gets the connection closed, never a CONNACK (0x20)."""
+    assert plain_connect_answer(secured.broker.port) == b""
+
+
+def test_a_client_trusting_another_ca_refuses_the_broker(secured, tmp_path):
+    impostor = tmp_path / "impostor-ca.crt"
+    impostor.write_bytes(make_ca().certificate_pem)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        connect_reason(secured.url("kA", ca=impostor))
+
+
+def test_the_shipped_conf_has_one_listener_and_it_is_tls(tmp_path):
+    text = shipped_config(1, tmp_path, tmp_path)
+    listeners = [line for line in text.splitlines() if line.startswith("listener ")]
+    assert listeners == ["listener 1 127.0.0.1"]
+    assert "allow_anonymous false" in text.splitlines()
+
+
+def test_python_written_password_hashes_work_on_the_real_broker(tmp_path):
+    """Provisioning on a machine without mosquitto_passwd writes the hashes itself."""
+    broker = start_secured_broker(tmp_path, hash_with_tool=False)
+    try:
+        assert connect_reason(broker.url("kB")) == "Success"
+        assert connect_reason(broker.url("kB", "wrong")) == "Not authorized"
+    finally:
+        broker.stop()
+
+
+# -- kiosks among themselves ------------------------------------------------------
+
+
+def test_a_kiosk_cannot_read_another_kiosks_events(client_factory):
+    spy = client_factory(
+        "kA", topics.kiosk_events_filter("kB"), "teachbooth/#", topics.kiosk_events_filter("kA")
+    )
+    worker = client_factory("w1")
+    worker.publish(topics.events("kB", "job-b"), b'{"secret": "for kB"}')
+    worker.publish(topics.events("kA", "marker"), b"{}")
+    _marker(spy, topics.events("kA", "marker"))
+    assert _topics_seen(spy) == {topics.events("kA", "marker")}
+
+
+def test_a_kiosk_cannot_file_or_cancel_jobs_as_another_kiosk(client_factory):
+    worker = client_factory("w1", topics.ALL_JOBS_FILTER, topics.ALL_CANCELS_FILTER)
+    impostor = client_factory("kA")
+    impostor.publish(topics.job("kB", "forged"), b"{}")
+    impostor.publish(topics.cancel("kB", "forged"), b"{}")
+    impostor.publish(topics.kiosk_status("kB"), b"{}", retain=True)
+    impostor.publish(topics.job("kA", "marker"), b"{}")
+    _marker(worker, topics.job("kA", "marker"))
+    assert _topics_seen(worker) == {topics.job("kA", "marker")}
+
+
+def test_a_kiosk_cannot_read_other_kiosks_jobs(client_factory):
+    """Jobs carry camera images: only workers see them."""
+    spy = client_factory("kA", topics.ALL_JOBS_FILTER, topics.kiosk_events_filter("kA"))
+    client_factory("kB").publish(topics.job("kB", "private"), b"{}")
+    client_factory("w1").publish(topics.events("kA", "marker"), b"{}")
+    _marker(spy, topics.events("kA", "marker"))
+    assert _topics_seen(spy) == {topics.events("kA", "marker")}
+
+
+# -- kiosks posing as workers -----------------------------------------------------
+
+
+def test_a_kiosk_cannot_pose_as_a_worker(client_factory):
+    victim = client_factory("kB", topics.WORKER_STATUS_FILTER, topics.kiosk_events_filter("kB"))
+    impostor = client_factory("kA")
+    fake_status = WorkerStatus(worker_id="w1", state="online", backends=["classic"], version="evil")
+    impostor.publish(topics.worker_status("w1"), encode(fake_status), retain=True)
+    impostor.publish(topics.worker_status("evil"), encode(fake_status), retain=True)
+    fake_result = JobFailed(job_id="job-b", worker_id="w1", code="busy", message="forged by kA")
+    impostor.publish(topics.events("kB", "job-b"), encode(fake_result))
+    impostor.publish(topics.events("kA", "job-a"), encode(fake_result))
+    client_factory("w1").publish(topics.events("kB", "marker"), b"{}")
+    _marker(victim, topics.events("kB", "marker"))
+    assert _topics_seen(victim) == {topics.events("kB", "marker")}
+
+
+def test_a_worker_cannot_pose_as_another_worker(client_factory):
+    watcher = client_factory("kA", topics.WORKER_STATUS_FILTER)
+    client_factory("w2").publish(topics.worker_status("w1"), b"{}", retain=True)
+    client_factory("w1").publish(topics.worker_status("w1"), b'{"real": 1}', retain=True)
+    seen = watcher.expect(lambda seen: seen.topic == topics.worker_status("w1"))
+    assert seen.payload == b'{"real": 1}'
+
+
+def test_workers_share_jobs_through_a_shared_subscription(client_factory, secured):
+    worker = client_factory("w2", f"$share/any-group/{topics.ALL_JOBS_FILTER}", topics.ALL_CANCELS_FILTER)
+    kiosk = client_factory("kB")
+    kiosk.publish(topics.job("kB", "j1"), b"{}")
+    kiosk.publish(topics.cancel("kB", "j1"), b"{}")
+    _marker(worker, topics.cancel("kB", "j1"))
+    assert _topics_seen(worker) == {topics.job("kB", "j1"), topics.cancel("kB", "j1")}
