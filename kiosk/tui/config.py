@@ -18,6 +18,12 @@ class KioskSettings(BaseModel):
         description="Wipe the visitor's project after a period without input (after asking whether "
         "anyone is still there) and return to the first step, ready for the next visitor.",
     )
+    coach: bool = Field(
+        True,
+        title="Coach panel",
+        description="Show the coach's top suggestion under the steps. A line-worker station that "
+        "follows a fixed procedure may turn it off.",
+    )
     idle_timeout_s: float = Field(
         120.0,
         ge=10,

@@ -104,7 +104,7 @@ class StepScreen(Screen):
         yield StatusBar(self.session)
 
     def compose_coach(self) -> ComposeResult:
-        if not self.SHOW_COACH:
+        if not (self.SHOW_COACH and self.kiosk.settings.coach):
             return
         try:
             panel = Step("coach", "Coach", "", COACH_PANEL).load()

@@ -158,13 +158,13 @@ class CaptureScreen(StepScreen):
             return True
 
     def _live_loop(self) -> None:
-        worker = get_current_worker()
+        worker, app = get_current_worker(), self.kiosk  # the app, while this screen is still mounted
         camera, masker = self.session.camera, self.session.masker
         trigger, meter = OpenPalmTrigger(), FpsMeter()
         while not worker.is_cancelled:
             frame = camera.read()
             result = masker.preview(frame.image)
-            meter.tick(self.kiosk.clock())
+            meter.tick(app.clock())
             saved = None
             if trigger.update(result.hands, frame.timestamp) or self._wants_capture(frame.timestamp):
                 saved = self._capture(frame.image, masker)
@@ -187,6 +187,8 @@ class CaptureScreen(StepScreen):
         return "Photo saved."
 
     async def show_frame(self, image: Image.Image, status: str, fps: str, captured: bool) -> None:
+        if not self.is_attached:  # the visitor left the step while this frame was on its way
+            return
         self.query_one("#preview").image = image  # type: ignore[attr-defined]
         self.query_one("#fps", Static).update(fps)
         self.query_one("#live-status", Static).update(status)

@@ -3,7 +3,7 @@
 `textual_image` decides what the terminal supports when it is first imported, by asking the
 terminal, which is only possible before Textual takes the screen over: `teachbooth kiosk` imports
 it before starting the app. Off a terminal (tests, snapshots) there are no graphics and pictures
-are drawn with coloured half-block characters, two pixels per cell, the same on every machine.
+are drawn with coloured half-block characters (`half_blocks.py`), the same on every machine.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from functools import cache
 
 from textual.widget import Widget
+
+from kiosk.tui.widgets.half_blocks import HalfBlocks
 
 
 def detect_graphics() -> str:
@@ -23,9 +25,11 @@ def detect_graphics() -> str:
 @cache
 def picture_class() -> type[Widget]:
     """The image widget class for this terminal (takes a PIL image, `.image = ...` to change it)."""
-    from textual_image.widget import HalfcellImage, Image
+    if detect_graphics() == "halfblocks":
+        return HalfBlocks
+    from textual_image.widget import Image
 
-    return Image if detect_graphics() != "halfblocks" else HalfcellImage
+    return Image
 
 
 def Picture(*, id: str | None = None, classes: str | None = None) -> Widget:

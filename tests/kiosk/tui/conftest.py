@@ -17,6 +17,8 @@ from kiosk.tui.session import KioskSession
 
 REPLAY = Path(__file__).resolve().parents[3] / "kiosk" / "samples" / "replay"
 SIZE = (100, 30)
+REPLAY_FPS = 15
+"""A camera's pace: as-fast-as-possible would hold the GIL and starve the event loop under test."""
 
 
 @pytest.fixture
@@ -35,16 +37,20 @@ def rendered_frame_masker() -> ObjectMasker:
 
 @pytest.fixture
 def session(project) -> Iterator[KioskSession]:
-    made = KioskSession(project, camera_spec=f"replay:{REPLAY}?fps=0", masker_factory=rendered_frame_masker)
+    made = KioskSession(
+        project, camera_spec=f"replay:{REPLAY}?fps={REPLAY_FPS}", masker_factory=rendered_frame_masker
+    )
     yield made
     made.close()
 
 
 @pytest.fixture
 def make_app(session):
-    """The app on the test session; keyword arguments become its KioskSettings."""
+    """The app on the test session; keyword arguments become its KioskSettings. The coach panel is
+    off unless a test turns it on: it embeds and cross-validates on a worker thread, which tests of
+    the other widgets need not pay for."""
 
     def make(**settings) -> TeachBoothApp:
-        return TeachBoothApp(session, KioskSettings(**settings))
+        return TeachBoothApp(session, KioskSettings(**({"coach": False} | settings)))
 
     return make

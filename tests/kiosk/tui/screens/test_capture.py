@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.tui.screens.capture import MIN_PHOTOS, CaptureScreen
 from tests.kiosk.tui.conftest import SIZE
-from tests.kiosk.tui.waiting import wait_until
+from tests.kiosk.tui.pilot_helpers import wait_until
 
 pytestmark = pytest.mark.asyncio
 

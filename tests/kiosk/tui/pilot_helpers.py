@@ -1,9 +1,14 @@
-"""Waiting in pilot tests for something a worker thread does, by condition, never by a fixed sleep."""
+"""Helpers of the pilot tests: waiting for a worker thread by condition (never a fixed sleep), and
+reading what a widget shows."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
+
+from rich.console import Console
+from textual.widgets import Static
 
 POLL_S = 0.02
 
@@ -15,3 +20,10 @@ async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 15.0
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up after {timeout} s waiting for {condition}")
         await pilot.pause(POLL_S)
+
+
+def shown(widget: Static) -> str:
+    """The text a widget shows (tables and bars included), as plain text."""
+    out = io.StringIO()
+    Console(width=max(widget.size.width, 40), file=out, color_system=None).print(widget.content)
+    return out.getvalue()

@@ -1,0 +1,79 @@
+"""What the Try step computes on its camera thread: the current model's answer for a frame.
+
+The model is the project's current one (`latest_good_model`), refused if it was trained on another
+backbone. A frame is judged on the masker's crop of the object when it found one, and on the whole
+frame otherwise, so the visitor sees the same input the training photos were: crops of objects.
+The saliency overlay draws `occlusion_saliency`'s heat map over that input; it costs ~50 backbone
+runs, so it is computed for one frame on request, not for every frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from kiosk.features.backbone import Backbone
+from kiosk.learning.model_dir import TrainedModel, load_model
+from kiosk.masking import MaskResult
+from kiosk.store import Project
+
+HEAT_COLOUR = np.array([255, 40, 40], np.float32)
+HEAT_SHARE = 0.6
+
+
+class NoModel(LookupError):
+    """The project has no trained model for this backbone yet: the Train step comes first."""
+
+
+def current_model(project: Project, backbone: Backbone) -> TrainedModel:
+    """The model the Try step uses; NoModel when there is none (or none for this backbone)."""
+    version = project.latest_good_model(backbone.backbone_id)
+    if version is None:
+        raise NoModel("There is no trained model yet: go back to Train first.")
+    model = load_model(version.path)
+    model.check_backbone(backbone)
+    return model
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The model's answer for one frame."""
+
+    labels: tuple[str, ...]
+    probabilities: tuple[float, ...]
+    subject: np.ndarray
+    """The pixels judged (the object's crop, or the frame): what a correction stores."""
+    mask: np.ndarray | None
+    """The object's mask within `subject`, when the masker found one."""
+
+    @property
+    def best(self) -> tuple[str, float]:
+        index = int(np.argmax(self.probabilities))
+        return self.labels[index], self.probabilities[index]
+
+
+def subject_of(frame: np.ndarray, result: MaskResult) -> tuple[np.ndarray, np.ndarray | None]:
+    """The crop the masker found (with its mask) or, with no object, the whole frame."""
+    if result.found and result.crop is not None and result.crop_box is not None and result.mask is not None:
+        x0, y0, x1, y1 = result.crop_box
+        return result.crop, result.mask[y0:y1, x0:x1].astype(np.uint8) * 255
+    return np.array(frame), None
+
+
+def answer(model: TrainedModel, backbone: Backbone, frame: np.ndarray, result: MaskResult) -> Answer:
+    subject, mask = subject_of(frame, result)
+    probabilities = model.classifier.predict_proba(backbone.embed([subject]))[0]
+    return Answer(model.labels, tuple(float(p) for p in probabilities), subject, mask)
+
+
+def saliency_image(model: TrainedModel, backbone: Backbone, subject: np.ndarray) -> tuple[Image.Image, str]:
+    """The model's input with what mattered to its answer in red, and a caption saying for what."""
+    from kiosk.learning.saliency import occlusion_saliency
+
+    found = occlusion_saliency(backbone, model.classifier, subject)
+    heat = np.clip(found.heat / max(float(found.heat.max()), 1e-6), 0.0, 1.0)[..., None] * HEAT_SHARE
+    pixels = found.pixels.astype(np.float32) * (1 - heat) + HEAT_COLOUR * heat
+    caption = f"Red: what made it say {found.label!r} ({found.probability:.0%})"
+    return Image.fromarray(pixels.astype(np.uint8)), caption

@@ -1,0 +1,170 @@
+"""Step 5, Try it: the trained model judges the live camera, with a confidence bar per class.
+
+When the model is wrong, the visitor taps the right class and the frame it judged becomes a photo
+of that class (human-in-the-loop correction, DESIGN.md section 1): the next training run learns
+from the mistake. "What does it look at?" freezes the current frame and shows the occlusion
+saliency over it, which is how a visitor discovers the model watching the background or the hand.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PIL import Image
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static
+from textual.worker import get_current_worker
+
+from kiosk.learning.model_dir import TrainedModel
+from kiosk.tui.live_prediction import Answer, NoModel, answer, current_model, saliency_image
+from kiosk.tui.live_view import FpsMeter, preview_image
+from kiosk.tui.screens.base import StepScreen
+from kiosk.tui.widgets.picture import Picture
+
+BAR_CELLS = 18
+LABEL_CELLS = 12
+
+
+def confidence_bars(result: Answer) -> Table:
+    """One row per class: label, a bar as long as the model's confidence, the percentage; the most
+    likely class in bold green. Rich's bar has no animation, so snapshots are stable."""
+    best, _ = result.best
+    table = Table.grid(padding=(0, 1))
+    for label, probability in zip(result.labels, result.probabilities, strict=True):
+        style = "bold green" if label == best else ""
+        bar = ProgressBar(total=1.0, completed=probability, width=BAR_CELLS, complete_style=style or "white")
+        table.add_row(Text(label[:LABEL_CELLS], style=style), bar, Text(f"{probability:4.0%}", style=style))
+    return table
+
+
+class TryScreen(StepScreen):
+    STEP_KEY = "try"
+
+    SALIENCY_OFF: ClassVar[str] = "What does it look at?"
+    SALIENCY_ON: ClassVar[str] = "Back to live"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.model: TrainedModel | None = None
+        self.latest: Answer | None = None
+        """The answer on screen: what a correction stores."""
+        self.frozen = False
+        """Showing the saliency of one frame instead of the live view."""
+        self.frames_shown = 0
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="try-main"):
+            yield Picture(id="try-preview")
+            with Vertical(id="try-side"):
+                yield Static("Loading the model…", id="try-answer")
+                yield Static("", id="try-bars")
+                yield Static("-- fps", id="try-fps")
+                yield Button(self.SALIENCY_OFF, id="try-saliency", disabled=True)
+        yield Static("Wrong? Tap the right class:", id="try-correct-label")
+        yield Horizontal(id="try-correct")
+
+    async def on_mount(self) -> None:
+        picker = self.query_one("#try-correct", Horizontal)
+        await picker.mount_all(
+            [
+                Button(info.label, id=f"correct-{info.id}", classes="correct", disabled=True)
+                for info in self.session.project.classes()
+            ]
+        )
+        self.run_in_thread(self._live_loop, name="try it", group="camera", exclusive=True)
+
+    # -- the camera thread ---------------------------------------------------------------------
+
+    def _live_loop(self) -> None:
+        worker, app = get_current_worker(), self.kiosk  # the app, while this screen is still mounted
+        try:
+            model = current_model(self.session.project, self.session.backbone)
+        except NoModel as exc:
+            app.call_from_thread(self.no_model, str(exc))
+            return
+        app.call_from_thread(self.model_ready, model)
+        camera, masker, meter = self.session.camera, self.session.masker, FpsMeter()
+        while not worker.is_cancelled:
+            frame = camera.read()
+            if self.frozen:
+                continue
+            result = masker.preview(frame.image)
+            found = answer(model, self.session.backbone, frame.image, result)
+            meter.tick(app.clock())
+            image = preview_image(frame.image, result)
+            if worker.is_cancelled:
+                return
+            app.call_from_thread(self.show_answer, image, found, meter.text())
+
+    def no_model(self, reason: str) -> None:
+        self.query_one("#try-answer", Static).update(reason)
+        self.set_hint(reason, warning=True)
+
+    def model_ready(self, model: TrainedModel) -> None:
+        self.model = model
+        self.query_one("#try-answer", Static).update("Show it something!")
+
+    def show_answer(self, image: Image.Image, found: Answer, fps: str) -> None:
+        if self.frozen or not self.is_attached:
+            return
+        self.latest = found
+        label, probability = found.best
+        self.query_one("#try-preview").image = image  # type: ignore[attr-defined]
+        self.query_one("#try-answer", Static).update(f"It's {label}! ({probability:.0%} sure)")
+        self.query_one("#try-bars", Static).update(confidence_bars(found))
+        self.query_one("#try-fps", Static).update(fps)
+        for button in self.query("Button.correct"):
+            button.disabled = False
+        self.query_one("#try-saliency", Button).disabled = False
+        self.frames_shown += 1
+
+    # -- corrections and saliency -----------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button.startswith("correct-"):
+            event.stop()
+            self.correct(int(button.removeprefix("correct-")))
+        elif button == "try-saliency":
+            event.stop()
+            self.toggle_saliency()
+
+    def correct(self, class_id: int) -> None:
+        """Keep the judged frame as a photo of the class the visitor says it is."""
+        found = self.latest
+        if found is None:
+            return
+        project = self.session.project
+        project.add_sample(found.subject, class_id, "camera", mask=found.mask)
+        label = project.get_class(class_id).label
+        message = f"Thanks! Added as a photo of {label}. Train again to teach it."
+        self.query_one("#try-correct-label", Static).update(message)
+
+    def toggle_saliency(self) -> None:
+        button = self.query_one("#try-saliency", Button)
+        if self.frozen:
+            self.frozen = False
+            button.label = self.SALIENCY_OFF
+            return
+        if self.latest is None or self.model is None:
+            return
+        self.frozen = True
+        button.label = self.SALIENCY_ON
+        self.query_one("#try-answer", Static).update("Looking at what mattered…")
+        self.run_in_thread(self._saliency, self.model, self.latest, name="saliency", group="saliency")
+
+    def _saliency(self, model: TrainedModel, found: Answer) -> None:
+        app = self.kiosk
+        image, caption = saliency_image(model, self.session.backbone, found.subject)
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(self.show_saliency, image, caption)
+
+    def show_saliency(self, image: Image.Image, caption: str) -> None:
+        if not (self.frozen and self.is_attached):
+            return
+        self.query_one("#try-preview").image = image  # type: ignore[attr-defined]
+        self.query_one("#try-answer", Static).update(caption)
