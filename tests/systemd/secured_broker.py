@@ -32,6 +32,17 @@ SHIPPED_LISTENER = "listener 8883\n"
 FLEET = Fleet("127.0.0.1", ("kA", "kB"), ("w1", "w2"))
 
 
+def shipped_setting(name: str) -> str:
+    """The value of a setting that the shipped configuration gives exactly once."""
+    values = [
+        line.split(None, 1)[1]
+        for line in SHIPPED_CONF.read_text().splitlines()
+        if line.startswith(f"{name} ")
+    ]
+    assert len(values) == 1, f"{name} is set {len(values)} times"
+    return values[0]
+
+
 def shipped_config(port: int, broker_files: Path, workdir: Path) -> str:
     text = SHIPPED_CONF.read_text()
     assert text.count(SHIPPED_LISTENER) == 1 and f"{BROKER_DIR}/" in text, "the shipped conf changed shape"
