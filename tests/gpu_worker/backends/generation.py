@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from gpu_worker.backends import Backend, GeneratedImage, GenerationRequest
+from gpu_worker.diffusion.recipes import EditedPart
 from shared.presets import Preset
 from shared.protocol import GenerationJob, JobDone, JobFailed, JobImage, JobProgress, topics
 from tests.gpu_worker.test_service import events_of, expect_event, send
@@ -21,6 +22,9 @@ SOURCE_SIZE = (60, 44)
 
 OBJECT_BOX = (16, 8, 44, 36)
 """Where `object_mask` marks the object (left, top, right, bottom)."""
+
+CHANGED = 10
+"""Mean grey levels by which an edited part differs from the source, at least (it is ~70 here)."""
 
 
 def object_mask(
@@ -71,6 +75,18 @@ def pixels(image: Image.Image) -> np.ndarray:
 def inside(mask: Image.Image) -> np.ndarray:
     """(height, width) bool: where `mask` marks the object."""
     return np.asarray(mask) > 127
+
+
+def assert_only_the_part_changed(
+    generated: GeneratedImage, request: GenerationRequest, part: EditedPart
+) -> None:
+    """The edited part is new; every other pixel is the source's, byte for byte, and the recipe says so."""
+    assert request.mask is not None
+    edited = inside(request.mask) if part == "object" else ~inside(request.mask)
+    result, source = pixels(generated.image), pixels(request.image)
+    np.testing.assert_array_equal(result[~edited], source[~edited])
+    assert np.abs(result[edited] - source[edited]).mean() > CHANGED
+    assert not generated.whole_image and generated.operations[-1] == f"source kept outside the {part}"
 
 
 @dataclass(frozen=True)
