@@ -58,9 +58,14 @@ def _connect(url: BrokerUrl, timeout_s: float, mqtt5: bool):
         client.username_pw_set(url.username, url.password)
     answers: queue.Queue = queue.Queue()
     client.on_connect = lambda _c, _u, _f, reason_code, _p: answers.put(reason_code)
-    try:
-        if url.tls:
+    if url.tls:
+        try:
             client.tls_set(ca_certs=url.ca_file, certfile=url.cert_file, keyfile=url.key_file)
+        except (OSError, ValueError) as exc:
+            raise BrokerProblem(
+                f"cannot load the TLS files of {where}: {exc}", "check the ?ca=, ?cert= and ?key= paths"
+            ) from None
+    try:
         client.connect(url.host, url.port, keepalive=max(5, int(timeout_s) + 1))
     except ssl.SSLError as exc:
         raise BrokerProblem(

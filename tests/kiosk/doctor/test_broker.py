@@ -78,6 +78,11 @@ def test_a_bad_url_fails_with_the_right_form():
     assert found.status is Status.FAIL and "mqtt://" in found.message
 
 
+def test_a_missing_ca_file_is_named(tmp_path):
+    found = check_broker(settings(f"mqtts://{USER}:{PASSWORD}@127.0.0.1:{free_port()}?ca={tmp_path}/ca.crt"))
+    assert found.status is Status.FAIL and "TLS files" in found.message and "?ca=" in found.fix
+
+
 def test_no_broker_configured_only_warns():
     assert check_broker(settings(None)).status is Status.WARN
     assert check_worker(settings(None)).status is Status.WARN
