@@ -13,14 +13,17 @@ jobs, 0 by default: the fleet saturates the workers, the worst case). The worker
 `teachbooth worker` processes in one MQTT 5 shared-subscription group. After `--duration` seconds
 no new job starts; the jobs in flight are waited for (up to `--timeout`).
 
-Reported: jobs/s and images/s over the measured window; latency (submit to the kiosk's `wait()`
-returning) p50/p95/p99/max; errors by kind (failure codes, timeouts); **lost** jobs (submitted,
-never ended: no result and no failure) and **duplicated** jobs (an image index handed to the app
-more than once), both meant to be zero; how the jobs split between the workers; the events the
-kiosks' de-duplication dropped; RSS of the broker and of each worker (start, end, peak, sampled
-every `--sample` s); CPU seconds of every process and of everything else on the machine (a
-disturbed window is flagged, as in job_roundtrip.py); completions per `--bucket` s, to show the
-rate holding steady over the run.
+First, one kiosk alone runs `--baseline-jobs` jobs one after another on the idle workers: the
+baseline latency. Reported: jobs/s and images/s over the measured window; latency (submit to
+the kiosk's `wait()` returning) p50/p95/p99/max and its p50 over the baseline's; CPU
+milliseconds per job of each process (the kiosks, the broker, each worker: the cost of a job,
+which other load on the machine does not inflate as it does wall times); errors by kind
+(failure codes, timeouts); **lost** jobs (submitted, never ended: no result and no failure) and
+**duplicated** jobs (an image index handed to the app more than once), both meant to be zero;
+how the jobs split between the workers; the events the kiosks' de-duplication dropped; RSS of
+the broker and of each worker (start, end, peak, sampled every `--sample` s); CPU seconds of
+every process and of everything else on the machine (a disturbed window is flagged, as in
+job_roundtrip.py); completions per `--bucket` s, to show the rate holding over the run.
 
 No timed assertions: this script measures and reports, it never fails on a number.
 """
@@ -194,6 +197,20 @@ def buckets(runs: list[KioskRun], width: float, duration: float) -> list[dict[st
     ]
 
 
+def baseline(kiosk: Kiosk, args: argparse.Namespace) -> dict[str, object]:
+    """One kiosk alone, jobs one after another on the idle workers: the latency the fleet is compared to."""
+    template = template_job(kiosk.kiosk_id, CHEAP_PRESET, args.timeout)
+    latencies = []
+    for seed in range(args.baseline_jobs + 2):  # two uncounted warm-up jobs
+        timed = round_trip(
+            kiosk, fresh_job(template, kiosk.kiosk_id, 10**6 + seed, args.timeout), args.timeout
+        )
+        if seed >= 2:
+            latencies.append(timed.total_s)
+    lat = summary_ms(latencies)
+    return {"jobs": len(latencies), "latency_ms": {key: lat[key] for key in ("p50", "p95", "p99", "max")}}
+
+
 def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     with (
         broker(workdir, "fleet") as mosquitto,
@@ -210,6 +227,8 @@ def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         try:
             for kiosk in kiosks:
                 wait_for_workers(kiosk, args.workers, workers)
+            alone = baseline(kiosks[0], args)
+            log.info("baseline: one kiosk alone, p50 %.0f ms", alone["latency_ms"]["p50"])
             barrier = threading.Barrier(args.kiosks + 1)
             origin = [0.0]
             threads = [
@@ -238,7 +257,9 @@ def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     in_window = sum(1 for run in runs for ended, _ in run.latencies if ended <= args.duration)
     errors = sum((run.errors for run in runs), Counter())
     lat = summary_ms(latencies)
+    done = max(1, len(latencies))
     return {
+        "baseline_one_kiosk": alone,
         "jobs_submitted": sum(len(run.submitted) for run in runs),
         "jobs_done": len(latencies),
         "errors": sum(errors.values()),
@@ -252,6 +273,13 @@ def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         "images_per_s": round(NUM_IMAGES * in_window / args.duration, 2),
         "wall_s_including_drain": round(wall, 1),
         "latency_ms": {key: lat[key] for key in ("p50", "p95", "p99", "max")},
+        "latency_p50_over_baseline_p50": round(lat["p50"] / alone["latency_ms"]["p50"], 2)
+        if latencies
+        else None,
+        "cpu_ms_per_job": {
+            name: None if cpu_s is None else round(1000 * cpu_s / done, 1)
+            for name, cpu_s in cpu.result["cpu_s"].items()
+        },
         "jobs_by_worker": dict(sorted(sum((run.by_worker for run in runs), Counter()).items())),
         "rss_mb": rss.result(),
         "kiosks_process_peak_rss_mb": round(peak_rss_mb(), 1),
@@ -266,6 +294,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--kiosks", type=int, default=50, help="simulated kiosks")
     parser.add_argument("--duration", type=float, default=300.0, help="seconds during which jobs start")
     parser.add_argument("--workers", type=int, default=2, help="`teachbooth worker` processes (classic)")
+    parser.add_argument("--baseline-jobs", type=int, default=20, help="jobs of one kiosk alone, first")
     parser.add_argument("--think", type=float, default=0.0, help="seconds a kiosk waits between jobs")
     parser.add_argument("--timeout", type=float, default=60.0, help="per-job deadline and wait, seconds")
     parser.add_argument("--sample", type=float, default=5.0, help="seconds between RSS samples")
@@ -274,9 +303,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="smoke run: 5 kiosks for 10 s, same code path")
     args = parser.parse_args(argv)
     if args.quick:
-        args.kiosks, args.duration, args.bucket, args.sample = 5, 10.0, 5.0, 1.0
-    if args.kiosks < 1 or args.workers < 1 or args.duration <= 0 or args.bucket <= 0 or args.sample <= 0:
-        parser.error("--kiosks and --workers must be at least 1; --duration, --bucket, --sample above 0")
+        args.kiosks, args.duration, args.bucket, args.sample, args.baseline_jobs = 5, 10.0, 5.0, 1.0, 3
+    if (
+        args.kiosks < 1
+        or args.workers < 1
+        or args.baseline_jobs < 1
+        or args.duration <= 0
+        or args.bucket <= 0
+        or args.sample <= 0
+    ):
+        parser.error(
+            "--kiosks, --workers, --baseline-jobs: at least 1; --duration, --bucket, --sample: above 0"
+        )
     return args
 
 
@@ -300,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": args.duration,
             "workers": args.workers,
             "think_s": args.think,
+            "baseline_jobs": args.baseline_jobs,
             "timeout_s": args.timeout,
             "quick": args.quick,
             "job": f"classic {CHEAP_PRESET}, {NUM_IMAGES} images of the bundled 640x480 sample and its mask",
