@@ -8,6 +8,7 @@ Example: teachbooth worker --broker mqtt://localhost:1883 --backend classic
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from shared.commands.broker_option import add_broker_option
 from shared.watchdog import Watchdog
 
 HEALTH_CHECK_S = 1.0
@@ -22,7 +24,7 @@ HEALTH_CHECK_S = 1.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--broker", required=True, help="mqtt://[user:pass@]host[:port] or mqtts://...")
+    add_broker_option(parser)
     parser.add_argument(
         "--backend",
         action="append",
@@ -30,7 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="backend to serve (repeatable; default: classic)",
     )
-    parser.add_argument("--worker-id", help="unique id of this worker (default: from the host name)")
+    parser.add_argument(
+        "--worker-id",
+        default=os.environ.get("TEACHBOOTH_WORKER_ID") or None,
+        help="unique id of this worker (default: $TEACHBOOTH_WORKER_ID, else from the host name)",
+    )
     parser.add_argument("--img2img-model", help="img2img backend: a diffusers folder or cached model id")
     parser.add_argument(
         "--img2img-few-step", action="store_true", help="img2img backend: an SD-Turbo-class model (1-4 steps)"

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shared.commands.broker_option import add_broker_option
 from shared.presets import Preset
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def default_outbox() -> Path:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--broker", required=True, help="mqtt://[user:pass@]host[:port] or mqtts://...")
+    add_broker_option(parser)
     parser.add_argument("--image", type=Path, required=True, help="source image (JPEG or PNG)")
     parser.add_argument("--mask", type=Path, help="object mask (white = object), same size as the image")
     intent = parser.add_mutually_exclusive_group(required=True)
