@@ -54,8 +54,8 @@ class _Job:
     status: JobStatus
     wire: GenerationJob | None = None
     cancelled: threading.Event = field(default_factory=threading.Event)
-    resent_at_events: int | None = None
-    """Events the handle held when the job was sent again after its worker went offline."""
+    resent_after: int = 0
+    """How many acceptances the job had when it was last submitted again after losing its worker."""
 
 
 class Expansion:
@@ -68,10 +68,13 @@ class Expansion:
         *,
         backend: str = LOCAL_BACKEND,
         tick_s: float = TICK_S,
+        seeds: Callable[[], int] | None = None,
     ) -> None:
-        """`backend`: what remote jobs ask the worker for; local jobs always use `classic`."""
+        """`backend`: what remote jobs ask the worker for; local jobs always use `classic`.
+        `seeds` gives the seed of a request that has none (default: random; snapshot tests fix it)."""
         self.project = project
         self.backend = backend
+        self._seeds = seeds or (lambda: secrets.randbits(32))
         self._client = client
         self._tick_s = tick_s
         self._lock = threading.Lock()
@@ -110,7 +113,7 @@ class Expansion:
         if not 1 <= request.count <= 8:
             raise ExpansionError("Ask for 1 to 8 pictures.")
         if request.seed is None:
-            request = replace(request, seed=secrets.randbits(32))
+            request = replace(request, seed=self._seeds())
         engine = self.engine()
         if engine is Engine.LOCAL and request.preset is None:
             raise ExpansionError("Without a worker only the ready-made changes work: pick one.")
@@ -127,14 +130,18 @@ class Expansion:
             self._client.submit(wire)
         return job_id
 
-    def follow(self, job_id: str, on_change: StatusCallback | None = None) -> JobStatus:
+    def follow(
+        self, job_id: str, on_change: StatusCallback | None = None, stop: Callable[[], bool] | None = None
+    ) -> JobStatus:
         """Run a local job, or watch a remote one, until it ends; `on_change` gets every new
-        snapshot on this thread. Blocking: call it from a worker thread."""
+        snapshot on this thread. Blocking: call it from a worker thread. `stop()` returning True
+        (the app is closing) ends it early; the job itself is not cancelled."""
         job = self._job(job_id)
         notify = on_change or (lambda _status: None)
+        stopped = stop or (lambda: False)
         if job.wire is None:
-            return self._run_local(job, notify)
-        return self._watch_remote(job, notify)
+            return self._run_local(job, notify, stopped)
+        return self._watch_remote(job, notify, stopped)
 
     def status(self, job_id: str) -> JobStatus:
         return self._job(job_id).status
@@ -193,7 +200,7 @@ class Expansion:
 
     # -- local jobs -------------------------------------------------------------------------
 
-    def _run_local(self, job: _Job, notify: StatusCallback) -> JobStatus:
+    def _run_local(self, job: _Job, notify: StatusCallback, stopped: Callable[[], bool]) -> JobStatus:
         from shared.variations import ClassicEngine, UnsupportedPreset
 
         request = job.status.request
@@ -214,7 +221,7 @@ class Expansion:
         self._notify(notify, self._set(job, phase=Phase.RUNNING, message="Making pictures on this kiosk."))
         results: list[Result] = []
         for index, variation in enumerate(variations):
-            if job.cancelled.is_set():
+            if job.cancelled.is_set() or stopped():
                 return job.status
             recipe = {
                 "backend": LOCAL_BACKEND,
@@ -254,11 +261,11 @@ class Expansion:
         except BadImage as exc:
             raise ExpansionError(f"The photo could not be used: {exc}") from None
 
-    def _watch_remote(self, job: _Job, notify: StatusCallback) -> JobStatus:
+    def _watch_remote(self, job: _Job, notify: StatusCallback, stopped: Callable[[], bool]) -> JobStatus:
         assert self._client is not None
         handle = self._client.handle(job.status.job_id)
         last = None
-        while handle is not None and not job.cancelled.is_set():
+        while handle is not None and not job.cancelled.is_set() and not stopped():
             finished = handle.wait(self._tick_s)
             status = self._remote_status(job, handle) if not finished else self._remote_end(job, handle)
             seen = (status.phase, status.message, status.step, status.total)
@@ -270,37 +277,35 @@ class Expansion:
         return job.status
 
     def _remote_status(self, job: _Job, handle: JobHandle) -> JobStatus:
-        """Phase and words of an unfinished remote job, sending it again if its worker left."""
-        from kiosk.jobs.handle import JobState
+        """Phase and words of an unfinished remote job.
 
-        assert self._client is not None
-        online = self._client.workers_online()
-        events = list(handle.events)
+        A job whose worker went offline is back in the queue (the job client resends it at once);
+        it is also submitted again here, which marks it untaken in the outbox, so that if no worker
+        was there to receive that resend, the next worker to come online still gets it."""
+        from kiosk.jobs.handle import JobState
+        from shared.protocol import JobAccepted
+
+        assert self._client is not None and job.wire is not None
         if not self._client.connected:
             words = "Cannot reach the worker's network: the job is kept and sent when it is back."
             return self._set(job, phase=Phase.WAITING, message=words)
-        resent = job.resent_at_events
-        if handle.state is JobState.QUEUED or (resent is not None and len(events) <= resent):
-            if not online:
+        online = self._client.workers_online()
+        if handle.state is JobState.QUEUED:
+            taken = sum(isinstance(event, JobAccepted) for event in list(handle.events))
+            if taken and job.resent_after != taken:
+                with self._lock:
+                    job.resent_after = taken
+                self._client.submit(job.wire)  # same id: a worker that finished it replays its result
+            if online:
+                return self._set(job, phase=Phase.QUEUED, message="Sent: waiting for the worker to start.")
+            if taken:
+                words = "The worker went offline: your pictures will be made when a worker is back."
+            else:
                 words = "Waiting for a worker to come online; the job is kept until one does."
-                return self._set(job, phase=Phase.WAITING, message=words)
-            return self._set(job, phase=Phase.QUEUED, message="Sent: waiting for the worker to start.")
-        worker = events[-1].worker_id if events else handle.worker_id
-        if worker not in online:
-            with self._lock:
-                job.resent_at_events = len(events)
-            assert job.wire is not None
-            self._client.submit(job.wire)  # same id: the next worker runs it, or replays it
-            words = "The worker went offline: your pictures will be made when a worker is back."
             return self._set(job, phase=Phase.WAITING, message=words)
         step, total = handle.progress or (0, job.status.total)
-        return self._set(
-            job,
-            phase=Phase.RUNNING,
-            message=f"The GPU worker {worker} is making your pictures.",
-            step=step,
-            total=total,
-        )
+        words = f"The GPU worker {handle.worker_id} is making your pictures."
+        return self._set(job, phase=Phase.RUNNING, message=words, step=step, total=total)
 
     def _remote_end(self, job: _Job, handle: JobHandle) -> JobStatus:
         from shared.imaging import BadImage, decode_image

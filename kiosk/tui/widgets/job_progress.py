@@ -1,0 +1,89 @@
+"""One generation job on the expand step: what was asked, a progress bar, what is happening now.
+
+Every state a job passes through has a sentence (`generation_status`), so a visitor whose worker
+went offline reads "waiting" rather than watching a bar that never moves; a running job has a big
+Cancel button beside it.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from kiosk.tui.generation_status import JobStatus
+from kiosk.tui.widgets.bars import bar_text
+
+BAR_CELLS = 16
+
+
+def job_title(status: JobStatus) -> str:
+    request = status.request
+    wanted = str(request.preset).replace("_", " ") if request.preset else f"“{request.text}”"
+    return f"{status.label}: {wanted}, change {request.change:.1f}"
+
+
+class JobProgress(Horizontal):
+    DEFAULT_CSS = """
+    JobProgress {
+        height: 3;
+        width: 100%;
+    }
+    JobProgress > Vertical {
+        width: 1fr;
+        height: 3;
+    }
+    JobProgress .job-title, JobProgress .job-bar, JobProgress .job-message {
+        height: 1;
+        width: 100%;
+    }
+    JobProgress .job-title {
+        text-style: bold;
+    }
+    JobProgress.-failed .job-message {
+        color: $error;
+    }
+    JobProgress.-waiting .job-message {
+        color: $warning;
+    }
+    JobProgress > Button {
+        width: 10;
+        min-width: 10;
+    }
+    """
+
+    class CancelPressed(Message):
+        def __init__(self, job_id: str) -> None:
+            super().__init__()
+            self.job_id = job_id
+
+    def __init__(self, status: JobStatus) -> None:
+        super().__init__(id=f"job-{status.job_id}", classes="job-progress")
+        self.status = status
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(classes="job-title")
+            yield Static(classes="job-bar")
+            yield Static(classes="job-message")
+        yield Button("Cancel", classes="job-cancel", variant="error")
+
+    def on_mount(self) -> None:
+        self.show(self.status)
+
+    def show(self, status: JobStatus) -> None:
+        """Draw `status`; the latest snapshot wins."""
+        self.status = status
+        self.query_one(".job-title", Static).update(job_title(status))
+        bar = f"{bar_text(status.fraction, BAR_CELLS)} {status.progress_text}"
+        self.query_one(".job-bar", Static).update(bar)
+        self.query_one(".job-message", Static).update(status.message)
+        self.query_one(".job-cancel", Button).display = not status.phase.finished
+        for phase in ("failed", "waiting", "done", "cancelled"):
+            self.set_class(status.phase == phase, f"-{phase}")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("job-cancel"):
+            event.stop()
+            self.post_message(self.CancelPressed(self.status.job_id))

@@ -1,0 +1,182 @@
+"""Step 3 with Textual's pilot: photo, preset, slider, send, progress, review; classic fallback;
+a worker going offline mid-job (real mosquitto, real worker stopped and started again); cancel."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from gpu_worker.backends.classic import ClassicBackend
+from kiosk.coach.suggestion import GenerateVariations
+from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
+from kiosk.store import Source, Status
+from kiosk.tui.app import TeachBoothApp
+from kiosk.tui.config import KioskSettings
+from kiosk.tui.expansion import Expansion
+from kiosk.tui.generation_status import Phase
+from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
+from kiosk.tui.session import KioskSession
+from kiosk.tui.widgets.change_slider import ChangeSlider
+from kiosk.tui.widgets.job_progress import JobProgress
+from kiosk.tui.widgets.review_grid import ReviewGrid
+from shared.presets import Preset
+from tests.kiosk.tui.conftest import REPLAY, SIZE
+from tests.kiosk.tui.photos import add_photos, eventually, start_worker
+from tests.kiosk.tui.pilot_helpers import shown, wait_until
+from tests.support.jobs import GatedBackend
+
+pytestmark = pytest.mark.asyncio
+
+
+def text(app, selector: str) -> str:
+    return " ".join(shown(app.screen.query_one(selector)).split())
+
+
+def job_widgets(app) -> list[JobProgress]:
+    return list(app.screen.query(JobProgress).results(JobProgress))
+
+
+async def open_expand(app, pilot, request=None) -> ExpandScreen:
+    app.goto_step("expand", request)
+    await pilot.pause()
+    await wait_until(pilot, lambda: isinstance(app.screen, ExpandScreen) and bool(app.screen.photos))
+    return app.screen
+
+
+async def test_send_progress_review_and_accept_with_the_classic_engine(make_app, project):
+    photos = add_photos(project, {"apple": 2, "leaf": 2})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_expand(app, pilot)
+        assert "on this kiosk (classic engine)" in text(app, "#expand-engine")
+        await pilot.click("#photo-next")
+        assert "photo 2 of 4" in text(app, "#photo-label")
+        source = screen.photo
+        await pilot.click("#preset-new_background")
+        assert app.screen.query_one("#preset-new_background").has_class("-selected")
+        await pilot.click("#change-more")
+        await pilot.click("#change-more")
+        assert app.screen.query_one(ChangeSlider).value == 0.7
+        await pilot.click("#expand-send")
+        await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4)
+
+        (job,) = job_widgets(app)
+        assert job.status.phase is Phase.DONE and "done" in text(app, f"#job-{job.status.job_id} .job-bar")
+        assert text(app, f"#job-{job.status.job_id} .job-title") == "apple: new background, change 0.7"
+        await pilot.click("#keep-0")
+        await wait_until(pilot, lambda: not app.screen.query("#keep-0"))
+        await pilot.click("#drop-1")
+        await wait_until(pilot, lambda: not app.screen.query("#drop-1"))
+        await pilot.click("#keep-all")
+        await wait_until(pilot, lambda: not app.screen.query(ReviewGrid))
+        assert "Kept 2" in text(app, "#hint")
+
+    generated = project.samples(source=Source.GENERATED)
+    assert len(generated) == 3 and all(s.status is Status.ACCEPTED for s in generated)
+    assert {s.recipe[SOURCE_SAMPLE_KEY] for s in generated} == {source.id} == {photos["apple"][1].id}
+    assert {s.recipe["preset"] for s in generated} == {"new_background"}
+    assert {s.recipe["change"] for s in generated} == {0.7}
+    assert sorted(s.recipe["index"] for s in generated) == [0, 2, 3]
+
+
+async def test_the_coach_can_open_the_step_on_a_class_with_a_preset(make_app, project):
+    add_photos(project, {"apple": 2, "leaf": 2})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_expand(app, pilot, GenerateVariations(Preset.DIFFERENT_LIGHT, ("leaf",)))
+        assert app.screen.query_one("#preset-different_light").has_class("-selected")
+        assert not app.screen.query_one("#preset-new_colour").has_class("-selected")
+        assert text(app, "#photo-label").startswith("leaf")
+
+
+async def test_without_photos_send_says_what_to_do(make_app, project):
+    project.add_class("apple")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto_step("expand")
+        await pilot.pause()
+        await wait_until(pilot, lambda: "No photos yet" in text(app, "#photo-label"))
+        await pilot.click("#expand-send")
+        await pilot.pause()
+        assert "Capture step first" in text(app, "#hint") and app.screen.query_one("#hint").has_class(
+            "-warning"
+        )
+        assert not job_widgets(app)
+
+
+@pytest.fixture
+def broker_session(project, mosquitto, tmp_path):
+    made = KioskSession(
+        project, camera_spec=f"replay:{REPLAY}?fps=0", broker_url=mosquitto.url, kiosk_id="k1"
+    )
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def workers():
+    started = []
+
+    def make(url, backends):
+        service = start_worker(url, "w1", backends)
+        started.append(service)
+        return service
+
+    yield make
+    for service in started:
+        service.stop(timeout_s=1)
+
+
+async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_completes_on_its_return(
+    project, mosquitto, broker_session, workers
+):
+    add_photos(project, {"apple": 2, "leaf": 2})
+    gated = GatedBackend()
+    first = workers(mosquitto.url, {"gated": gated})
+    client = broker_session.jobs
+    eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
+    broker_session.keep(EXPANSION, lambda: Expansion(project, client, backend="gated", tick_s=0.05))
+    app = TeachBoothApp(broker_session, KioskSettings(coach=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_expand(app, pilot)
+        assert "GPU worker (w1)" in text(app, "#expand-engine")
+        await pilot.click("#expand-send")
+        assert await asyncio.to_thread(gated.first_image_out.wait, 20)
+        await wait_until(pilot, lambda: "GPU worker w1 is making" in text(app, ".job-message"))
+        job_id = job_widgets(app)[0].status.job_id
+        assert job_widgets(app)[0].status.phase is Phase.RUNNING
+
+        await asyncio.to_thread(first.stop, 0.1)  # the worker goes away with the job half done
+        await wait_until(pilot, lambda: "went offline" in text(app, f"#job-{job_id} .job-message"))
+        assert job_widgets(app)[0].status.phase is Phase.WAITING
+        assert job_widgets(app)[0].has_class("-waiting")
+        gated.gate.set()
+
+        await asyncio.to_thread(workers, mosquitto.url, {"gated": ClassicBackend()})  # it is back
+        await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, timeout=30)
+        assert job_widgets(app)[0].status.phase is Phase.DONE
+
+
+async def test_a_running_job_can_be_cancelled(project, mosquitto, broker_session, workers):
+    add_photos(project, {"apple": 1, "leaf": 1})
+    gated = GatedBackend()
+    workers(mosquitto.url, {"gated": gated})
+    client = broker_session.jobs
+    eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
+    broker_session.keep(EXPANSION, lambda: Expansion(project, client, backend="gated", tick_s=0.05))
+    app = TeachBoothApp(broker_session, KioskSettings(coach=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_expand(app, pilot)
+        await pilot.click("#expand-send")
+        assert await asyncio.to_thread(gated.first_image_out.wait, 20)
+        await wait_until(pilot, lambda: "GPU worker w1 is making" in text(app, ".job-message"))
+        await pilot.click(".job-cancel")
+        await wait_until(pilot, lambda: text(app, ".job-message") == "Cancelled.")
+        assert (
+            job_widgets(app)[0].status.phase is Phase.CANCELLED
+            and not app.screen.query_one(".job-cancel").display
+        )
+        assert not app.screen.query(ReviewGrid)
+        gated.gate.set()
+    assert client.outbox_depth() == 0 and project.samples(source=Source.GENERATED) == []
