@@ -1,0 +1,88 @@
+"""Step 4 with Textual's pilot: refusing one class, training with progress, results in words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kiosk.coach.suggestion import Retrain
+from kiosk.store import Source
+from kiosk.tui.screens.train import TrainScreen
+from tests.kiosk.learning.images import render
+from tests.kiosk.tui.conftest import SIZE
+from tests.kiosk.tui.photos import add_photos
+from tests.kiosk.tui.pilot_helpers import shown, wait_until
+
+pytestmark = pytest.mark.asyncio
+
+
+def text(app, selector: str) -> str:
+    return " ".join(shown(app.screen.query_one(selector)).split())
+
+
+async def open_train(app, pilot, request=None) -> TrainScreen:
+    app.goto_step("train", request)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, TrainScreen) and bool(app.screen.query("#train-start"))
+    )
+    return app.screen
+
+
+async def test_one_class_is_refused_with_a_clear_message(make_app, project):
+    add_photos(project, {"apple": 3})
+    project.add_class("pear")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_train(app, pilot)
+        await pilot.click("#train-start")
+        await pilot.pause()
+        assert "take photos of pear" in text(app, "#hint") and app.screen.query_one("#hint").has_class(
+            "-warning"
+        )
+        assert "take photos of pear" in text(app, "#train-status")
+        await pilot.click("#nav-next")
+        await pilot.pause()
+        assert app.current_step == "train" and "Train once" in text(app, "#hint")
+    assert project.models() == []
+
+
+async def test_training_shows_accuracy_per_class_confusion_misses_and_the_comparison(make_app, project):
+    add_photos(project, {"apple": 4, "leaf": 4})
+    leaf = project.find_class("leaf")
+    wrong = project.add_sample(render("apple", np.random.default_rng(99)), leaf.id, Source.CAMERA)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_train(app, pilot)
+        await pilot.click("#train-start")
+        assert app.screen.query_one("#train-start").disabled
+        await wait_until(pilot, lambda: bool(app.screen.query(".miss-words")), timeout=60)
+
+        assert text(app, "#train-status").startswith("Trained. Right on 89% of your 9 photos")
+        bars = text(app, "#train-class-bars")
+        assert "apple ████████████████ 100% 4 photos" in bars and "leaf" in bars
+        confusion = text(app, "#train-confusion")
+        assert confusion.startswith("is/said apple leaf") and "leaf 1 4" in confusion
+        assert text(app, "#train-comparison").startswith("No generated pictures yet")
+        assert "leaf, not apple" in text(app, ".miss-words")
+        assert not app.screen.query_one("#train-start").disabled
+        await pilot.click("#nav-next")
+        await pilot.pause()
+        assert app.current_step == "try"
+    assert (
+        len(project.models()) == 1
+        and wrong.id in project.models()[0].metrics["evaluation"]["misclassified"][0]["sample"]
+    )
+
+
+async def test_the_coach_retrain_action_starts_training_and_the_report_is_kept(make_app, project):
+    add_photos(project, {"apple": 3, "leaf": 3})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_train(app, pilot, Retrain())
+        await wait_until(pilot, lambda: bool(app.screen.query("#train-comparison")), timeout=60)
+        app.goto_step("expand")
+        await pilot.pause()
+        await open_train(app, pilot)
+        assert text(app, "#train-status").startswith("Trained. Right on 100% of your 6 photos")
+        assert bool(app.screen.query("#train-class-bars"))
+    assert len(project.models()) == 1
