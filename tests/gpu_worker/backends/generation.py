@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from PIL import Image
 
 from gpu_worker.backends import Backend, GeneratedImage, GenerationRequest
 from gpu_worker.diffusion.recipes import EditedPart
 from shared.presets import Preset
-from shared.protocol import GenerationJob, JobDone, JobFailed, JobImage, JobProgress, topics
-from tests.gpu_worker.test_service import events_of, expect_event, send
-from tests.support.jobs import make_job
 
 WORKING_SIZE = 64
 """The worker's working size and the backends' generation size in these tests: tiny and fast."""
@@ -87,33 +82,3 @@ def assert_only_the_part_changed(
     np.testing.assert_array_equal(result[~edited], source[~edited])
     assert np.abs(result[edited] - source[edited]).mean() > CHANGED
     assert not generated.whole_image and generated.operations[-1] == f"source kept outside the {part}"
-
-
-@dataclass(frozen=True)
-class JobEvents:
-    """What a kiosk saw of one job sent to a worker serving only `backend`."""
-
-    job: GenerationJob
-    progress: list[tuple[int, int]]
-    images: list[JobImage]
-    done: JobDone
-
-
-def run_job_through_a_worker(backend: Backend, worker_factory, probe_factory, **fields) -> JobEvents:
-    """Send one job (the bundled red-apple sample and its mask) through a real worker and broker."""
-    worker_factory(backends={backend.name: backend}, working_size=WORKING_SIZE)
-    probe = probe_factory(topics.kiosk_events_filter("k1"))
-    job = make_job(backend=backend.name, **fields)
-    send(probe, job)
-    done = expect_event(probe, job.job_id, JobDone)
-    progress = [(event.step, event.total) for event in events_of(probe, job.job_id, JobProgress)]
-    return JobEvents(job, progress, events_of(probe, job.job_id, JobImage), done)
-
-
-def fail_through_a_worker(backend: Backend, worker_factory, probe_factory, **fields) -> JobFailed:
-    """Send one job that should fail through a real worker and broker; its `failed` event."""
-    worker_factory(backends={backend.name: backend}, working_size=WORKING_SIZE)
-    probe = probe_factory(topics.kiosk_events_filter("k1"))
-    job = make_job(backend=backend.name, **fields)
-    send(probe, job)
-    return expect_event(probe, job.job_id, JobFailed)

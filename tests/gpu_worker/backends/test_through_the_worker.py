@@ -1,0 +1,71 @@
+"""inpaint and instruct jobs end to end: a kiosk's job through a real worker and broker, events back."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from shared.presets import Preset
+from shared.protocol import FailureCode, JobDone, JobFailed, JobImage, JobProgress, topics
+from tests.gpu_worker.backends.generation import WORKING_SIZE
+from tests.gpu_worker.test_service import events_of, expect_event, send
+from tests.support.jobs import make_job
+
+MASKED_JOBS = {
+    "inpaint": (0.0, ["inpaint strength=0.60 guidance=5.0 steps=20", "source kept outside the object"]),
+    "instruct": (
+        1.0,
+        ["instruct guidance=10.0 image_guidance=1.00 steps=20", "source kept outside the object"],
+    ),
+}
+"""Per backend: a change value and the operations its images' recipes must then list."""
+
+UNSERVED = {"inpaint": Preset.MIX, "instruct": Preset.NEW_ANGLE}
+
+
+@pytest.fixture
+def serve(request, worker_factory, probe_factory):
+    """Start a worker serving only the named tiny backend; the probe that watches kiosk k1's events."""
+
+    def start(name: str):
+        backend = request.getfixturevalue(f"{name}_backend")
+        worker_factory(backends={name: backend}, working_size=WORKING_SIZE)
+        return backend, probe_factory(topics.kiosk_events_filter("k1"))
+
+    return start
+
+
+@pytest.mark.parametrize("name", MASKED_JOBS)
+def test_a_masked_job_end_to_end(serve, name):
+    backend, probe = serve(name)
+    change, operations = MASKED_JOBS[name]
+    job = make_job(backend=name, num_images=2, change=change)  # the bundled red-apple sample and its mask
+    send(probe, job)
+
+    done = expect_event(probe, job.job_id, JobDone)
+    assert done.num_images == 2
+    progress = events_of(probe, job.job_id, JobProgress)
+    assert [(event.step, event.total) for event in progress] == [(step, 20) for step in range(1, 21)]
+    images = events_of(probe, job.job_id, JobImage)
+    assert sorted(event.index for event in images) == [0, 1]
+    for event in images:
+        assert Image.open(io.BytesIO(event.image)).size == (64, 48), "the sample (640x480) at working size"
+        recipe = event.recipe
+        assert (recipe.backend, recipe.model, recipe.change, recipe.seed) == (
+            name,
+            backend.model,
+            change,
+            job.seed,
+        )
+        assert not recipe.whole_image and recipe.operations == operations
+
+
+@pytest.mark.parametrize("name", UNSERVED)
+def test_an_unserved_preset_fails_the_job_as_unsupported_preset(serve, name):
+    _, probe = serve(name)
+    job = make_job(backend=name, preset=UNSERVED[name])
+    send(probe, job)
+    failed = expect_event(probe, job.job_id, JobFailed)
+    assert failed.code is FailureCode.UNSUPPORTED_PRESET and f"'{UNSERVED[name].value}'" in failed.message
