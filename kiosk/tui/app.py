@@ -15,25 +15,33 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
+from textual import events
 from textual.app import App
+from textual.binding import Binding
 
 from kiosk.coach.suggestion import Action
 from kiosk.tui.config import KioskSettings
+from kiosk.tui.screens.admin import AdminScreen
 from kiosk.tui.screens.base import StepScreen, UnavailableStepScreen
 from kiosk.tui.screens.error_card import ErrorCard
+from kiosk.tui.screens.pin import PinScreen
+from kiosk.tui.screens.still_there import StillThereScreen
 from kiosk.tui.session import KioskSession
 from kiosk.tui.steps import STEPS, StepUnavailable, index_of, step
 
 log = logging.getLogger(__name__)
 
 STYLESHEET = Path(__file__).with_name("teachbooth.tcss")
+IDLE_CHECK_S = 1.0
 
 
 class TeachBoothApp(App):
     CSS_PATH = STYLESHEET
     TITLE = "TeachBooth"
     ENABLE_COMMAND_PALETTE = False  # a visitor must not stumble into it
+    BINDINGS: ClassVar = [Binding("ctrl+a", "admin", "Admin", show=False, priority=True)]
 
     def __init__(
         self,
@@ -47,9 +55,17 @@ class TeachBoothApp(App):
         self.settings = settings or KioskSettings()
         self.clock = clock
         self.current_step = STEPS[0].key
+        self.last_input = clock()
+        """When the last tap or key press came, on `clock`: museum mode's idle timer."""
 
     def on_mount(self) -> None:
         self.goto_step(STEPS[0].key)
+        self.set_interval(IDLE_CHECK_S, self.check_visitor_idle)
+
+    def apply_settings(self, settings: KioskSettings) -> None:
+        """New settings from the admin screen; museum mode's idle time counts from now."""
+        self.settings = settings
+        self.last_input = self.clock()
 
     # -- the flow -------------------------------------------------------------------------------
 
@@ -91,3 +107,45 @@ class TeachBoothApp(App):
         if isinstance(self.screen, ErrorCard):
             self.screen.dismiss()
         self.push_screen(ErrorCard(title, error))
+
+    # -- museum mode ----------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_input = self.clock()
+        await super().on_event(event)
+
+    def check_visitor_idle(self) -> None:
+        """Ask "still there?" once museum mode's idle timeout has passed without input."""
+        if not self.settings.museum or any(isinstance(s, StillThereScreen) for s in self.screen_stack):
+            return
+        if self.clock() - self.last_input >= self.settings.idle_timeout_s:
+            deadline = self.clock() + self.settings.still_there_s
+            self.push_screen(StillThereScreen(deadline), self._after_still_there)
+
+    def _after_still_there(self, nobody: bool | None) -> None:
+        self.last_input = self.clock()
+        if nobody:
+            self.start_over()
+
+    def start_over(self) -> None:
+        """Wipe the visitor's project and return to the first step, ready for the next visitor.
+        The step on screen is closed first, so its camera thread stops adding photos."""
+        if isinstance(self.screen, StepScreen):
+            self.screen.workers.cancel_node(self.screen)
+        self.session.wipe()
+        log.info("museum mode: project wiped after %.0f s idle", self.settings.idle_timeout_s)
+        self.goto_step(STEPS[0].key)
+
+    # -- admin ----------------------------------------------------------------------------------
+
+    def action_admin(self) -> None:
+        """The PIN pad, then the admin screen (Ctrl+A, or three quick taps on the status bar)."""
+        if any(isinstance(s, PinScreen | AdminScreen) for s in self.screen_stack):
+            return
+
+        def after_pin(right: bool | None) -> None:
+            if right:
+                self.push_screen(AdminScreen(id="admin"))
+
+        self.push_screen(PinScreen(self.settings.admin_pin), after_pin)

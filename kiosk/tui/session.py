@@ -162,6 +162,21 @@ class KioskSession:
                 self._jobs = client
             return self._jobs
 
+    def change_broker(self, url: str | None) -> None:
+        """Talk to another broker from now on (admin screen); None or "" for none. ValueError for a
+        URL that is not mqtt:// or mqtts://, before anything changes. Unsent jobs stay in the outbox
+        and go to the new broker."""
+        url = url or None
+        if url is not None:
+            from shared.mqtt import BrokerUrl
+
+            BrokerUrl.parse(url)
+        with self._lock:
+            old, self._jobs = self._jobs, None
+            self.broker_url = url
+        if old is not None:
+            old.stop()
+
     def add_job_listener(self, listener: JobListener) -> Callable[[], None]:
         """Call `listener(handle, event)` for every job event (on the MQTT thread: hand it to the
         UI with `app.call_from_thread`). Returns the function that removes it again."""

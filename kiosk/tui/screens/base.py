@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
@@ -117,7 +118,7 @@ class StepScreen(Screen):
     def set_hint(self, text: str | None = None, *, warning: bool = False) -> None:
         """Show `text` on the hint line (None: the step's own hint); `warning` colours it."""
         hint = self.query_one("#hint", Static)
-        hint.update(self.step.hint if text is None else text)
+        hint.update(Text(self.step.hint if text is None else text))
         hint.set_class(warning, "-warning")
 
     def refresh_nav(self) -> None:

@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 from PIL import Image
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,6 +28,7 @@ from textual.worker import get_current_worker
 
 from kiosk.coach.suggestion import CaptureSamples
 from kiosk.masking import ObjectMasker, OpenPalmTrigger
+from kiosk.store import NotFound
 from kiosk.tui.live_view import OUTCOME_TEXT, FpsMeter, kept_sample, preview_image
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.widgets.picture import Picture
@@ -89,7 +91,7 @@ class CaptureScreen(StepScreen):
         await picker.mount_all(
             [
                 Button(
-                    f"{info.label} · {counts.get(info.id, 0)}",
+                    Text(f"{info.label} · {counts.get(info.id, 0)}"),
                     id=f"pick-{info.id}",
                     classes="pick" + (" -chosen" if info.id == self.class_id else ""),
                 )
@@ -183,7 +185,10 @@ class CaptureScreen(StepScreen):
         kept = kept_sample(masker.capture(frame))
         if kept is None:
             return "No object seen: hold it up in front of the camera."
-        self.session.project.add_sample(kept.image, class_id, "camera", mask=kept.mask)
+        try:
+            self.session.project.add_sample(kept.image, class_id, "camera", mask=kept.mask)
+        except NotFound:  # the class was removed meanwhile (museum reset): nothing to keep it in
+            return "That class is gone."
         return "Photo saved."
 
     async def show_frame(self, image: Image.Image, status: str, fps: str, captured: bool) -> None:
@@ -191,7 +196,7 @@ class CaptureScreen(StepScreen):
             return
         self.query_one("#preview").image = image  # type: ignore[attr-defined]
         self.query_one("#fps", Static).update(fps)
-        self.query_one("#live-status", Static).update(status)
+        self.query_one("#live-status", Static).update(Text(status))
         self.frames_shown += 1
         if captured:
             await self.show_classes()

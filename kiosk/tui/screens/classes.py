@@ -8,6 +8,7 @@ a class that has photos asks once more, on the same button, because its photos g
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Input, Static
@@ -55,7 +56,7 @@ class ClassesScreen(StepScreen):
         remove = "Sure? Tap again" if self.confirming == info.id else "Remove"
         shown = f"{info.label}  ({photos} photo{'s' * (photos != 1)})"
         return Horizontal(
-            Static(shown, classes="class-label"),
+            Static(Text(shown), classes="class-label"),
             Button("Rename", id=f"rename-{info.id}", classes="class-rename"),
             Button(remove, id=f"remove-{info.id}", variant="error", classes="class-remove"),
             classes="class-row",
@@ -63,7 +64,7 @@ class ClassesScreen(StepScreen):
 
     def say(self, text: str, *, problem: bool = False) -> None:
         message = self.query_one("#classes-message", Static)
-        message.update(text)
+        message.update(Text(text))  # labels are typed by visitors: never markup
         message.set_class(problem, "-problem")
 
     def blocked_reason(self) -> str | None:

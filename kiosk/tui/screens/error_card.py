@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -25,8 +26,8 @@ class ErrorCard(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error-box", classes="card"):
-            yield Static(f"Something went wrong: {self.title_text}", id="error-title")
-            yield Static(f"{type(self.error).__name__}: {self.error}", id="error-detail")
+            yield Static(Text(f"Something went wrong: {self.title_text}"), id="error-title")
+            yield Static(Text(f"{type(self.error).__name__}: {self.error}"), id="error-detail")
             yield Static("The kiosk is still running. Tap OK and try again.", id="error-advice")
             yield Button("OK", id="error-ok", variant="primary", classes="big")
 

@@ -71,7 +71,7 @@ class TryScreen(StepScreen):
         picker = self.query_one("#try-correct", Horizontal)
         await picker.mount_all(
             [
-                Button(info.label, id=f"correct-{info.id}", classes="correct", disabled=True)
+                Button(Text(info.label), id=f"correct-{info.id}", classes="correct", disabled=True)
                 for info in self.session.project.classes()
             ]
         )
@@ -101,7 +101,7 @@ class TryScreen(StepScreen):
             app.call_from_thread(self.show_answer, image, found, meter.text())
 
     def no_model(self, reason: str) -> None:
-        self.query_one("#try-answer", Static).update(reason)
+        self.query_one("#try-answer", Static).update(Text(reason))
         self.set_hint(reason, warning=True)
 
     def model_ready(self, model: TrainedModel) -> None:
@@ -114,7 +114,7 @@ class TryScreen(StepScreen):
         self.latest = found
         label, probability = found.best
         self.query_one("#try-preview").image = image  # type: ignore[attr-defined]
-        self.query_one("#try-answer", Static).update(f"It's {label}! ({probability:.0%} sure)")
+        self.query_one("#try-answer", Static).update(Text(f"It's {label}! ({probability:.0%} sure)"))
         self.query_one("#try-bars", Static).update(confidence_bars(found))
         self.query_one("#try-fps", Static).update(fps)
         for button in self.query("Button.correct"):
@@ -142,7 +142,7 @@ class TryScreen(StepScreen):
         project.add_sample(found.subject, class_id, "camera", mask=found.mask)
         label = project.get_class(class_id).label
         message = f"Thanks! Added as a photo of {label}. Train again to teach it."
-        self.query_one("#try-correct-label", Static).update(message)
+        self.query_one("#try-correct-label", Static).update(Text(message))
 
     def toggle_saliency(self) -> None:
         button = self.query_one("#try-saliency", Button)
@@ -167,4 +167,4 @@ class TryScreen(StepScreen):
         if not (self.frozen and self.is_attached):
             return
         self.query_one("#try-preview").image = image  # type: ignore[attr-defined]
-        self.query_one("#try-answer", Static).update(caption)
+        self.query_one("#try-answer", Static).update(Text(caption))

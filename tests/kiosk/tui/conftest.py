@@ -50,7 +50,8 @@ def make_app(session):
     off unless a test turns it on: it embeds and cross-validates on a worker thread, which tests of
     the other widgets need not pay for."""
 
-    def make(**settings) -> TeachBoothApp:
-        return TeachBoothApp(session, KioskSettings(**({"coach": False} | settings)))
+    def make(clock=None, **settings) -> TeachBoothApp:
+        extra = {} if clock is None else {"clock": clock}
+        return TeachBoothApp(session, KioskSettings(**({"coach": False} | settings)), **extra)
 
     return make

@@ -27,3 +27,9 @@ def shown(widget: Static) -> str:
     out = io.StringIO()
     Console(width=max(widget.size.width, 40), file=out, color_system=None).print(widget.content)
     return out.getvalue()
+
+
+async def tap(pilot, selector: str, times: int = 1) -> None:
+    """Click like a finger and let the app handle it (the button's message included) before going on."""
+    await pilot.click(selector, times=times)
+    await pilot.pause()

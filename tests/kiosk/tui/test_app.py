@@ -9,6 +9,7 @@ from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.screens.error_card import ErrorCard
 from kiosk.tui.steps import STEPS
 from tests.kiosk.tui.conftest import SIZE
+from tests.kiosk.tui.pilot_helpers import tap
 
 pytestmark = pytest.mark.asyncio
 
@@ -19,13 +20,11 @@ async def test_next_and_back_walk_the_steps_in_order(make_app):
         seen = [app.current_step]
         for _ in STEPS[1:]:
             app.screen.blocked_reason = lambda: None  # this test is about the flow, not the steps' rules
-            await pilot.click("#nav-next")
-            await pilot.pause()
+            await tap(pilot, "#nav-next")
             seen.append(app.current_step)
         assert seen == [s.key for s in STEPS]
         assert app.screen.query_one("#nav-next").disabled
-        await pilot.click("#nav-back")
-        await pilot.pause()
+        await tap(pilot, "#nav-back")
         assert app.current_step == STEPS[-2].key
         assert isinstance(app.screen, StepScreen)
 
@@ -43,7 +42,6 @@ async def test_a_crashed_worker_shows_an_error_card_and_the_app_keeps_running(ma
         await pilot.pause()
         assert isinstance(app.screen, ErrorCard)
         assert "camera unplugged" in str(app.screen.query_one("#error-detail").render())
-        await pilot.click("#error-ok")
-        await pilot.pause()
+        await tap(pilot, "#error-ok")
         assert isinstance(app.screen, StepScreen)
         assert app.is_running

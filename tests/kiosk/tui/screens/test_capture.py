@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.tui.screens.capture import MIN_PHOTOS, CaptureScreen
 from tests.kiosk.tui.conftest import SIZE
-from tests.kiosk.tui.pilot_helpers import wait_until
+from tests.kiosk.tui.pilot_helpers import tap, wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -24,7 +24,7 @@ async def test_holding_record_keeps_masked_photos_of_the_chosen_class(make_app, 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_capture(app, pilot)
-        await pilot.click(f"#pick-{pear.id}")
+        await tap(pilot, f"#pick-{pear.id}")
         await wait_until(pilot, lambda: screen.frames_shown >= 3)
         assert screen.query_one("#preview").image is not None
         await pilot.mouse_down("#record")
@@ -59,8 +59,7 @@ async def test_a_keyboard_burst_records_and_a_tapped_thumbnail_is_deleted(make_a
         assert len(screen.query(".thumb")) == photos_of(project, apple) >= 2
         before = project.samples(class_id=apple.id)
         newest = before[-1]
-        await pilot.click(f"#thumb-{newest.id}")
-        await pilot.pause()
+        await tap(pilot, f"#thumb-{newest.id}")
         assert newest.id not in {s.id for s in project.samples(class_id=apple.id)}
 
 
@@ -69,14 +68,12 @@ async def test_next_waits_for_enough_photos_of_every_class(make_app, project):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_capture(app, pilot)
-        await pilot.click("#nav-next")
-        await pilot.pause()
+        await tap(pilot, "#nav-next")
         assert app.current_step == "capture"
         assert "apple, pear need more" in str(screen.query_one("#hint").render())
         screen.workers.cancel_group(screen, "camera")
         for info in (apple, pear):
             for _ in range(MIN_PHOTOS):
                 project.add_sample(np.full((64, 64, 3), 99, np.uint8), info, "camera")
-        await pilot.click("#nav-next")
-        await pilot.pause()
+        await tap(pilot, "#nav-next")
         assert app.current_step == "expand"

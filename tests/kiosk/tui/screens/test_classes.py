@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.tui.screens.classes import ClassesScreen
 from tests.kiosk.tui.conftest import SIZE
+from tests.kiosk.tui.pilot_helpers import tap
 
 pytestmark = pytest.mark.asyncio
 
@@ -14,8 +15,7 @@ pytestmark = pytest.mark.asyncio
 async def type_and_add(pilot, text: str) -> None:
     field = pilot.app.screen.query_one("#class-name")
     field.value = text
-    await pilot.click("#class-add")
-    await pilot.pause()
+    await tap(pilot, "#class-add")
 
 
 def message(app) -> str:
@@ -35,8 +35,7 @@ async def test_add_by_button_and_by_enter_then_next_leads_on(make_app, project):
         await pilot.pause()
         assert labels(project) == ["apple", "pear"]
         assert len(app.screen.query(".class-row")) == 2
-        await pilot.click("#nav-next")
-        await pilot.pause()
+        await tap(pilot, "#nav-next")
         assert app.current_step == "capture"
 
 
@@ -44,8 +43,7 @@ async def test_next_is_refused_with_fewer_than_two_classes(make_app, project):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await type_and_add(pilot, "apple")
-        await pilot.click("#nav-next")
-        await pilot.pause()
+        await tap(pilot, "#nav-next")
         assert app.current_step == "classes"
         hint = app.screen.query_one("#hint")
         assert "at least 2 classes" in str(hint.render()) and hint.has_class("-warning")
@@ -78,17 +76,14 @@ async def test_rename_and_cancel(make_app, project):
     project.add_class("pear")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click(f"#rename-{apple.id}")
-        await pilot.pause()
+        await tap(pilot, f"#rename-{apple.id}")
         assert app.screen.query_one("#class-name").value == "apple"
         await type_and_add(pilot, "pear")  # taken: refused, still renaming
         assert "already a class" in message(app)
         await type_and_add(pilot, "red apple")
         assert labels(project) == ["red apple", "pear"], message(app)
-        await pilot.click(f"#rename-{apple.id}")
-        await pilot.pause()
-        await pilot.click("#class-cancel")
-        await pilot.pause()
+        await tap(pilot, f"#rename-{apple.id}")
+        await tap(pilot, "#class-cancel")
         assert app.screen.renaming is None and app.screen.query_one("#class-name").value == ""
 
 
@@ -98,12 +93,9 @@ async def test_removing_a_class_with_photos_asks_first(make_app, project):
     project.add_sample(np.full((64, 64, 3), 200, np.uint8), apple, "camera")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click(f"#remove-{empty.id}")
-        await pilot.pause()
+        await tap(pilot, f"#remove-{empty.id}")
         assert labels(project) == ["apple"]
-        await pilot.click(f"#remove-{apple.id}")
-        await pilot.pause()
+        await tap(pilot, f"#remove-{apple.id}")
         assert labels(project) == ["apple"] and "deletes its 1 photo" in message(app)
-        await pilot.click(f"#remove-{apple.id}")
-        await pilot.pause()
+        await tap(pilot, f"#remove-{apple.id}")
         assert labels(project) == [] and project.samples() == []

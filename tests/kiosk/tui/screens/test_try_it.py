@@ -8,7 +8,7 @@ from PIL import Image
 from kiosk.learning.project_training import train_project
 from kiosk.tui.screens.try_it import TryScreen
 from tests.kiosk.tui.conftest import REPLAY, SIZE
-from tests.kiosk.tui.pilot_helpers import shown, wait_until
+from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -40,14 +40,13 @@ async def test_live_answers_a_correction_and_the_saliency_view(make_app, project
         assert "ball" in bars and "box" in bars and "%" in bars, bars
         assert abs(sum(screen.latest.probabilities) - 1.0) < 1e-6
         before = len(project.samples(class_id=box.id))
-        await pilot.click(f"#correct-{box.id}")
-        await pilot.pause()
+        await tap(pilot, f"#correct-{box.id}")
         assert len(project.samples(class_id=box.id)) == before + 1
         assert "Added as a photo of box" in shown(screen.query_one("#try-correct-label"))
-        await pilot.click("#try-saliency")
+        await tap(pilot, "#try-saliency")
         await wait_until(pilot, lambda: "Red: what made it say" in shown(screen.query_one("#try-answer")))
         assert screen.frozen
-        await pilot.click("#try-saliency")
+        await tap(pilot, "#try-saliency")
         assert not screen.frozen
 
 
