@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "doctor": "kiosk.commands.doctor",
     "export": "kiosk.commands.export",
     "generate": "kiosk.commands.generate",
+    "kiosk": "kiosk.commands.kiosk",
     "train": "kiosk.commands.train",
     "eval": "kiosk.commands.eval",
     "predict": "kiosk.commands.predict",

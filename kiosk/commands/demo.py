@@ -1,8 +1,10 @@
-"""Run the whole loop locally: embedded broker, a classic worker, and a kiosk-side client.
+"""Run the whole loop locally: embedded broker, a classic worker, and the kiosk app on replay footage.
 
-The client sends the bundled sample (a red apple and its mask) as a
-"new colour" and a "new background" job and saves what comes back. Pass
---broker to use a broker that is already running instead of the embedded one.
+The kiosk app opens on the bundled replay footage (kiosk/samples/replay) with a fresh project in
+--out, talking to the embedded broker and a local classic worker. --headless runs the scripted
+client instead (CI): it sends the bundled sample (a red apple and its mask) as a "new colour" and
+a "new background" job and saves what comes back. Pass --broker to use a broker that is already
+running instead of the embedded one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+REPLAY_CAMERA = f"replay:{SAMPLES / 'replay'}?fps=15"
 DEMO_PRESETS = ("new_colour", "new_background")
 
 
@@ -23,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--broker", help="use this broker instead of starting the embedded one")
     parser.add_argument("--out", type=Path, default=Path("demo-output"), help="where to save the results")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each job")
+    parser.add_argument(
+        "--headless", action="store_true", help="run the scripted client instead of the kiosk app"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,12 +41,21 @@ def run(args: argparse.Namespace) -> int:
             broker = f"mqtt://127.0.0.1:{port}"
         stack.enter_context(_child("worker", "--broker", broker, "--worker-id", "demo-worker"))
         print(f"demo: broker {broker}, worker 'demo-worker' started")
+        if not args.headless:
+            return _run_app(broker, args.out / "project")
         for preset in DEMO_PRESETS:
             code = _run_generate(broker, preset, args.out / preset, args.out / "outbox.sqlite", args.timeout)
             if code != 0:
                 return code
     print(f"demo: done; open {args.out}/ to see the variations")
     return 0
+
+
+def _run_app(broker: str, project: Path) -> int:
+    from kiosk.commands.kiosk import open_kiosk
+    from kiosk.tui.config import KioskSettings
+
+    return open_kiosk(REPLAY_CAMERA, broker, project, KioskSettings(), "demo-kiosk")
 
 
 def _run_generate(broker: str, preset: str, out: Path, outbox: Path, timeout: float) -> int:

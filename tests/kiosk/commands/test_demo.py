@@ -1,4 +1,4 @@
-"""`make demo`'s command: embedded broker, a worker process and the scripted client."""
+"""`make demo`'s command: embedded broker, a worker process and the scripted client (--headless)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 def test_demo_runs_the_whole_loop(tmp_path):
     out = tmp_path / "demo"
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "demo", "--out", str(out)],
+        [sys.executable, "-m", "shared.cli", "demo", "--headless", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=180,

@@ -1,0 +1,97 @@
+"""Open the kiosk's touchscreen app: teach a classifier in five steps, one at a time.
+
+Examples: teachbooth kiosk --camera replay:kiosk/samples/replay --project /tmp/try-me
+          teachbooth kiosk --camera picamera2 --broker mqtts://kiosk1@gpu.local --museum
+
+Without --broker (or $TEACHBOOTH_BROKER) variations are made on the kiosk with the classic engine.
+Ctrl+A (or three quick taps on the status bar) opens the admin screen behind the PIN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shared.commands.broker_option import BROKER_ENV
+
+if TYPE_CHECKING:
+    from kiosk.tui.config import KioskSettings
+
+
+def default_project() -> Path:
+    data = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return data / "teachbooth" / "project"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--camera",
+        default="picamera2",
+        help="picamera2[:N] | opencv:N | replay:PATH[?fps=F] (default: picamera2, the Pi camera)",
+    )
+    parser.add_argument(
+        "--broker",
+        default=os.environ.get(BROKER_ENV) or None,
+        help=f"mqtt://... or mqtts://... of the GPU worker's broker (default: ${BROKER_ENV}, else none)",
+    )
+    parser.add_argument("--project", type=Path, default=default_project(), help="the project folder")
+    parser.add_argument("--museum", action="store_true", help="wipe the project after an idle timeout")
+    parser.add_argument("--idle-timeout", type=float, default=120.0, help="museum mode's idle seconds")
+    parser.add_argument("--admin-pin", default=os.environ.get("TEACHBOOTH_ADMIN_PIN", "2468"))
+    parser.add_argument("--export-dir", type=Path, default=Path("/media/usb"), help="admin export folder")
+    parser.add_argument("--kiosk-id", default=socket.gethostname().split(".")[0][:64] or "kiosk")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from kiosk.tui.config import KioskSettings
+
+    try:
+        settings = KioskSettings(
+            museum=args.museum,
+            idle_timeout_s=args.idle_timeout,
+            admin_pin=args.admin_pin,
+            export_dir=args.export_dir,
+        )
+    except ValidationError as exc:
+        print(f"teachbooth kiosk: {exc}")
+        return 2
+    return open_kiosk(args.camera, args.broker, args.project, settings, args.kiosk_id)
+
+
+def open_kiosk(
+    camera: str, broker: str | None, project_dir: Path, settings: KioskSettings, kiosk_id: str
+) -> int:
+    """Run the app until the admin exits it; 2 for a bad camera spec, broker URL, kiosk id or project."""
+    from kiosk.camera import parse_spec
+    from kiosk.store import Project, StoreError
+    from kiosk.tui.widgets.picture import detect_graphics
+    from shared.mqtt import BrokerUrl
+    from shared.protocol import topics
+
+    try:
+        if not topics.is_valid_id(kiosk_id):
+            raise ValueError(f"kiosk id {kiosk_id!r} may only hold letters, digits, '-' and '_' (1 to 64)")
+        parse_spec(camera)
+        if broker is not None:
+            BrokerUrl.parse(broker)
+        project = Project.open(project_dir)
+    except (ValueError, StoreError) as exc:
+        print(f"teachbooth kiosk: {exc}")
+        return 2
+    detect_graphics()  # asks the terminal about Sixel/Kitty now: impossible once Textual runs
+
+    from kiosk.tui.app import TeachBoothApp
+    from kiosk.tui.session import KioskSession
+
+    with project:
+        session = KioskSession(project, camera_spec=camera, kiosk_id=kiosk_id, broker_url=broker)
+        try:
+            TeachBoothApp(session, settings).run()
+        finally:
+            session.close()
+    return 0
