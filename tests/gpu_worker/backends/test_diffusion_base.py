@@ -8,10 +8,19 @@ import torch
 from diffusers import StableDiffusionImg2ImgPipeline
 from PIL import Image
 
-from gpu_worker.backends import OutOfMemory, UnsupportedRequest
+from gpu_worker.backends import OutOfMemory, UnsupportedRequest, create_backend
 from gpu_worker.backends.diffusion_base import generation_size
+from gpu_worker.config import WorkerConfig
+from gpu_worker.diffusion.recipes import DIFFUSION_BACKENDS
 from shared.presets import Preset
-from tests.gpu_worker.backends.generation import SOURCE_SIZE, make_request, pixels
+from tests.gpu_worker.backends.generation import (
+    SOURCE_SIZE,
+    assert_only_the_part_changed,
+    make_request,
+    object_mask,
+    pixels,
+    textured_source,
+)
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
@@ -154,15 +163,17 @@ def test_no_peak_memory_on_the_cpu(img2img_backend):
 
 
 @needs_cuda
-def test_peak_memory_on_the_gpu_counts_the_pass(tiny_pipelines):
-    from gpu_worker.backends.img2img import Img2ImgBackend
-    from gpu_worker.diffusion.settings import Img2ImgSettings
-
-    settings = Img2ImgSettings(model=str(tiny_pipelines["img2img"]), device="cuda", few_step=True)
-    backend = Img2ImgBackend(settings)
+@pytest.mark.parametrize("name", DIFFUSION_BACKENDS)
+def test_on_the_gpu_each_backend_runs_fp16_and_reports_its_peak_memory(tiny_pipelines, name):
+    settings = {"model": str(tiny_pipelines[name]), "device": "cuda"}
+    config = WorkerConfig(broker="mqtt://localhost", backends=(name,), **{name: settings})
+    backend = create_backend(name, config)
     weights_mb = torch.cuda.memory_allocated() / 2**20
     backend.reset_peak_memory()
-    _, images, _ = run_batch(backend, [request(num_images=4, image=Image.new("RGB", (512, 512), "red"))])
-    assert len(images) == 4
+    job = make_request(image=textured_source((512, 384)), mask=object_mask((512, 384), (128, 96, 384, 288)))
+    _, images, steps = run_batch(backend, [job])
+    assert len(images) == 2 and steps[-1][0] == steps[-1][1]
     peak = backend.peak_memory_mb()
     assert peak is not None and peak > weights_mb
+    if name != "img2img":
+        assert_only_the_part_changed(images[0], job, "object")
