@@ -220,7 +220,8 @@ class DiffusionBackend(Backend, Generic[RecipeT]):
     ) -> Iterator[tuple[_Slot, Image.Image]]:
         """All of `slots` in as few pipeline calls as memory allows, halving the batch on OutOfMemoryError.
 
-        Progress counts every pass: a job that had to split in two reports twice the steps.
+        Progress counts every pass: a job that had to split in two reports twice the steps, and a
+        pass that ran out of memory part-way is run again from its first step.
         """
         batch = len(slots)
         made = passes = 0
