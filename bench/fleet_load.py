@@ -41,7 +41,6 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,20 +49,19 @@ if str(REPO) not in sys.path:
 
 from bench.job_roundtrip import (  # noqa: E402
     CHEAP_PRESET,
-    DISTURBED,
-    OTHER_CPU_WARN_SHARE,
     CpuWindow,
     Kiosk,
     broker,
+    disturbed,
     fresh_job,
-    machine,
     round_trip,
+    run_header,
     summary_ms,
     template_job,
     wait_for_workers,
     worker_processes,
 )
-from bench.machine import git_state, peak_rss_mb  # noqa: E402
+from bench.machine import peak_rss_mb  # noqa: E402
 from kiosk.jobs.client import JobFailedError, JobTimeout  # noqa: E402
 from kiosk.jobs.handle import JobHandle  # noqa: E402
 from shared.protocol import JobEvent, JobImage  # noqa: E402
@@ -326,13 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="teachbooth-fleet-")) if own_workdir else args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
-    report: dict[str, object] = {
-        "benchmark": "fleet_load",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "machine": machine(),
-        "git": git_state(),
-        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
+    report: dict[str, object] = run_header("fleet_load") | {
         "settings": {
             "kiosks": args.kiosks,
             "duration_s": args.duration,
@@ -354,13 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         report["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
         report["bench_wall_s"] = round(time.perf_counter() - began, 1)
-        report["disturbed"] = {
-            "note": (
-                f"measured windows in which other processes used more than {OTHER_CPU_WARN_SHARE:.0%}"
-                " of the machine's CPU; empty means the run had the machine to itself"
-            ),
-            "parts": DISTURBED,
-        }
+        report["disturbed"] = disturbed()
         if own_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     json.dump(report, sys.stdout, indent=2)

@@ -625,6 +625,31 @@ def machine() -> dict[str, object]:
     }
 
 
+def run_header(benchmark: str) -> dict[str, object]:
+    """What every run's JSON starts with: the bench, when, the command, the machine, the tree, the load."""
+    return {
+        "benchmark": benchmark,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": machine(),
+        "git": git_state(),
+        "load_average_at_start": [round(v, 2) for v in os.getloadavg()]
+        if hasattr(os, "getloadavg")
+        else None,
+    }
+
+
+def disturbed() -> dict[str, object]:
+    """The measured windows other processes disturbed (see `CpuWindow.warn_if_disturbed`)."""
+    return {
+        "note": (
+            f"measured windows in which other processes used more than {OTHER_CPU_WARN_SHARE:.0%}"
+            " of the machine's CPU; empty means the run had the machine to itself"
+        ),
+        "parts": DISTURBED,
+    }
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=30, help="measured sequential jobs per overhead case")
@@ -666,15 +691,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="teachbooth-bench-")) if own_workdir else args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
-    report: dict[str, object] = {
-        "benchmark": "job_roundtrip",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "machine": machine(),
-        "git": git_state(),
-        "load_average_at_start": [round(v, 2) for v in os.getloadavg()]
-        if hasattr(os, "getloadavg")
-        else None,
+    report: dict[str, object] = run_header("job_roundtrip") | {
         "settings": {
             "jobs": args.jobs,
             "warmup": args.warmup,
@@ -706,13 +723,7 @@ def main(argv: list[str] | None = None) -> int:
             report["throughput"] = throughput_part(args, workdir)
     finally:
         report["bench_wall_s"] = round(time.perf_counter() - began, 1)
-        report["disturbed"] = {
-            "note": (
-                f"measured windows in which other processes used more than {OTHER_CPU_WARN_SHARE:.0%}"
-                " of the machine's CPU; empty means the run had the machine to itself"
-            ),
-            "parts": DISTURBED,
-        }
+        report["disturbed"] = disturbed()
         if own_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     json.dump(report, sys.stdout, indent=2)
