@@ -33,7 +33,7 @@ from shared.presets import Preset
 
 PRESETS: tuple[tuple[Preset, str], ...] = (
     (Preset.NEW_COLOUR, "Colour"),
-    (Preset.NEW_BACKGROUND, "Backdrop"),
+    (Preset.NEW_BACKGROUND, "Scene"),
     (Preset.DIFFERENT_LIGHT, "Light"),
     (Preset.NEW_ANGLE, "Angle"),
     (Preset.MIX, "Mix"),
@@ -63,6 +63,12 @@ class ExpandScreen(StepScreen):
     ExpandScreen #expand-setup {
         width: 50;
         height: 100%;
+    }
+    ExpandScreen.-narrow #expand-setup {
+        width: 40;
+    }
+    ExpandScreen.-narrow ReviewGrid Grid {
+        grid-size: 2;
     }
     ExpandScreen #photo-row, ExpandScreen #preset-row, ExpandScreen #send-row {
         height: 3;
@@ -115,6 +121,9 @@ class ExpandScreen(StepScreen):
         color: $text-muted;
     }
     """
+
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (90, "-wide")]
+    """Below 90 columns (an 80x24 terminal) the request column narrows and the grid has 2 columns."""
 
     BINDINGS: ClassVar = [
         ("ctrl+left", "photo(-1)", "Previous photo"),

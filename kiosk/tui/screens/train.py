@@ -182,7 +182,7 @@ def _misses_heading(report: TrainingReport) -> str:
 def _miss_cells(report: TrainingReport, images: dict[str, Image.Image]) -> list[Vertical]:
     cells = []
     for miss in report.misses[:MISSES_SHOWN]:
-        words = f"{miss.true}, not\n{miss.predicted} {miss.confidence:.0%}"
+        words = f"is {miss.true}\nsaid {miss.predicted}"
         picture = thumbnail(images.get(miss.sample), MISS_CELLS)
         cells.append(Vertical(picture, Static(words, classes="miss-words"), classes="miss"))
     return cells

@@ -19,7 +19,7 @@ from textual.widgets import Button, Static
 from kiosk.tui.widgets.bars import bar_text
 
 STEP = 0.1
-BAR_CELLS = 20
+BAR_CELLS = 12
 
 
 def change_words(value: float) -> str:
@@ -42,8 +42,8 @@ class ChangeSlider(Horizontal, can_focus=True):
         background: $boost;
     }
     ChangeSlider > Button {
-        width: 7;
-        min-width: 7;
+        width: 5;
+        min-width: 5;
     }
     ChangeSlider > .change-bar {
         width: 1fr;
@@ -79,7 +79,7 @@ class ChangeSlider(Horizontal, can_focus=True):
         yield more
 
     def _label(self) -> str:
-        return f"Change {bar_text(self.value, BAR_CELLS)} {change_words(self.value)}"
+        return f"change {bar_text(self.value, BAR_CELLS)} {change_words(self.value)}"
 
     def watch_value(self, value: float) -> None:
         if self.is_mounted:

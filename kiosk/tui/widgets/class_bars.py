@@ -10,8 +10,8 @@ from textual.widgets import Static
 from kiosk.tui.training_run import ClassScore
 from kiosk.tui.widgets.bars import bar_text, percent
 
-BAR_CELLS = 16
-LABEL_CELLS = 12
+BAR_CELLS = 12
+LABEL_CELLS = 10
 
 
 def class_bars_text(scores: Sequence[ClassScore]) -> Text:

@@ -40,7 +40,7 @@ def job_widgets(app) -> list[JobProgress]:
 async def open_expand(app, pilot, request=None) -> ExpandScreen:
     app.goto_step("expand", request)
     await pilot.pause()
-    await wait_until(pilot, lambda: isinstance(app.screen, ExpandScreen) and bool(app.screen.photos))
+    await wait_until(pilot, lambda: isinstance(app.screen, ExpandScreen) and bool(app.screen.photos), 30)
     return app.screen
 
 
@@ -59,7 +59,7 @@ async def test_send_progress_review_and_accept_with_the_classic_engine(make_app,
         await pilot.click("#change-more")
         assert app.screen.query_one(ChangeSlider).value == 0.7
         await pilot.click("#expand-send")
-        await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4)
+        await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, 30)
 
         (job,) = job_widgets(app)
         assert job.status.phase is Phase.DONE and "done" in text(app, f"#job-{job.status.job_id} .job-bar")
@@ -143,12 +143,12 @@ async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_complete
         assert "GPU worker (w1)" in text(app, "#expand-engine")
         await pilot.click("#expand-send")
         assert await asyncio.to_thread(gated.first_image_out.wait, 20)
-        await wait_until(pilot, lambda: "GPU worker w1 is making" in text(app, ".job-message"))
+        await wait_until(pilot, lambda: "GPU worker w1 is making" in text(app, ".job-message"), 30)
         job_id = job_widgets(app)[0].status.job_id
         assert job_widgets(app)[0].status.phase is Phase.RUNNING
 
         await asyncio.to_thread(first.stop, 0.1)  # the worker goes away with the job half done
-        await wait_until(pilot, lambda: "went offline" in text(app, f"#job-{job_id} .job-message"))
+        await wait_until(pilot, lambda: "went offline" in text(app, f"#job-{job_id} .job-message"), 30)
         assert job_widgets(app)[0].status.phase is Phase.WAITING
         assert job_widgets(app)[0].has_class("-waiting")
         gated.gate.set()
@@ -170,7 +170,7 @@ async def test_a_running_job_can_be_cancelled(project, mosquitto, broker_session
         await open_expand(app, pilot)
         await pilot.click("#expand-send")
         assert await asyncio.to_thread(gated.first_image_out.wait, 20)
-        await wait_until(pilot, lambda: "GPU worker w1 is making" in text(app, ".job-message"))
+        await wait_until(pilot, lambda: "GPU worker w1 is making" in text(app, ".job-message"), 30)
         await pilot.click(".job-cancel")
         await wait_until(pilot, lambda: text(app, ".job-message") == "Cancelled.")
         assert (
@@ -180,3 +180,21 @@ async def test_a_running_job_can_be_cancelled(project, mosquitto, broker_session
         assert not app.screen.query(ReviewGrid)
         gated.gate.set()
     assert client.outbox_depth() == 0 and project.samples(source=Source.GENERATED) == []
+
+
+def test_snapshot_after_a_job_at_the_pi_display_size(snap_compare, make_app, project):
+    """Photo picker, presets, slider at 0.7, a finished job and its review grid (seeded pictures)."""
+    add_photos(project, {"apple": 2, "leaf": 2})
+    app = make_app()
+    app.session.keep(EXPANSION, lambda: Expansion(project, None, seeds=lambda: 7))
+
+    async def send_one_job(pilot) -> None:
+        await open_expand(app, pilot)
+        await pilot.click("#preset-mix")
+        await pilot.click("#change-more")
+        await pilot.click("#change-more")
+        await pilot.click("#expand-send")
+        await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, 30)
+        app.screen.set_focus(None)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=send_one_job)

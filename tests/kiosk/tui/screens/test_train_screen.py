@@ -59,11 +59,11 @@ async def test_training_shows_accuracy_per_class_confusion_misses_and_the_compar
 
         assert text(app, "#train-status").startswith("Trained. Right on 89% of your 9 photos")
         bars = text(app, "#train-class-bars")
-        assert "apple ████████████████ 100% 4 photos" in bars and "leaf" in bars
+        assert "apple ████████████ 100% 4 photos" in bars and "leaf ██████████░░ 80% 5 photos" in bars
         confusion = text(app, "#train-confusion")
         assert confusion.startswith("is/said apple leaf") and "leaf 1 4" in confusion
         assert text(app, "#train-comparison").startswith("No generated pictures yet")
-        assert "leaf, not apple" in text(app, ".miss-words")
+        assert text(app, ".miss-words") == "is leaf said apple"
         assert not app.screen.query_one("#train-start").disabled
         await pilot.click("#nav-next")
         await pilot.pause()
@@ -86,3 +86,19 @@ async def test_the_coach_retrain_action_starts_training_and_the_report_is_kept(m
         assert text(app, "#train-status").startswith("Trained. Right on 100% of your 6 photos")
         assert bool(app.screen.query("#train-class-bars"))
     assert len(project.models()) == 1
+
+
+def test_snapshot_of_the_results_at_the_pi_display_size(snap_compare, make_app, project):
+    """Accuracy words, class bars, confusion matrix, comparison words and a mistaken photo."""
+    add_photos(project, {"apple": 4, "leaf": 4})
+    leaf = project.find_class("leaf")
+    project.add_sample(render("apple", np.random.default_rng(99)), leaf.id, Source.CAMERA)
+    app = make_app()
+
+    async def train(pilot) -> None:
+        await open_train(app, pilot)
+        await pilot.click("#train-start")
+        await wait_until(pilot, lambda: bool(app.screen.query(".miss-words")), timeout=60)
+        app.screen.set_focus(None)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=train)

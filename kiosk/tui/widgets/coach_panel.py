@@ -1,0 +1,122 @@
+"""The coach panel under every step: the coach's top suggestion and one button that carries it out.
+
+DuetML's proactive assistant (DESIGN.md section 1) helped people notice what they overlooked; here
+the rules of `kiosk.coach` look at the project and the best suggestion is shown with a button that
+does the thing: "Make new versions" opens the expand step with the suggested preset on the class
+the coach named, "Take photos" the capture step on that class, and so on (`steps.step_for_action`).
+The project is read on a worker thread (features of new photos are computed and cached there), so
+the panel fills in a moment after the step appears.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.css.query import NoMatches
+from textual.widgets import Button, Static
+from textual.worker import get_current_worker
+
+from kiosk.coach.suggestion import (
+    Action,
+    AddClass,
+    CaptureSamples,
+    GenerateVariations,
+    Retrain,
+    ReviewGenerated,
+    Suggestion,
+)
+from kiosk.tui.session import KioskSession
+from kiosk.tui.steps import step_for_action
+from kiosk.tui.workers import run_guarded
+
+THINKING = "Coach: looking at your project..."
+ALL_GOOD = "Coach: nothing to add right now. Keep going!"
+
+
+def button_words(action: Action) -> str:
+    """What the panel's button says for an action: a verb the visitor can follow."""
+    if isinstance(action, AddClass):
+        return "Add a class"
+    if isinstance(action, CaptureSamples):
+        return "Take photos"
+    if isinstance(action, GenerateVariations):
+        return "Make " + str(action.preset).replace("_", " ")
+    if isinstance(action, ReviewGenerated):
+        return "Review them"
+    if isinstance(action, Retrain):
+        return "Train now"
+    raise TypeError(f"no button for {type(action).__name__}")
+
+
+def top_suggestion(session: KioskSession) -> Suggestion | None:
+    """The coach's best suggestion for the project as it is now (blocking: a worker calls it)."""
+    from kiosk.coach import suggest
+    from kiosk.coach.project_state import project_state
+
+    found = suggest(project_state(session.project, session.backbone))
+    return found[0] if found else None
+
+
+class CoachPanel(Horizontal):
+    DEFAULT_CSS = """
+    CoachPanel {
+        height: 3;
+        width: 100%;
+        background: $primary 15%;
+    }
+    CoachPanel > #coach-reason {
+        width: 1fr;
+        height: 3;
+        padding: 0 1;
+        content-align: left middle;
+    }
+    CoachPanel > #coach-do {
+        width: 24;
+        min-width: 16;
+    }
+    """
+
+    def __init__(self, session: KioskSession) -> None:
+        super().__init__(id="coach-panel")
+        self.session = session
+        self.suggestion: Suggestion | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(THINKING, id="coach-reason")
+        button = Button("", id="coach-do", variant="primary")
+        button.display = False
+        yield button
+
+    def on_mount(self) -> None:
+        self.reconsider()
+
+    def reconsider(self) -> None:
+        """Look at the project again (after a capture, an accept, a training run)."""
+        run_guarded(self, self._think, name="coach", group="coach", exclusive=True)
+
+    def _think(self) -> None:
+        suggestion = top_suggestion(self.session)
+        if not get_current_worker().is_cancelled:  # the step was left meanwhile: nobody to tell
+            self.app.call_from_thread(self.show, suggestion)
+
+    def show(self, suggestion: Suggestion | None) -> None:
+        self.suggestion = suggestion
+        try:
+            reason = self.query_one("#coach-reason", Static)
+            button = self.query_one("#coach-do", Button)
+        except NoMatches:  # the panel is being removed: the visitor moved on while it thought
+            return
+        if suggestion is None:
+            reason.update(ALL_GOOD)
+            button.display = False
+            return
+        reason.update(f"Coach: {suggestion.reason}")
+        button.label = button_words(suggestion.action)
+        button.display = True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "coach-do" or self.suggestion is None:
+            return
+        event.stop()
+        action = self.suggestion.action
+        self.app.goto_step(step_for_action(action).key, request=action)  # type: ignore[attr-defined]
