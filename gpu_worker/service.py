@@ -88,6 +88,7 @@ class WorkerService:
         )
         self._runner = threading.Thread(target=self._run_jobs, name="job-runner", daemon=True)
         self._running_batch = False
+        self._online_since: float | None = None
 
     def start(self) -> None:
         self._runner.start()
@@ -127,6 +128,7 @@ class WorkerService:
         return [(topics.ALL_JOBS_FILTER, 1), cancels]
 
     def _on_connected(self, _session: Session) -> None:
+        self._online_since = time.time()
         self._publish_status()
 
     def _status(self, state: str) -> WorkerStatus:
@@ -137,6 +139,7 @@ class WorkerService:
             backends=list(self._backends),
             queue_depth=depth,
             version=__version__,
+            online_since=self._online_since if state == "online" else None,
         )
 
     def _publish_status(self) -> None:

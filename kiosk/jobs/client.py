@@ -238,7 +238,11 @@ class JobClient:
         with self._lock:
             previous = self._workers.get(status.worker_id)
             self._workers[status.worker_id] = status
-        came_online = status.state == "online" and (previous is None or previous.state != "online")
+        # A new session (online_since) counts as coming online too: after a broker crash there is no Last
+        # Will, the retained `online` from before still stands, and jobs sent meanwhile were dropped.
+        came_online = status.state == "online" and (
+            previous is None or previous.state != "online" or previous.online_since != status.online_since
+        )
         if came_online:
             log.info("worker %s is online", status.worker_id)
             self._drain(include_accepted=False)

@@ -232,6 +232,11 @@ class WorkerStatus(WireModel):
     backends: list[BackendName] = Field(default=[], max_length=32)
     queue_depth: int = Field(default=0, ge=0, le=1_000_000)
     version: Annotated[str, StringConstraints(max_length=32)]
+    online_since: Timestamp | None = Field(
+        default=None,
+        description="When the worker's current broker session began: a new value means it (re)connected, "
+        "and may have missed jobs sent while it was away.",
+    )
     at: Timestamp = Field(default_factory=time.time)
 
 

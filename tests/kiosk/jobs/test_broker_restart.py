@@ -12,8 +12,6 @@ import functools
 import threading
 from collections import Counter
 
-import pytest
-
 from gpu_worker.backends.classic import ClassicBackend
 from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
@@ -95,16 +93,6 @@ def test_jobs_queued_at_the_worker_survive_a_broker_restart_exactly_once(mosquit
         worker.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "product gap: after a broker crash the kiosk reconnects and resends its outbox before the worker"
-        " has subscribed again, so mosquitto drops the job; the worker's new `online` status does not"
-        " trigger a resend because the kiosk still holds the worker as online from before the crash"
-        " (no Last Will is sent when the broker itself dies). Fix in kiosk/jobs/client.py: forget the"
-        " workers' states on every (re)connect, so the first status after it counts as coming online."
-    ),
-)
 def test_a_job_sent_before_the_worker_is_back_after_a_broker_crash_still_runs(
     mosquitto, probe_factory, tmp_path, monkeypatch
 ):

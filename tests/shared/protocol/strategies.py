@@ -151,6 +151,7 @@ worker_statuses = st.builds(
     backends=st.lists(backend_names, max_size=32),
     queue_depth=st.integers(0, 1_000_000),
     version=st.text(any_text, max_size=32),
+    online_since=st.none() | timestamps,
     at=timestamps,
 )
 
