@@ -174,6 +174,7 @@ def model_folders(names: list[str], quick: bool, models_dir: Path, scratch: Path
             file=sys.stderr,
         )
         write_s = write_full_size_pipeline(name, folder)
+        print(f"{name}: written in {write_s:.0f} s", file=sys.stderr)
         folders[name] = {
             "folder": folder,
             "weights": "random, written this run",

@@ -85,7 +85,7 @@ class BenchModel:
 
 MODELS: dict[str, BenchModel] = {
     "img2img-turbo": BenchModel("img2img", "img2img", SD2, "stabilityai/sd-turbo", few_step=True),
-    "img2img": BenchModel("img2img", "img2img", SD1, "stable-diffusion-v1-5"),
+    "img2img": BenchModel("img2img", "img2img", SD1, "stable-diffusion-v1-5/stable-diffusion-v1-5"),
     "inpaint": BenchModel("inpaint", "inpaint", SD2, "stabilityai/stable-diffusion-2-inpainting"),
     "instruct": BenchModel("instruct", "instruct", SD1, "timbrooks/instruct-pix2pix"),
 }
