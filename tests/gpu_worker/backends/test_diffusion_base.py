@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from diffusers import StableDiffusionImg2ImgPipeline
 from PIL import Image
 
 from gpu_worker.backends import OutOfMemory, UnsupportedRequest, create_backend
@@ -42,31 +41,6 @@ def run_batch(backend, requests) -> tuple[list[tuple[int, int]], list, list[tupl
 def close(first: Image.Image, second: Image.Image) -> bool:
     """Equal but for the last float bit a batched convolution may round differently: one grey level."""
     return int(np.abs(pixels(first) - pixels(second)).max()) <= 1
-
-
-class SimulatedMemory:
-    """Records the batch size of each img2img pipeline call; those above `largest_batch` run out of memory."""
-
-    def __init__(self) -> None:
-        self.largest_batch: int | None = None
-        self.calls: list[int] = []
-
-
-@pytest.fixture
-def memory(monkeypatch) -> SimulatedMemory:
-    """The real pipeline behind a fake edge: its call raises torch's OutOfMemoryError as a full GPU would."""
-    memory = SimulatedMemory()
-    real_call = StableDiffusionImg2ImgPipeline.__call__
-
-    def call(pipeline, *args, **kwargs):
-        batch = len(kwargs["prompt"])
-        memory.calls.append(batch)
-        if memory.largest_batch is not None and batch > memory.largest_batch:
-            raise torch.OutOfMemoryError(f"CUDA out of memory (simulated for a batch of {batch})")
-        return real_call(pipeline, *args, **kwargs)
-
-    monkeypatch.setattr(StableDiffusionImg2ImgPipeline, "__call__", call)
-    return memory
 
 
 def test_generation_size_keeps_the_shape_in_multiples_of_eight():

@@ -60,6 +60,8 @@ def test_a_masked_job_end_to_end(serve, name):
             job.seed,
         )
         assert not recipe.whole_image and recipe.operations == operations
+        assert recipe.prompt is not None and "apple" in recipe.prompt, "the prompt the model was given"
+        assert recipe.negative_prompt is not None and "blurry" in recipe.negative_prompt
 
 
 @pytest.mark.parametrize("name", UNSERVED)
@@ -69,3 +71,20 @@ def test_an_unserved_preset_fails_the_job_as_unsupported_preset(serve, name):
     send(probe, job)
     failed = expect_event(probe, job.job_id, JobFailed)
     assert failed.code is FailureCode.UNSUPPORTED_PRESET and f"'{UNSERVED[name].value}'" in failed.message
+
+
+def test_a_job_that_runs_out_of_gpu_memory_fails_alone_and_the_worker_goes_on(serve, memory):
+    """torch.OutOfMemoryError from the real pipeline's call, as on a full GPU: retried smaller, then fails."""
+    _, probe = serve("img2img")
+    memory.largest_batch = 0
+    doomed = make_job(backend="img2img", num_images=4, mask=None)
+    send(probe, doomed)
+    failed = expect_event(probe, doomed.job_id, JobFailed)
+    assert failed.code is FailureCode.OUT_OF_MEMORY and "one image at a time" in failed.message
+    assert memory.calls == [4, 2, 1], "retried at half the batch, down to one image"
+
+    memory.largest_batch = 2
+    fits = make_job(backend="img2img", num_images=4, mask=None)
+    send(probe, fits)
+    assert expect_event(probe, fits.job_id, JobDone).num_images == 4
+    assert memory.calls[3:] == [4, 2, 2]
