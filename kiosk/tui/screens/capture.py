@@ -192,7 +192,7 @@ class CaptureScreen(StepScreen):
         return "Photo saved."
 
     async def show_frame(self, image: Image.Image, status: str, fps: str, captured: bool) -> None:
-        if not self.is_attached:  # the visitor left the step while this frame was on its way
+        if not self.is_current:  # the visitor left the step (or a card is open) while it was on its way
             return
         self.query_one("#preview").image = image  # type: ignore[attr-defined]
         self.query_one("#fps", Static).update(fps)

@@ -101,15 +101,19 @@ class TryScreen(StepScreen):
             app.call_from_thread(self.show_answer, image, found, meter.text())
 
     def no_model(self, reason: str) -> None:
+        if not self.is_current:
+            return
         self.query_one("#try-answer", Static).update(Text(reason))
         self.set_hint(reason, warning=True)
 
     def model_ready(self, model: TrainedModel) -> None:
         self.model = model
+        if not self.is_current:
+            return
         self.query_one("#try-answer", Static).update("Show it something!")
 
     def show_answer(self, image: Image.Image, found: Answer, fps: str) -> None:
-        if self.frozen or not self.is_attached:
+        if self.frozen or not self.is_current:  # left the step, or a card is open over it
             return
         self.latest = found
         label, probability = found.best
@@ -164,7 +168,7 @@ class TryScreen(StepScreen):
             app.call_from_thread(self.show_saliency, image, caption)
 
     def show_saliency(self, image: Image.Image, caption: str) -> None:
-        if not (self.frozen and self.is_attached):
+        if not (self.frozen and self.is_current):
             return
         self.query_one("#try-preview").image = image  # type: ignore[attr-defined]
         self.query_one("#try-answer", Static).update(Text(caption))
