@@ -147,7 +147,7 @@ class ExpandScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="expand-columns"):
-            with Vertical(id="expand-setup"):
+            with VerticalScroll(id="expand-setup"):
                 with Horizontal(id="photo-row"):
                     yield Button("◀", id="photo-previous")
                     yield thumbnail(None, PHOTO_CELLS, id="photo-thumbnail")
