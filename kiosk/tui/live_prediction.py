@@ -18,6 +18,7 @@ from kiosk.features.backbone import Backbone
 from kiosk.learning.model_dir import TrainedModel, load_model
 from kiosk.masking import MaskResult
 from kiosk.store import Project
+from kiosk.tui.live_view import kept_sample
 
 HEAT_COLOUR = np.array([255, 40, 40], np.float32)
 HEAT_SHARE = 0.6
@@ -55,11 +56,9 @@ class Answer:
 
 
 def subject_of(frame: np.ndarray, result: MaskResult) -> tuple[np.ndarray, np.ndarray | None]:
-    """The crop the masker found (with its mask) or, with no object, the whole frame."""
-    if result.found and result.crop is not None and result.crop_box is not None and result.mask is not None:
-        x0, y0, x1, y1 = result.crop_box
-        return result.crop, result.mask[y0:y1, x0:x1].astype(np.uint8) * 255
-    return np.array(frame), None
+    """The crop the masker found (with its mask), as a capture keeps it, or with no object the frame."""
+    kept = kept_sample(result)
+    return (np.array(frame), None) if kept is None else (kept.image, kept.mask)
 
 
 def answer(model: TrainedModel, backbone: Backbone, frame: np.ndarray, result: MaskResult) -> Answer:

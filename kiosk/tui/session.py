@@ -122,24 +122,14 @@ class KioskSession:
     def masker(self) -> ObjectMasker:
         with self._lock:
             if self._masker is None:
-                if self._masker_factory is not None:
-                    self._masker = self._masker_factory()
-                else:
-                    from kiosk.masking import ObjectMasker
-
-                    self._masker = ObjectMasker()
+                self._masker = (self._masker_factory or _real_masker)()
             return self._masker
 
     @property
     def backbone(self) -> Backbone:
         with self._lock:
             if self._backbone is None:
-                if self._backbone_factory is not None:
-                    self._backbone = self._backbone_factory()
-                else:
-                    from kiosk.features.backbone import Backbone
-
-                    self._backbone = Backbone()
+                self._backbone = (self._backbone_factory or _real_backbone)()
             return self._backbone
 
     # -- the link to the GPU worker -------------------------------------------------------------
@@ -248,6 +238,18 @@ class KioskSession:
             camera.close()
         if masker is not None:
             masker.close()
+
+
+def _real_masker() -> ObjectMasker:
+    from kiosk.masking import ObjectMasker
+
+    return ObjectMasker()
+
+
+def _real_backbone() -> Backbone:
+    from kiosk.features.backbone import Backbone
+
+    return Backbone()
 
 
 def _close_if_closable(value: object) -> None:
