@@ -19,7 +19,7 @@ has a choice, made through the job's `change`, as a visitor's slider makes it.
 A folder `--models-dir/<model>` with model_index.json is used as it is (real weights work too);
 otherwise the full-size architecture is written there with random weights (bench/full_size_pipelines.py),
 since speed does not depend on the values of the weights. `--quick` runs the tiny pipelines of
-tools/make_tiny_pipelines.py at 64x64 instead: a CPU smoke run and regression guard of seconds.
+tools/make_tiny_pipelines.py at 64x64 instead: a CPU smoke run and regression guard of about a minute.
 
     .venv/bin/python bench/diffusion.py [--backends img2img-turbo,inpaint] [--images 4] [--size 512]
         [--turbo-steps 2] [--repeats 5] [--compile | --no-compile] [--device auto] [--models-dir DIR]
