@@ -18,7 +18,8 @@ from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient
 from kiosk.jobs.handle import JobHandle, JobState
 from shared.mqtt import BrokerUrl, MqttLink
-from shared.protocol import JobAccepted, JobEvent, JobImage, WorkerStatus, topics
+from shared.protocol import JobAccepted, JobEvent, JobImage
+from tests.kiosk.jobs.test_client import wait_worker_online
 from tests.support.jobs import GatedBackend, make_job
 
 
@@ -56,10 +57,7 @@ def test_jobs_queued_at_the_worker_survive_a_broker_restart_exactly_once(mosquit
         BrokerUrl.parse(mosquitto.url), "k1", tmp_path / "outbox.sqlite", on_event=deliveries.on_event
     )
     try:
-        statuses = probe_factory(topics.worker_status("w1"))
-        statuses.expect(
-            lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online"
-        )
+        wait_worker_online(probe_factory, "w1")
         client.start()
         assert client.wait_connected(10)
 
@@ -105,10 +103,7 @@ def test_a_job_sent_before_the_worker_is_back_after_a_broker_crash_still_runs(
     worker.start()
     client = JobClient(BrokerUrl.parse(mosquitto.url), "k1", tmp_path / "outbox.sqlite")
     try:
-        statuses = probe_factory(topics.worker_status("w1"))
-        statuses.expect(
-            lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online"
-        )
+        wait_worker_online(probe_factory, "w1")
         client.start()
         assert client.wait_connected(10)
         # A round trip: the retained worker status, sent on subscribing, has arrived before its events.
