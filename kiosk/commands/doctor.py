@@ -24,9 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--broker", help="the kiosk's broker URL, credentials included (default: none, offline)"
     )
     parser.add_argument("--backbone", type=Path, help="a .tflite backbone (default: the shipped one)")
-    parser.add_argument(
-        "--data-dir", type=Path, help="where projects live (default: ~/.local/state/teachbooth)"
-    )
+    parser.add_argument("--data-dir", type=Path, help="where projects live (default: teachbooth kiosk's)")
     parser.add_argument("--min-free-mb", type=int, help="free space below this fails (default: 500)")
     parser.add_argument("--timeout", type=float, dest="timeout_s", help="seconds per camera/broker wait")
     parser.add_argument(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
 def default_data_dir() -> Path:
-    """Where the kiosk keeps projects and its outbox: the state folder `teachbooth generate` uses."""
-    return Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "teachbooth"
+    """The folder of the project `teachbooth kiosk` opens by default: where its samples will go."""
+    from kiosk.commands.kiosk import default_project
+
+    return default_project().parent
 
 
 class DoctorSettings(BaseModel):
