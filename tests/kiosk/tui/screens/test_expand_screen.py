@@ -128,24 +128,40 @@ def workers():
         service.stop(timeout_s=1)
 
 
-async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_completes_on_its_return(
-    project, mosquitto, broker_session, workers
-):
-    add_photos(project, {"apple": 2, "leaf": 2})
+@pytest.fixture
+def gated_kiosk(project, mosquitto, broker_session, workers):
+    """The app on a kiosk whose one worker runs the gated backend: it sends the first picture, then
+    holds the job until the test opens the gate, so the test acts while the job is provably running."""
     gated = GatedBackend()
-    first = workers(mosquitto.url, {"gated": gated})
+    worker = workers(mosquitto.url, {"gated": gated})
     client = broker_session.jobs
     eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
     broker_session.keep(EXPANSION, lambda: Expansion(project, client, backend="gated", tick_s=0.05))
-    app = TeachBoothApp(broker_session, KioskSettings(coach=False))
+    yield TeachBoothApp(broker_session, KioskSettings(coach=False)), gated, worker
+    gated.gate.set()
+
+
+async def send_and_wait_until_running(app, pilot, gated: GatedBackend) -> str:
+    await open_expand(app, pilot)
+    await pilot.click("#expand-send")
+    assert await asyncio.to_thread(gated.first_image_out.wait, 20)
+
+    def running() -> bool:
+        return bool(job_widgets(app)) and "GPU worker w1 is making" in text(app, ".job-message")
+
+    await wait_until(pilot, running, 30)
+    assert job_widgets(app)[0].status.phase is Phase.RUNNING
+    return job_widgets(app)[0].status.job_id
+
+
+async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_completes_on_its_return(
+    project, mosquitto, workers, gated_kiosk
+):
+    add_photos(project, {"apple": 2, "leaf": 2})
+    app, gated, first = gated_kiosk
     async with app.run_test(size=SIZE) as pilot:
-        await open_expand(app, pilot)
+        job_id = await send_and_wait_until_running(app, pilot, gated)
         assert "GPU worker (w1)" in text(app, "#expand-engine")
-        await pilot.click("#expand-send")
-        assert await asyncio.to_thread(gated.first_image_out.wait, 20)
-        await wait_until(pilot, lambda: "GPU worker w1 is making" in text(app, ".job-message"), 30)
-        job_id = job_widgets(app)[0].status.job_id
-        assert job_widgets(app)[0].status.phase is Phase.RUNNING
 
         await asyncio.to_thread(first.stop, 0.1)  # the worker goes away with the job half done
         await wait_until(pilot, lambda: "went offline" in text(app, f"#job-{job_id} .job-message"), 30)
@@ -158,28 +174,16 @@ async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_complete
         assert job_widgets(app)[0].status.phase is Phase.DONE
 
 
-async def test_a_running_job_can_be_cancelled(project, mosquitto, broker_session, workers):
+async def test_a_running_job_can_be_cancelled(project, broker_session, gated_kiosk):
     add_photos(project, {"apple": 1, "leaf": 1})
-    gated = GatedBackend()
-    workers(mosquitto.url, {"gated": gated})
-    client = broker_session.jobs
-    eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
-    broker_session.keep(EXPANSION, lambda: Expansion(project, client, backend="gated", tick_s=0.05))
-    app = TeachBoothApp(broker_session, KioskSettings(coach=False))
+    app, gated, _ = gated_kiosk
     async with app.run_test(size=SIZE) as pilot:
-        await open_expand(app, pilot)
-        await pilot.click("#expand-send")
-        assert await asyncio.to_thread(gated.first_image_out.wait, 20)
-        await wait_until(pilot, lambda: "GPU worker w1 is making" in text(app, ".job-message"), 30)
+        await send_and_wait_until_running(app, pilot, gated)
         await pilot.click(".job-cancel")
         await wait_until(pilot, lambda: text(app, ".job-message") == "Cancelled.")
-        assert (
-            job_widgets(app)[0].status.phase is Phase.CANCELLED
-            and not app.screen.query_one(".job-cancel").display
-        )
-        assert not app.screen.query(ReviewGrid)
-        gated.gate.set()
-    assert client.outbox_depth() == 0 and project.samples(source=Source.GENERATED) == []
+        assert job_widgets(app)[0].status.phase is Phase.CANCELLED
+        assert not app.screen.query_one(".job-cancel").display and not app.screen.query(ReviewGrid)
+    assert broker_session.jobs.outbox_depth() == 0 and project.samples(source=Source.GENERATED) == []
 
 
 def test_snapshot_after_a_job_at_the_pi_display_size(snap_compare, make_app, project):
