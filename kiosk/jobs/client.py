@@ -11,6 +11,7 @@ still sees exactly one set of images.
 from __future__ import annotations
 
 import logging
+import random
 import secrets
 import threading
 import time
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 EventCallback = Callable[[JobHandle, JobEvent], None]
 KEEP_FINISHED_HANDLES = 32
+BUSY_RETRY_S = 2.0
 
 
 class JobTimeout(TimeoutError):
@@ -63,11 +65,15 @@ class JobClient:
         outbox_path: Path,
         *,
         on_event: EventCallback | None = None,
+        busy_retry_s: float = BUSY_RETRY_S,
     ) -> None:
+        """`busy_retry_s`: wait before sending again a job a worker refused as `busy` (a full queue)."""
         if not topics.is_valid_id(kiosk_id):
             raise ValueError(f"kiosk id {kiosk_id!r} may only hold letters, digits, '-' and '_' (1 to 64)")
         self.kiosk_id = kiosk_id
         self.url = url
+        self._busy_retry_s = busy_retry_s
+        self._retry_timers: set[threading.Timer] = set()
         self.stats: Counter[str] = Counter()
         self._on_event = on_event
         self._outbox = Outbox(outbox_path)
@@ -97,6 +103,10 @@ class JobClient:
         self._link.start()
 
     def stop(self) -> None:
+        with self._lock:
+            for timer in self._retry_timers:
+                timer.cancel()
+            self._retry_timers.clear()
         self._link.stop(farewell=Publication(self._status_topic, encode(self._status("offline"))))
         self._outbox.close()
 
@@ -279,6 +289,9 @@ class JobClient:
                 self.stats["stray_events"] += 1
                 return
             handle = self._handle_for(entry)
+        if isinstance(event, JobFailed) and event.code is FailureCode.BUSY and not handle.finished:
+            self._retry_when_less_busy(handle.job_id)
+            return
         applied = handle.apply(event)
         if applied is Applied.DUPLICATE:
             self.stats["duplicate_events"] += 1
@@ -292,6 +305,29 @@ class JobClient:
             self._outbox.remove(self.kiosk_id, event.job_id)
         if self._on_event is not None:
             self._on_event(handle, event)
+
+    def _retry_when_less_busy(self, job_id: str) -> None:
+        """A full queue says nothing against the job: keep it and send it again after a pause.
+
+        The job stays in the outbox, so it also goes out with the next drain
+        (reconnect, a worker coming online); its deadline still ends it.
+        """
+        self.stats["busy_retries"] += 1
+        pause = self._busy_retry_s * random.uniform(1.0, 1.5)  # kiosks refused together retry apart
+        timer = threading.Timer(pause, lambda: self._send_again(job_id, timer))
+        timer.daemon = True
+        with self._lock:
+            self._retry_timers.add(timer)
+        timer.start()
+
+    def _send_again(self, job_id: str, timer: threading.Timer) -> None:
+        with self._lock:
+            if timer not in self._retry_timers:
+                return  # the client stopped meanwhile
+            self._retry_timers.discard(timer)
+            entry = self._outbox.get(self.kiosk_id, job_id)
+        if entry is not None and self.connected:
+            self._link.publish(entry.topic, entry.payload, qos=1)
 
     def _request_replay(self, handle: JobHandle) -> None:
         """Some images went missing: resending the job makes the worker replay its stored result."""

@@ -11,8 +11,8 @@ from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient, JobFailedError, JobTimeout
 from kiosk.jobs.handle import JobState
 from shared.mqtt import BrokerUrl
-from shared.protocol import JobImage, WorkerStatus, topics
-from tests.support.jobs import make_job
+from shared.protocol import JobFailed, JobImage, WorkerStatus, topics
+from tests.support.jobs import GatedBackend, make_job
 from tests.support.mosquitto import free_port
 
 
@@ -184,3 +184,28 @@ def test_finished_handles_are_forgotten_so_memory_stays_flat(
     assert client.handle(first.job_id) is None
     assert client.handle(second.job_id) is not None
     client.wait(client.handle(third.job_id), timeout=30)
+
+
+def test_a_job_refused_as_busy_is_sent_again_and_completes(mosquitto, clients, probe_factory):
+    """A full queue says nothing against the job: the kiosk waits a little and sends it again."""
+    gated = GatedBackend()
+    worker = WorkerService(
+        WorkerConfig(broker=mosquitto.url, worker_id="w1", queue_limit=1), backends={"gated": gated}
+    )
+    worker.start()
+    try:
+        wait_worker_online(probe_factory, "w1")
+        client = clients(mosquitto.url, busy_retry_s=0.2)
+        assert client.wait_connected(10)
+        running, waiting, refused = (client.submit(make_job(backend="gated", num_images=1)) for _ in range(3))
+        assert gated.first_image_out.wait(20)
+        events = probe_factory(topics.kiosk_events_filter("k1"))
+        events.expect(lambda seen: isinstance(seen.message, JobFailed) and seen.message.code == "busy")
+        assert refused.state is JobState.QUEUED and client.outbox_depth() >= 1, "kept, not failed"
+        gated.gate.set()
+        for handle in (running, waiting, refused):
+            assert client.wait(handle, timeout=30).state is JobState.DONE
+        assert client.stats["busy_retries"] >= 1 and client.outbox_depth() == 0
+    finally:
+        gated.gate.set()
+        worker.stop()
