@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from kiosk.store import Project
 
 if TYPE_CHECKING:
-    from kiosk.camera import Camera
+    from kiosk.camera import Camera, Frame
     from kiosk.features.backbone import Backbone
     from kiosk.jobs.client import JobClient
     from kiosk.jobs.handle import JobHandle
@@ -104,6 +104,22 @@ class KioskSession:
                     camera = make_camera(self.camera_spec)
                 self._camera = camera.open()
             return self._camera
+
+    def next_frame(self) -> Frame:
+        """The current camera's next frame. A read that fails because the admin swapped cameras
+        meanwhile (the old one was closed under it) is retried on the new camera, so live loops
+        follow a camera change instead of ending on an error card."""
+        from kiosk.camera import CameraError
+
+        while True:
+            camera = self.camera
+            try:
+                return camera.read()
+            except CameraError:
+                with self._lock:
+                    replaced = camera is not self._camera
+                if not replaced:
+                    raise
 
     def change_camera(self, spec: str) -> None:
         """Use another camera from now on (admin screen); the old one is closed. ValueError for a

@@ -161,10 +161,10 @@ class CaptureScreen(StepScreen):
 
     def _live_loop(self) -> None:
         worker, app = get_current_worker(), self.kiosk  # the app, while this screen is still mounted
-        camera, masker = self.session.camera, self.session.masker
         trigger, meter = OpenPalmTrigger(), FpsMeter()
         while not worker.is_cancelled:
-            frame = camera.read()
+            frame = self.session.next_frame()
+            masker = self.session.masker  # a new camera (admin) comes with a new masker
             result = masker.preview(frame.image)
             meter.tick(app.clock())
             saved = None

@@ -87,12 +87,12 @@ class TryScreen(StepScreen):
             app.call_from_thread(self.no_model, str(exc))
             return
         app.call_from_thread(self.model_ready, model)
-        camera, masker, meter = self.session.camera, self.session.masker, FpsMeter()
+        meter = FpsMeter()
         while not worker.is_cancelled:
-            frame = camera.read()
+            frame = self.session.next_frame()
             if self.frozen:
                 continue
-            result = masker.preview(frame.image)
+            result = self.session.masker.preview(frame.image)
             found = answer(model, self.session.backbone, frame.image, result)
             meter.tick(app.clock())
             image = preview_image(frame.image, result)

@@ -50,3 +50,12 @@ def test_a_session_closes_what_it_opened(project, tmp_path):
     camera = opened.camera
     opened.close()
     assert not camera.is_open
+
+
+def test_live_loops_follow_a_camera_change(session, tmp_path):
+    old = session.camera
+    session.next_frame()
+    session.change_camera("replay:kiosk/samples/red_apple.jpg")
+    assert not old.is_open
+    frame = session.next_frame()
+    assert session.camera is not old and frame.seq == 0

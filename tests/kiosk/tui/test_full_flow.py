@@ -1,0 +1,93 @@
+"""The whole visit on the replay camera with a real broker and a classic GPU-side worker:
+classes -> capture -> expand -> accept -> train -> try -> correct, by taps and typing only."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kiosk.store import Source, Status
+from kiosk.tui.app import TeachBoothApp
+from kiosk.tui.config import KioskSettings
+from kiosk.tui.screens.capture import MIN_PHOTOS
+from kiosk.tui.session import KioskSession
+from tests.kiosk.tui.conftest import REPLAY, REPLAY_FPS, SIZE, rendered_frame_masker
+from tests.kiosk.tui.photos import start_worker
+from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
+
+pytestmark = pytest.mark.asyncio
+ACCEPTED = Status.ACCEPTED
+
+
+def footage(tmp_path, name: str, object_frame: str):
+    """A replay folder of the empty scene then the object, looping: the object a visitor holds up."""
+    folder = tmp_path / name
+    folder.mkdir()
+    shutil.copy(REPLAY / "frame_000.jpg", folder / "frame_0.jpg")
+    for index in range(1, 4):
+        shutil.copy(REPLAY / object_frame, folder / f"frame_{index}.jpg")
+    return f"replay:{folder}?fps={REPLAY_FPS}"
+
+
+async def add_class(pilot, label: str) -> None:
+    pilot.app.screen.query_one("#class-name").value = label
+    await tap(pilot, "#class-add")
+
+
+async def capture(pilot, project, label: str) -> None:
+    info = project.find_class(label)
+    await wait_until(pilot, lambda: bool(pilot.app.screen.query(f"#pick-{info.id}")))
+    await tap(pilot, f"#pick-{info.id}")
+    await pilot.mouse_down("#record")
+    await wait_until(pilot, lambda: len(project.samples(class_id=info.id)) >= MIN_PHOTOS, timeout=60)
+    await pilot.mouse_up("#record")
+    await wait_until(pilot, lambda: not pilot.app.screen.recording)
+
+
+async def test_a_whole_visit(project, mosquitto, tmp_path):
+    worker = start_worker(mosquitto.url, "w1")
+    ball, box = footage(tmp_path, "ball", "frame_010.jpg"), footage(tmp_path, "box", "frame_030.jpg")
+    session = KioskSession(
+        project, camera_spec=ball, broker_url=mosquitto.url, masker_factory=rendered_frame_masker
+    )
+    app = TeachBoothApp(session, KioskSettings(coach=False))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await add_class(pilot, "ball")
+            await add_class(pilot, "box")
+            await tap(pilot, "#nav-next")
+            await capture(pilot, project, "ball")
+            await tap(pilot, "#nav-back")  # the visitor fetches the box
+            session.change_camera(box)
+            await tap(pilot, "#nav-next")
+            await capture(pilot, project, "box")
+            await tap(pilot, "#nav-next")
+
+            assert app.current_step == "expand"
+            await wait_until(pilot, lambda: bool(getattr(app.screen, "photos", None)), timeout=30)
+            engine = app.screen.query_one("#expand-engine")
+            await wait_until(pilot, lambda: "GPU worker (w1)" in shown(engine), timeout=30)
+            await tap(pilot, "#expand-send")
+            await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, timeout=60)
+            await tap(pilot, "#keep-all")
+            await wait_until(
+                pilot, lambda: len(project.samples(source=Source.GENERATED, status=ACCEPTED)) == 4
+            )
+            await tap(pilot, "#nav-next")
+
+            assert app.current_step == "train"
+            await tap(pilot, "#train-start")
+            await wait_until(pilot, lambda: "Trained." in shown(app.screen.query_one("#train-status")), 120)
+            await tap(pilot, "#nav-next")
+
+            assert app.current_step == "try"
+            screen = app.screen
+            await wait_until(pilot, lambda: screen.frames_shown >= 2, timeout=60)
+            box_class = project.find_class("box")
+            before = len(project.samples(class_id=box_class.id))
+            await tap(pilot, f"#correct-{box_class.id}")
+            assert len(project.samples(class_id=box_class.id)) == before + 1
+    finally:
+        session.close()
+        worker.stop()
