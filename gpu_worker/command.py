@@ -1,6 +1,10 @@
 """Run the GPU worker service: take generation jobs from the broker until stopped.
 
+Settings come from the options below, over those of --config FILE (TOML, the
+fields of gpu_worker.config.WorkerConfig), over the defaults.
+
 Example: teachbooth worker --broker mqtt://localhost:1883 --backend classic
+         teachbooth worker --config /etc/teachbooth/worker.toml
          teachbooth worker --broker mqtt://localhost:1883 --word-file /etc/teachbooth/blocked-words.txt
          teachbooth worker --broker mqtt://localhost:1883 --backend inpaint --inpaint-model /srv/sd2-inpaint
 """
@@ -12,19 +16,25 @@ import os
 import signal
 import sys
 import threading
+import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from shared.commands.broker_option import add_broker_option
 from shared.watchdog import Watchdog
 
+if TYPE_CHECKING:
+    from gpu_worker.config import WorkerConfig
+
 HEALTH_CHECK_S = 1.0
 """How often the main thread looks at the service for the systemd watchdog."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_broker_option(parser)
+    parser.add_argument("--config", type=Path, metavar="FILE", help="worker settings in TOML (see above)")
+    add_broker_option(parser, required=False)  # it may come from --config
     parser.add_argument(
         "--backend",
         action="append",
@@ -72,9 +82,32 @@ def _prompt_filter_settings(args: argparse.Namespace) -> dict[str, object] | Non
     return settings or None
 
 
-def run(args: argparse.Namespace) -> int:
+def _settings_file(path: Path | None) -> dict[str, Any]:
+    """The --config file's settings; ValueError with the file's name and the reason."""
+    if path is None:
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"cannot read the settings in {path}: {exc}") from None
+
+
+def _merged(file: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """Options over the file; a section given on both (e.g. prompt_filter) merges field by field."""
+    merged = dict(file)
+    for key, value in given.items():
+        if value is None:
+            continue
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def worker_config(args: argparse.Namespace) -> WorkerConfig:
+    """The configuration from the options and --config; ValidationError or ValueError say what is wrong."""
     from gpu_worker.config import WorkerConfig
-    from gpu_worker.service import WorkerService
 
     given = {
         "broker": args.broker,
@@ -91,10 +124,20 @@ def run(args: argparse.Namespace) -> int:
         "instruct": {"model": args.instruct_model} if args.instruct_model else None,
         "prompt_filter": _prompt_filter_settings(args),
     }
+    return WorkerConfig(**_merged(_settings_file(args.config), given))
+
+
+def run(args: argparse.Namespace) -> int:
+    from gpu_worker.service import WorkerService
+    from shared.protocol.codec import describe_validation_error
+
     try:
-        config = WorkerConfig(**{key: value for key, value in given.items() if value is not None})
+        config = worker_config(args)
     except ValidationError as exc:
-        print(f"teachbooth worker: {exc.errors()[0]['msg']}", file=sys.stderr)
+        print(f"teachbooth worker: {describe_validation_error(exc)}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"teachbooth worker: {exc}", file=sys.stderr)
         return 2
     try:
         service = WorkerService(config)  # loads every backend's model now, before going online

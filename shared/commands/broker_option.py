@@ -14,12 +14,12 @@ import os
 BROKER_ENV = "TEACHBOOTH_BROKER"
 
 
-def add_broker_option(parser: argparse.ArgumentParser) -> None:
-    """Add `--broker`; required only when $TEACHBOOTH_BROKER is not set."""
+def add_broker_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    """Add `--broker`; required (unless `required` is False) only when $TEACHBOOTH_BROKER is not set."""
     from_env = os.environ.get(BROKER_ENV) or None
     parser.add_argument(
         "--broker",
         default=from_env,
-        required=from_env is None,
+        required=required and from_env is None,
         help=f"mqtt://[user:pass@]host[:port] or mqtts://... (default: ${BROKER_ENV}, kept out of `ps`)",
     )
