@@ -29,11 +29,19 @@ def test_every_action_has_a_verb_on_its_button():
 
 
 async def advised(app, pilot) -> None:
-    """Open the train step (the classes step has no coach) and wait for the panel's first advice."""
+    """Open the train step (the classes step has no coach) and wait for the panel's first advice to
+    be laid out (a tap before that would land where the hidden button was)."""
     app.goto_step("train")
-    await wait_until(
-        pilot, lambda: any(panel.suggestion for panel in app.screen.query(CoachPanel).results(CoachPanel))
-    )
+
+    def shown_advice() -> bool:
+        panels = list(app.screen.query(CoachPanel).results(CoachPanel))
+        return (
+            bool(panels)
+            and panels[0].suggestion is not None
+            and panels[0].query_one("#coach-do").region.area > 0
+        )
+
+    await wait_until(pilot, shown_advice, 60)
 
 
 def reason(app) -> str:
