@@ -30,6 +30,11 @@ def shown(widget: Static) -> str:
 
 
 async def tap(pilot, selector: str, times: int = 1) -> None:
-    """Click like a finger and let the app handle it (the button's message included) before going on."""
+    """Click like a finger and let the app handle it (the button's message included) before going on.
+
+    A Button ignores clicks for its 0.2 s press animation (the "-active" class), so a second tap on
+    the same button first waits for that to end, as a finger would."""
+    target = pilot.app.screen.query(selector).first()
+    await wait_until(pilot, lambda: not target.has_class("-active"))
     await pilot.click(selector, times=times)
     await pilot.pause()
