@@ -43,6 +43,8 @@ PICTURES_PER_JOB = 4
 PHOTO_CELLS = (8, 3)
 THUMBNAIL_PIXELS = 96
 """Longest side a photo is kept at for the picker: sharp enough for terminal graphics, small in memory."""
+ENGINE_POLL_S = 1.0
+"""How often the engine line is brought up to date (it reads the job client's memory, no I/O)."""
 EXPANSION = "expansion"
 """The session's key for this step's `Expansion`."""
 
@@ -167,12 +169,17 @@ class ExpandScreen(StepScreen):
 
     def on_mount(self) -> None:
         self._mark_preset()
-        self.query_one("#expand-engine", Static).update(self.expansion.engine_words())
+        self.show_engine()
+        self.set_interval(ENGINE_POLL_S, self.show_engine)
         for status in self.expansion.statuses():
             self.show_job(status)
         self.run_in_thread(self._load_photos, name="photos", group="photos", exclusive=True)
 
     # -- choosing the photo ---------------------------------------------------------------------
+
+    def show_engine(self) -> None:
+        """Say who would make the pictures now; a worker coming or going changes it."""
+        self.query_one("#expand-engine", Static).update(self.expansion.engine_words())
 
     def _load_photos(self) -> None:
         from kiosk.learning.project_training import real_samples
@@ -246,7 +253,7 @@ class ExpandScreen(StepScreen):
         text = self.query_one("#expand-text", Input).value.strip() or None
         change = self.query_one(ChangeSlider).value
         request = Request(photo.id, self.preset, change, text, PICTURES_PER_JOB)
-        self.query_one("#expand-engine", Static).update(self.expansion.engine_words())
+        self.show_engine()
         run_guarded(self.app, self._run_job, self.expansion, request, name="expand", group="expand-jobs")
 
     def _run_job(self, expansion: Expansion, request: Request) -> None:
@@ -275,8 +282,6 @@ class ExpandScreen(StepScreen):
         else:
             shown.show(status)
         self._show_review()
-        if status.phase.finished:
-            self.query_one("#expand-engine", Static).update(self.expansion.engine_words())
 
     def _show_review(self) -> None:
         """The grid of the oldest job with undecided pictures (rebuilt only when that changes)."""

@@ -167,6 +167,7 @@ async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_complete
         await wait_until(pilot, lambda: "went offline" in text(app, f"#job-{job_id} .job-message"), 30)
         assert job_widgets(app)[0].status.phase is Phase.WAITING
         assert job_widgets(app)[0].has_class("-waiting")
+        await wait_until(pilot, lambda: "no worker is online" in text(app, "#expand-engine"), 10)
         gated.gate.set()
 
         await asyncio.to_thread(workers, mosquitto.url, {"gated": ClassicBackend()})  # it is back
