@@ -192,11 +192,14 @@ class Expansion:
         return len(self._take(self._job(job_id), indices))
 
     def close(self) -> None:
-        """Stop local jobs at their next image (the session is ending or being wiped)."""
+        """The session is ending or being wiped: stop local jobs at their next image and withdraw
+        unfinished remote ones, whose pictures nobody would review (they live only here) and
+        whose GPU time the next visitor should have."""
         with self._lock:
             jobs = list(self._jobs.values())
         for job in jobs:
-            job.cancelled.set()
+            if not job.status.phase.finished:
+                self.cancel(job.status.job_id)
 
     # -- local jobs -------------------------------------------------------------------------
 

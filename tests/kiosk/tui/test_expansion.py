@@ -204,3 +204,20 @@ def test_without_any_worker_online_a_broker_alone_means_the_kiosk_makes_them(pro
     job_id = expansion.send(Request(photos["apple"][0].id, Preset.NEW_ANGLE, change=0.3, count=2))
     assert expansion.follow(job_id).phase is Phase.DONE
     assert client.outbox_depth() == 0
+
+
+def test_closing_withdraws_unfinished_jobs_from_the_worker(project, photos, mosquitto, client, workers):
+    gated = GatedBackend()
+    workers(mosquitto.url, backends={"gated": gated})
+    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
+    expansion = Expansion(project, client, backend="gated", tick_s=0.05)
+    job_id = expansion.send(Request(photos["leaf"][0].id, Preset.NEW_COLOUR, change=0.5, count=3, seed=4))
+    thread, recorder = follow_in_thread(expansion, job_id)
+    assert gated.first_image_out.wait(20)
+    recorder.expect(lambda s: s.phase is Phase.RUNNING)
+
+    expansion.close()  # a museum wipe, or the kiosk shutting down
+    thread.join(10)
+    assert not thread.is_alive() and expansion.status(job_id).phase is Phase.CANCELLED
+    assert client.handle(job_id).failure.code == "cancelled" and client.outbox_depth() == 0
+    gated.gate.set()
