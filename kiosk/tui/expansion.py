@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import NewSample, Project, Sample, Source
 from kiosk.tui.generation_status import Engine, JobStatus, Phase, Request, Result, failure_words
+from shared.protocol.limits import MAX_IMAGES_PER_JOB
 
 if TYPE_CHECKING:
     from kiosk.jobs.client import JobClient
@@ -110,24 +111,22 @@ class Expansion:
             raise ExpansionError("How much to change must be between 0 and 1.")
         if request.preset is None and not (request.text or "").strip():
             raise ExpansionError("Pick a change, or write what should be different.")
-        if not 1 <= request.count <= 8:
-            raise ExpansionError("Ask for 1 to 8 pictures.")
+        if not 1 <= request.count <= MAX_IMAGES_PER_JOB:
+            raise ExpansionError(f"Ask for 1 to {MAX_IMAGES_PER_JOB} pictures.")
         if request.seed is None:
             request = replace(request, seed=self._seeds())
         engine = self.engine()
         if engine is Engine.LOCAL and request.preset is None:
             raise ExpansionError("Without a worker only the ready-made changes work: pick one.")
-        job_id, wire = self._new_job_id(), None
+        job_id, wire = secrets.token_hex(16), None
         if engine is Engine.WORKER:
             wire = self._wire_job(sample, request)
             job_id = wire.job_id
+            self._submit(wire)
         total = request.count
         status = JobStatus(job_id, request, sample.label, engine, Phase.QUEUED, "Starting.", 0, total)
         with self._lock:
             self._jobs[job_id] = _Job(status, wire)
-        if wire is not None:
-            assert self._client is not None
-            self._client.submit(wire)
         return job_id
 
     def follow(
@@ -264,6 +263,15 @@ class Expansion:
         except BadImage as exc:
             raise ExpansionError(f"The photo could not be used: {exc}") from None
 
+    def _submit(self, wire: GenerationJob) -> None:
+        from shared.protocol import ProtocolError
+
+        assert self._client is not None
+        try:
+            self._client.submit(wire)
+        except ProtocolError as exc:  # e.g. a photo too large for the wire, refused before it is stored
+            raise ExpansionError(f"The photo cannot be sent: {exc.message}") from None
+
     def _watch_remote(self, job: _Job, notify: StatusCallback, stopped: Callable[[], bool]) -> JobStatus:
         assert self._client is not None
         handle = self._client.handle(job.status.job_id)
@@ -339,9 +347,6 @@ class Expansion:
         if not sample.is_real:
             raise ExpansionError("Pick one of your own photos: new pictures are made from real ones.")
         return sample
-
-    def _new_job_id(self) -> str:
-        return secrets.token_hex(16)
 
     def _job(self, job_id: str) -> _Job:
         with self._lock:
