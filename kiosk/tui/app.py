@@ -120,6 +120,9 @@ class TeachBoothApp(App):
         if not self.settings.museum or any(isinstance(s, StillThereScreen) for s in self.screen_stack):
             return
         if self.clock() - self.last_input >= self.settings.idle_timeout_s:
+            if self.current_step == STEPS[0].key and not self.session.project.classes():
+                self.last_input = self.clock()  # nothing of anyone's to wipe: no need to ask
+                return
             deadline = self.clock() + self.settings.still_there_s
             self.push_screen(StillThereScreen(deadline), self._after_still_there)
 

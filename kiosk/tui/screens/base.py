@@ -123,7 +123,10 @@ class StepScreen(Screen):
 
     def refresh_nav(self) -> None:
         """Call after a change that may unblock Next, so the button shows whether it leads on."""
-        self.query_one("#nav-next", Button).set_class(self.blocked_reason() is not None, "-blocked")
+        blocked = self.blocked_reason() is not None
+        self.query_one("#nav-next", Button).set_class(blocked, "-blocked")
+        if not blocked and self.query_one("#hint", Static).has_class("-warning"):
+            self.set_hint()  # the warning was why Next was refused, and that is settled now
 
     def on_mount(self) -> None:
         self.refresh_nav()

@@ -77,7 +77,7 @@ class CaptureScreen(StepScreen):
         self.class_id = None if chosen is None else chosen.id
         await self.show_classes()
         if chosen is None:
-            self.set_hint("Add classes first: press Back.", warning=True)
+            self.set_hint(self.blocked_reason(), warning=True)
             return
         self.run_in_thread(self._live_loop, name="camera", group="camera", exclusive=True)
 
@@ -112,6 +112,8 @@ class CaptureScreen(StepScreen):
     def blocked_reason(self) -> str | None:
         project = self.session.project
         counts = project.counts()
+        if not counts:
+            return "Add classes first: press Back."
         short = [info.label for info in project.classes() if counts.get(info.id, 0) < MIN_PHOTOS]
         if short:
             return f"Take at least {MIN_PHOTOS} photos of each class ({', '.join(short)} need more)."

@@ -93,3 +93,13 @@ async def test_input_restarts_the_idle_time_and_museum_mode_off_never_asks(make_
         app.check_visitor_idle()
         await pilot.pause()
         assert not isinstance(app.screen, StillThereScreen)
+
+
+async def test_an_untouched_start_screen_is_not_asked_about(make_app, project):
+    clock = FakeClock()
+    app = museum_app(make_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        clock.now += 10 * IDLE
+        app.check_visitor_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, ClassesScreen)

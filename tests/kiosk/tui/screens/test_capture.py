@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.tui.screens.capture import MIN_PHOTOS, CaptureScreen
 from tests.kiosk.tui.conftest import SIZE
-from tests.kiosk.tui.pilot_helpers import tap, wait_until
+from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -77,3 +77,17 @@ async def test_next_waits_for_enough_photos_of_every_class(make_app, project):
                 project.add_sample(np.full((64, 64, 3), 99, np.uint8), info, "camera")
         await tap(pilot, "#nav-next")
         assert app.current_step == "expand"
+
+
+async def test_the_refusal_on_the_hint_line_clears_once_there_are_enough_photos(make_app, project):
+    apple = project.add_class("apple")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_capture(app, pilot)
+        await tap(pilot, "#nav-next")
+        hint = screen.query_one("#hint")
+        assert hint.has_class("-warning")
+        for _ in range(MIN_PHOTOS):
+            project.add_sample(np.full((64, 64, 3), 99, np.uint8), apple, "camera")
+        await screen.show_classes()
+        assert not hint.has_class("-warning") and "Hold an object up" in shown(hint)
