@@ -20,6 +20,8 @@ from shared.commands.broker_option import BROKER_ENV
 if TYPE_CHECKING:
     from kiosk.tui.config import KioskSettings
 
+PIN_ENV = "TEACHBOOTH_ADMIN_PIN"
+
 
 def default_project() -> Path:
     data = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
@@ -40,7 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", type=Path, default=default_project(), help="the project folder")
     parser.add_argument("--museum", action="store_true", help="wipe the project after an idle timeout")
     parser.add_argument("--idle-timeout", type=float, default=120.0, help="museum mode's idle seconds")
-    parser.add_argument("--admin-pin", default=os.environ.get("TEACHBOOTH_ADMIN_PIN", "2468"))
+    parser.add_argument(
+        "--admin-pin",
+        default=os.environ.get(PIN_ENV, "2468"),
+        help=f"4 to 8 digits for the admin screen (default: ${PIN_ENV}, kept out of `ps`, else 2468)",
+    )
     parser.add_argument("--export-dir", type=Path, default=Path("/media/usb"), help="admin export folder")
     parser.add_argument("--kiosk-id", default=socket.gethostname().split(".")[0][:64] or "kiosk")
 
