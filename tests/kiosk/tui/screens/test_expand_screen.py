@@ -26,8 +26,6 @@ from tests.kiosk.tui.photos import add_photos, eventually, start_worker
 from tests.kiosk.tui.pilot_helpers import shown, wait_until
 from tests.support.jobs import GatedBackend
 
-pytestmark = pytest.mark.asyncio
-
 
 def text(app, selector: str) -> str:
     return " ".join(shown(app.screen.query_one(selector)).split())
@@ -44,6 +42,7 @@ async def open_expand(app, pilot, request=None) -> ExpandScreen:
     return app.screen
 
 
+@pytest.mark.asyncio
 async def test_send_progress_review_and_accept_with_the_classic_engine(make_app, project):
     photos = add_photos(project, {"apple": 2, "leaf": 2})
     app = make_app()
@@ -80,6 +79,7 @@ async def test_send_progress_review_and_accept_with_the_classic_engine(make_app,
     assert sorted(s.recipe["index"] for s in generated) == [0, 2, 3]
 
 
+@pytest.mark.asyncio
 async def test_the_coach_can_open_the_step_on_a_class_with_a_preset(make_app, project):
     add_photos(project, {"apple": 2, "leaf": 2})
     app = make_app()
@@ -90,6 +90,7 @@ async def test_the_coach_can_open_the_step_on_a_class_with_a_preset(make_app, pr
         assert text(app, "#photo-label").startswith("leaf")
 
 
+@pytest.mark.asyncio
 async def test_without_photos_send_says_what_to_do(make_app, project):
     project.add_class("apple")
     app = make_app()
@@ -154,6 +155,7 @@ async def send_and_wait_until_running(app, pilot, gated: GatedBackend) -> str:
     return job_widgets(app)[0].status.job_id
 
 
+@pytest.mark.asyncio
 async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_completes_on_its_return(
     project, mosquitto, workers, gated_kiosk
 ):
@@ -175,6 +177,7 @@ async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_complete
         assert job_widgets(app)[0].status.phase is Phase.DONE
 
 
+@pytest.mark.asyncio
 async def test_a_running_job_can_be_cancelled(project, broker_session, gated_kiosk):
     add_photos(project, {"apple": 1, "leaf": 1})
     app, gated, _ = gated_kiosk
