@@ -1,7 +1,7 @@
 """The train step's work: train on the project, then say in plain words how good the model is.
 
     run = TrainingRun(project, backbone)
-    reason = run.refusal()              # None, or why training cannot start yet, for the visitor
+    reason = training_refusal(project)  # None, or why training cannot start yet, for the visitor
     report = run.run(on_progress)       # blocks (a second to a minute): call it from a worker thread
 
 Scores come from real photos only (DESIGN.md section 3): accuracy, per class and the confusion
@@ -116,6 +116,20 @@ def accuracy_words(accuracy: float | None, count: int) -> str:
     return f"Right on {accuracy:.0%} of your {count} photos (each tested on a model that had not seen it)."
 
 
+def training_refusal(project: Project) -> str | None:
+    """Why the project cannot train yet, in words for the visitor; None when it can. Reads counts
+    only (no backbone), so the screen can ask before it starts a worker."""
+    counts = project.counts(source=[Source.CAMERA, Source.IMPORTED], status=[Status.ACCEPTED, Status.PENDING])
+    labels = {info.id: info.label for info in project.classes()}
+    ready = [labels[cid] for cid, count in counts.items() if count > 0]
+    if len(ready) >= MIN_CLASSES:
+        return None
+    if len(labels) < MIN_CLASSES:
+        return "Training needs at least two classes: add another class first."
+    empty = ", ".join(label for cid, label in labels.items() if not counts.get(cid))
+    return f"Training needs photos of at least two classes: take photos of {empty}."
+
+
 class TrainingRun:
     """One press of the train button; safe to run on a worker thread beside the UI."""
 
@@ -124,20 +138,6 @@ class TrainingRun:
         self.backbone = backbone
         self.config = config
 
-    def refusal(self) -> str | None:
-        """Why training cannot start, in words for the visitor; None when it can."""
-        counts = self.project.counts(
-            source=[Source.CAMERA, Source.IMPORTED], status=[Status.ACCEPTED, Status.PENDING]
-        )
-        labels = {info.id: info.label for info in self.project.classes()}
-        ready = [labels[cid] for cid, count in counts.items() if count > 0]
-        if len(ready) >= MIN_CLASSES:
-            return None
-        if len(labels) < MIN_CLASSES:
-            return "Training needs at least two classes: add another class first."
-        empty = ", ".join(label for cid, label in labels.items() if not counts.get(cid))
-        return f"Training needs photos of at least two classes: take photos of {empty}."
-
     def run(self, on_progress: ProgressCallback | None = None) -> TrainingReport:
         """Train, record the model as the current one, compare, and report. Raises `TrainingRefused`
         (plain words) when the project cannot train yet."""
@@ -145,7 +145,7 @@ class TrainingRun:
         from kiosk.learning.svm import TrainingError
 
         report = on_progress or (lambda _progress: None)
-        reason = self.refusal()
+        reason = training_refusal(self.project)
         if reason is not None:
             raise TrainingRefused(reason)
         try:

@@ -21,7 +21,8 @@ from kiosk.coach.suggestion import Retrain
 from kiosk.store import StoreError
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.screens.expand import THUMBNAIL_PIXELS
-from kiosk.tui.training_run import Progress, TrainingRefused, TrainingReport, TrainingRun
+from kiosk.tui.session import KioskSession
+from kiosk.tui.training_run import Progress, TrainingRefused, TrainingReport, TrainingRun, training_refusal
 from kiosk.tui.widgets.bars import bar_text
 from kiosk.tui.widgets.class_bars import ClassBars
 from kiosk.tui.widgets.comparison_summary import ComparisonSummary
@@ -123,8 +124,7 @@ class TrainScreen(StepScreen):
         """Train on an app-owned thread, unless the project cannot train yet (then say why)."""
         if self.results.running:
             return
-        run = TrainingRun(self.session.project, self.session.backbone)
-        reason = run.refusal()
+        reason = training_refusal(self.session.project)
         if reason is not None:
             self.set_hint(reason, warning=True)
             self.query_one("#train-status", Static).update(reason)
@@ -132,7 +132,7 @@ class TrainScreen(StepScreen):
         self.results.running = True
         self.query_one("#train-start", Button).disabled = True
         self.show_progress(Progress("features", "Starting", 0.0))
-        run_guarded(self.app, _train, self.app, run, self.results, name="training", group="training")
+        run_guarded(self.app, _train, self.app, self.session, self.results, name="training", group="training")
 
     def show_progress(self, progress: Progress) -> None:
         self.query_one("#train-status", Static).update(
@@ -188,9 +188,11 @@ def _miss_cells(report: TrainingReport, images: dict[str, Image.Image]) -> list[
     return cells
 
 
-def _train(app, run: TrainingRun, results: TrainingResults) -> None:
-    """The worker: train, load thumbnails of the mistakes, and hand everything to the screen."""
+def _train(app, session: KioskSession, results: TrainingResults) -> None:
+    """The worker: load the backbone (the first time, a second on the Pi), train, load thumbnails of
+    the mistakes, and hand everything to the screen."""
     try:
+        run = TrainingRun(session.project, session.backbone)
         report = run.run(lambda progress: app.call_from_thread(_deliver, app, "show_progress", progress))
         images = {}
         for miss in report.misses[:MISSES_SHOWN]:

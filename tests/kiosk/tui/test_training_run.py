@@ -11,7 +11,7 @@ from kiosk.learning.evaluate import evaluate_predictions
 from kiosk.store import Source
 from kiosk.tui.expansion import Expansion
 from kiosk.tui.generation_status import Request
-from kiosk.tui.training_run import TrainingRefused, TrainingRun, comparison_words
+from kiosk.tui.training_run import TrainingRefused, TrainingRun, comparison_words, training_refusal
 from shared.presets import Preset
 from tests.kiosk.learning.images import render
 from tests.kiosk.tui.photos import add_photos, shared_backbone
@@ -21,12 +21,11 @@ QUICK = TrainingConfig(augmentation="off")
 
 def test_one_class_with_photos_is_refused_with_what_to_do(project):
     add_photos(project, {"apple": 3})
-    run = TrainingRun(project, shared_backbone(), QUICK)
-    assert run.refusal() == "Training needs at least two classes: add another class first."
+    assert training_refusal(project) == "Training needs at least two classes: add another class first."
     project.add_class("pear")
-    assert run.refusal() == "Training needs photos of at least two classes: take photos of pear."
+    assert training_refusal(project) == "Training needs photos of at least two classes: take photos of pear."
     with pytest.raises(TrainingRefused, match="take photos of pear"):
-        run.run()
+        TrainingRun(project, shared_backbone(), QUICK).run()
     assert project.models() == []
 
 
