@@ -12,6 +12,16 @@ def cancel(probe, kiosk_id: str, job_id: str, payload: bytes | None = None) -> N
     probe.publish(topics.cancel(kiosk_id, job_id), encode(message) if payload is None else payload)
 
 
+def queue_behind_a_running_job(probe, gated, num_images: int):
+    """Hold the runner with a gated job and queue a second one behind it; returns both."""
+    running, waiting = make_job(backend="gated", num_images=2), make_job(num_images=num_images)
+    send(probe, running)
+    assert gated.first_image_out.wait(20)
+    send(probe, waiting)
+    expect_event(probe, waiting.job_id, JobAccepted)
+    return running, waiting
+
+
 def test_cancelling_a_running_job_stops_it_at_the_next_step(worker_factory, probe_factory, gated):
     worker_factory()
     probe = probe_factory(topics.kiosk_events_filter("k1"))
@@ -34,11 +44,7 @@ def test_cancelling_a_running_job_stops_it_at_the_next_step(worker_factory, prob
 def test_cancelling_a_queued_job_answers_at_once_and_it_never_runs(worker_factory, probe_factory, gated):
     worker = worker_factory()
     probe = probe_factory(topics.kiosk_events_filter("k1"))
-    running, waiting = make_job(backend="gated", num_images=2), make_job(num_images=2)
-    send(probe, running)
-    assert gated.first_image_out.wait(20)
-    send(probe, waiting)
-    expect_event(probe, waiting.job_id, JobAccepted)
+    running, waiting = queue_behind_a_running_job(probe, gated, num_images=2)
 
     cancel(probe, "k1", waiting.job_id)
     failed = expect_event(probe, waiting.job_id, JobFailed)  # while the gate is still shut
@@ -64,11 +70,7 @@ def test_a_job_arriving_after_its_cancel_is_refused(worker_factory, probe_factor
 def test_a_resent_cancelled_job_gets_the_same_answer(worker_factory, probe_factory, gated):
     worker = worker_factory()
     probe = probe_factory(topics.kiosk_events_filter("k1"))
-    running, waiting = make_job(backend="gated", num_images=2), make_job(num_images=1)
-    send(probe, running)
-    assert gated.first_image_out.wait(20)
-    send(probe, waiting)
-    expect_event(probe, waiting.job_id, JobAccepted)
+    running, waiting = queue_behind_a_running_job(probe, gated, num_images=1)
     cancel(probe, "k1", waiting.job_id)
     expect_event(probe, waiting.job_id, JobFailed)
     gated.gate.set()

@@ -27,7 +27,7 @@ def worker(mosquitto, probe_factory):
     service.stop()
 
 
-def generate(tmp_path, broker: str, *args: str) -> subprocess.CompletedProcess:
+def generate_command(out, broker: str, outbox, *args: str) -> list[str]:
     command = [
         sys.executable,
         "-m",
@@ -36,9 +36,13 @@ def generate(tmp_path, broker: str, *args: str) -> subprocess.CompletedProcess:
         "--broker",
         broker,
         "--out",
-        str(tmp_path / "out"),
+        str(out),
     ]
-    command += ["--outbox", str(tmp_path / "outbox.sqlite"), *args]
+    return [*command, "--outbox", str(outbox), *args]
+
+
+def generate(tmp_path, broker: str, *args: str) -> subprocess.CompletedProcess:
+    command = generate_command(tmp_path / "out", broker, tmp_path / "outbox.sqlite", *args)
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -102,25 +106,8 @@ def test_ctrl_c_cancels_the_job_on_the_worker(tmp_path, mosquitto, probe_factory
     service = WorkerService(WorkerConfig(broker=mosquitto.url, worker_id="w-gate"), backends={"gated": gated})
     service.start()
     cancels = probe_factory(topics.ALL_CANCELS_FILTER)
-    command = [
-        sys.executable,
-        "-m",
-        "shared.cli",
-        "generate",
-        "--broker",
-        mosquitto.url,
-        "--out",
-        str(tmp_path),
-    ]
-    command += [
-        "--outbox",
-        str(tmp_path / "outbox.sqlite"),
-        *SAMPLE_ARGS,
-        "--preset",
-        "mix",
-        "--backend",
-        "gated",
-    ]
+    args = (*SAMPLE_ARGS, "--preset", "mix", "--backend", "gated")
+    command = generate_command(tmp_path, mosquitto.url, tmp_path / "outbox.sqlite", *args)
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
         assert gated.first_image_out.wait(30), "the job is running on the worker"
