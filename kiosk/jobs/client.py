@@ -121,6 +121,15 @@ class JobClient:
         with self._lock:
             return sorted(wid for wid, status in self._workers.items() if status.state == "online")
 
+    def workers_offering(self, backend: str) -> list[str]:
+        """Online workers that serve `backend`: whether a job for it can run now, not just be queued."""
+        with self._lock:
+            return sorted(
+                wid
+                for wid, status in self._workers.items()
+                if status.state == "online" and backend in status.backends
+            )
+
     # -- jobs -----------------------------------------------------------------------
 
     def submit(self, job: GenerationJob) -> JobHandle:
@@ -273,6 +282,8 @@ class JobClient:
         for handle in orphans:
             entry = self._outbox.get(self.kiosk_id, handle.job_id)
             if entry is not None and handle.requeue():
+                # Untaken again: if no worker hears this resend, the next to come online gets the job.
+                self._outbox.mark_untaken(self.kiosk_id, handle.job_id)
                 self.stats["resent_after_worker_loss"] += 1
                 self._link.publish(entry.topic, entry.payload, qos=1)
 

@@ -80,6 +80,10 @@ class Outbox:
     def mark_accepted(self, kiosk_id: str, job_id: str) -> None:
         self._update("UPDATE outbox SET accepted = 1 WHERE kiosk_id = ? AND job_id = ?", kiosk_id, job_id)
 
+    def mark_untaken(self, kiosk_id: str, job_id: str) -> None:
+        """The worker that accepted the job is gone: the job goes out again when a worker appears."""
+        self._update("UPDATE outbox SET accepted = 0 WHERE kiosk_id = ? AND job_id = ?", kiosk_id, job_id)
+
     def remove(self, kiosk_id: str, job_id: str) -> None:
         self._update("DELETE FROM outbox WHERE kiosk_id = ? AND job_id = ?", kiosk_id, job_id)
 

@@ -55,8 +55,6 @@ class _Job:
     status: JobStatus
     wire: GenerationJob | None = None
     cancelled: threading.Event = field(default_factory=threading.Event)
-    resent_after: int = 0
-    """How many acceptances the job had when it was last submitted again after losing its worker."""
 
 
 class Expansion:
@@ -85,7 +83,8 @@ class Expansion:
 
     def engine(self) -> Engine:
         """The engine a job sent now would use."""
-        if self._client is not None and self._client.connected and self._client.workers_online():
+        client = self._client
+        if client is not None and client.connected and client.workers_offering(self.backend):
             return Engine.WORKER
         return Engine.LOCAL
 
@@ -93,7 +92,8 @@ class Expansion:
         """One line for the screen: who makes the pictures right now."""
         if self.engine() is Engine.WORKER:
             assert self._client is not None
-            return f"Pictures are made by the GPU worker ({', '.join(self._client.workers_online())})."
+            workers = ", ".join(self._client.workers_offering(self.backend))
+            return f"Pictures are made by the GPU worker ({workers})."
         if self._client is None:
             return "Pictures are made on this kiosk (classic engine): no worker is set up."
         return "Pictures are made on this kiosk (classic engine): no worker is online."
@@ -290,9 +290,8 @@ class Expansion:
     def _remote_status(self, job: _Job, handle: JobHandle) -> JobStatus:
         """Phase and words of an unfinished remote job.
 
-        A job whose worker went offline is back in the queue (the job client resends it at once);
-        it is also submitted again here, which marks it untaken in the outbox, so that if no worker
-        was there to receive that resend, the next worker to come online still gets it."""
+        A job whose worker went offline is back in the queue: the job client sends it again, at
+        once and to the next worker that comes online."""
         from kiosk.jobs.handle import JobState
         from shared.protocol import JobAccepted
 
@@ -300,13 +299,9 @@ class Expansion:
         if not self._client.connected:
             words = "Cannot reach the worker's network: the job is kept and sent when it is back."
             return self._set(job, phase=Phase.WAITING, message=words)
-        online = self._client.workers_online()
+        online = self._client.workers_offering(self.backend)
         if handle.state is JobState.QUEUED:
-            taken = sum(isinstance(event, JobAccepted) for event in list(handle.events))
-            if taken and job.resent_after != taken:
-                with self._lock:
-                    job.resent_after = taken
-                self._client.submit(job.wire)  # same id: a worker that finished it replays its result
+            taken = any(isinstance(event, JobAccepted) for event in list(handle.events))
             if online:
                 return self._set(job, phase=Phase.QUEUED, message="Sent: waiting for the worker to start.")
             if taken:

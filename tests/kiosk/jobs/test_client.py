@@ -209,3 +209,32 @@ def test_a_job_refused_as_busy_is_sent_again_and_completes(mosquitto, clients, p
     finally:
         gated.gate.set()
         worker.stop()
+
+
+def test_a_job_whose_worker_vanished_goes_to_the_next_worker_that_comes(mosquitto, clients, probe_factory):
+    """No one hears the resend when the worker dies; the job must still go to the next worker."""
+    gated = GatedBackend()
+    first = WorkerService(WorkerConfig(broker=mosquitto.url, worker_id="w1"), backends={"gated": gated})
+    first.start()
+    wait_worker_online(probe_factory, "w1")
+    client = clients(mosquitto.url)
+    assert client.wait_connected(10)
+    handle = client.submit(make_job(backend="gated", num_images=2))
+    assert gated.first_image_out.wait(20)
+    first.stop(timeout_s=0.1)  # the retained `offline` goes out; its runner stays stuck at the gate
+    statuses = probe_factory(topics.worker_status("w1"))
+    statuses.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "offline")
+
+    second = WorkerService(
+        WorkerConfig(broker=mosquitto.url, worker_id="w2"), backends={"gated": GatedBackend()}
+    )
+    second.start()
+    try:
+        second._backends["gated"].gate.set()
+        assert client.wait(handle, timeout=30).worker_id == "w2"
+        assert sorted(handle.images) == [0, 1] and client.outbox_depth() == 0
+        # w2 said `online` before it took the job, and one publisher's messages arrive in order.
+        assert client.workers_offering("gated") == ["w2"] and client.workers_offering("classic") == []
+    finally:
+        gated.gate.set()
+        second.stop()
