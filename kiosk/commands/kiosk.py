@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kiosk.tui.config import KioskSettings
 
 PIN_ENV = "TEACHBOOTH_ADMIN_PIN"
+KIOSK_ID_ENV = "TEACHBOOTH_KIOSK_ID"
 
 
 def default_project() -> Path:
@@ -48,7 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"4 to 8 digits for the admin screen (default: ${PIN_ENV}, kept out of `ps`, else 2468)",
     )
     parser.add_argument("--export-dir", type=Path, default=Path("/media/usb"), help="admin export folder")
-    parser.add_argument("--kiosk-id", default=socket.gethostname().split(".")[0][:64] or "kiosk")
+    parser.add_argument(
+        "--kiosk-id",
+        default=os.environ.get(KIOSK_ID_ENV) or socket.gethostname().split(".")[0][:64] or "kiosk",
+        help=f"this kiosk's id, its broker user name (default: ${KIOSK_ID_ENV}, else the host name)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,11 +98,14 @@ def open_kiosk(
 
     from kiosk.tui.app import TeachBoothApp
     from kiosk.tui.session import KioskSession
+    from shared.watchdog import Watchdog
 
+    watchdog = Watchdog.from_environment()
     with project:
         session = KioskSession(project, camera_spec=camera, kiosk_id=kiosk_id, broker_url=broker)
         try:
-            TeachBoothApp(session, settings).run()
+            TeachBoothApp(session, settings, watchdog=watchdog).run()
         finally:
+            watchdog.stopping()
             session.close()
     return 0

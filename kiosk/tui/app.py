@@ -30,10 +30,13 @@ from kiosk.tui.screens.pin import PinScreen
 from kiosk.tui.screens.still_there import StillThereScreen
 from kiosk.tui.session import KioskSession
 from kiosk.tui.steps import STEPS, StepUnavailable, index_of, step
+from shared.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
 STYLESHEET = Path(__file__).with_name("teachbooth.tcss")
+WATCHDOG_BEAT_S = 1.0
+"""How often the event loop says it is alive; systemd's WatchdogSec (30 s) allows many misses."""
 IDLE_CHECK_S = 1.0
 
 
@@ -49,8 +52,12 @@ class TeachBoothApp(App):
         settings: KioskSettings | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        watchdog: Watchdog | None = None,
     ) -> None:
+        """`watchdog`: systemd's, told READY once the first step shows and pinged from the event loop,
+        so a frozen screen (the loop blocked) stops the pings and gets the kiosk restarted."""
         super().__init__()
+        self.watchdog = watchdog
         self.session = session
         self.settings = settings or KioskSettings()
         self.clock = clock
@@ -61,6 +68,9 @@ class TeachBoothApp(App):
     def on_mount(self) -> None:
         self.goto_step(STEPS[0].key)
         self.set_interval(IDLE_CHECK_S, self.check_visitor_idle)
+        if self.watchdog is not None:
+            self.watchdog.ready(status="showing the first step")
+            self.set_interval(WATCHDOG_BEAT_S, self.watchdog.alive)
 
     def apply_settings(self, settings: KioskSettings) -> None:
         """New settings from the admin screen; museum mode's idle time counts from now."""

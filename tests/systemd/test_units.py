@@ -71,3 +71,16 @@ def test_the_worker_command_line_is_one_teachbooth_accepts(monkeypatch):
     monkeypatch.setenv("TEACHBOOTH_WORKER_ID", "w1")
     args = build_parser("worker").parse_args(shlex.split(exec_start)[1:])
     assert (args.command, args.broker, args.worker_id) == ("worker", "mqtts://w1:pw@b:8883", "w1")
+
+
+def test_the_kiosk_command_line_is_one_teachbooth_accepts(monkeypatch):
+    """cage runs foot runs `teachbooth kiosk`; the broker URL and kiosk id come from the EnvironmentFile."""
+    exec_start = _settings(shipped_units()["teachbooth-kiosk.service"])["ExecStart"][0]
+    assert "TEACHBOOTH_BROKER" not in exec_start
+    teachbooth = shlex.split(exec_start)
+    argv = teachbooth[next(i for i, arg in enumerate(teachbooth) if arg.endswith("/teachbooth")) + 1 :]
+    monkeypatch.setenv("TEACHBOOTH_BROKER", "mqtts://k1:pw@b:8883")
+    monkeypatch.setenv("TEACHBOOTH_KIOSK_ID", "k1")
+    args = build_parser("kiosk").parse_args(argv)
+    assert (args.command, args.broker, args.kiosk_id) == ("kiosk", "mqtts://k1:pw@b:8883", "k1")
+    assert str(args.project) == "/var/lib/teachbooth/project"
