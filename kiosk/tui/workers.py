@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from textual._context import active_app
 from textual.dom import DOMNode
 from textual.worker import Worker
 
@@ -34,6 +35,10 @@ def run_guarded(
     app = node.app
 
     def guarded() -> Any:
+        # A thread cannot see the event loop's context, so `node.app` there walks up the DOM, and a
+        # node removed meanwhile (the visitor changed step) has no parent: NoActiveAppError. The
+        # app is the same for the thread's whole life; give the thread the loop's answer.
+        active_app.set(app)
         try:
             return function(*args)
         except Exception as error:
