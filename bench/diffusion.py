@@ -6,7 +6,9 @@ last, optionally torch.compile), and gets the job the worker would build: the bu
 and mask, cropped square so it is generated at `--size` x `--size`, through intake's
 `prepare_request`, preset `new_colour`, `--images` images. Timed: the load (from_pretrained to
 ready), the first (warm-up) job, which pays compilation when compiled, then `--repeats` jobs from
-`generate()` to the last PIL image out. Eager and compiled runs are compared within the same run.
+`generate_batch()` to the last PIL image out, then `--repeats` passes over two such jobs at once (as
+the worker batches compatible jobs: `batching_speedup` is two single-job passes over one two-job
+pass). Eager and compiled runs are compared within the same run.
 
 Bench models (the published checkpoint each stands for):
 - `img2img-turbo`: SD-Turbo (SD 2.1 architecture), `--turbo-steps` steps (2), no guidance;
@@ -39,7 +41,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -111,8 +113,9 @@ def worker_config(model: BenchModel, folder: Path, device: str, compiled: bool, 
     return WorkerConfig(broker="mqtt://localhost", backends=(model.backend,), **{model.backend: settings})
 
 
-def timed_job(backend: Backend, request: GenerationRequest, device: torch.device) -> tuple[float, int]:
-    """Seconds from generate() to its last image, and the denoising steps it reported."""
+def timed_job(backend: Backend, requests: list[GenerationRequest], device: torch.device) -> tuple[float, int]:
+    """Seconds from generate_batch() to its last image (one GPU pass over every request, as the
+    worker runs a batch of compatible jobs), and the denoising steps it reported."""
     steps = 0
 
     def on_step(_step: int, _total: int) -> None:
@@ -120,12 +123,12 @@ def timed_job(backend: Backend, request: GenerationRequest, device: torch.device
         steps += 1
 
     started = time.perf_counter()
-    images = list(backend.generate(request, on_step))
+    images = list(backend.generate_batch(requests, on_step))
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     elapsed = time.perf_counter() - started
-    if len(images) != request.num_images:
-        raise RuntimeError(f"asked for {request.num_images} images, got {len(images)}")
+    if len(images) != sum(request.num_images for request in requests):
+        raise RuntimeError(f"asked for {sum(r.num_images for r in requests)} images, got {len(images)}")
     return elapsed, steps
 
 
@@ -136,10 +139,13 @@ def measure(config: WorkerConfig, backend_name: str, request: GenerationRequest,
     started = time.perf_counter()
     backend = create_backend(backend_name, config)
     load_s = time.perf_counter() - started
-    warmup_s, steps = timed_job(backend, request, device)
+    warmup_s, steps = timed_job(backend, [request], device)
     backend.reset_peak_memory()
-    latencies = [timed_job(backend, request, device)[0] for _ in range(repeats)]
+    latencies = [timed_job(backend, [request], device)[0] for _ in range(repeats)]
     p50 = statistics.median(latencies)
+    # Two compatible jobs (other seeds) in one pass, as the worker batches them, against two passes.
+    pair = [replace(request, seed=request.seed + 100), replace(request, seed=request.seed + 200)]
+    pair_p50 = statistics.median(timed_job(backend, pair, device)[0] for _ in range(repeats))
     result = {
         "load_s": round(load_s, 2),
         "warmup_s": round(warmup_s, 3),
@@ -147,6 +153,8 @@ def measure(config: WorkerConfig, backend_name: str, request: GenerationRequest,
         "latency_p50_s": round(p50, 4),
         "latencies_s": [round(latency, 4) for latency in latencies],
         "images_per_s": float(f"{request.num_images / p50:.3g}"),
+        "two_jobs_one_pass_p50_s": round(pair_p50, 4),
+        "batching_speedup": round(2 * p50 / pair_p50, 2),
         "peak_gpu_mb": None if (peak := backend.peak_memory_mb()) is None else round(peak),
     }
     del backend
