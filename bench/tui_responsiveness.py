@@ -13,7 +13,7 @@ Taps come from a separate thread, the way a touchscreen's events arrive from the
 thread: MouseDown then MouseUp on the centre of a class button at the top of the Capture step,
 posted through the driver. The tap's handler rebuilds the class picker and the thumbnails (eight
 photos read from the project). Latency is from posting the MouseDown to the first frame flushed
-with the tapped class shown as chosen (laid out in the frame: found in the compositor's map).
+in which the widget at the tapped spot is that class's button, shown as chosen.
 
 Four conditions, each a window of `--seconds`, in one run and one app:
 
@@ -63,6 +63,7 @@ from pathlib import Path
 import numpy as np
 from textual import events
 from textual.drivers.headless_driver import HeadlessDriver
+from textual.errors import NoWidget
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -238,14 +239,21 @@ class Tapper:
         self._thread: threading.Thread | None = None
 
     def check_frame(self) -> None:
-        """On every flushed frame (event loop): is the pending tap's answer on screen?"""
+        """On every flushed frame (event loop): does the tapped spot now show its class chosen?
+
+        Read from the layout just rendered (`get_widget_at`). A first version queried the DOM and
+        read the button's `region` here, and the app then stalled now and then for as long as a tap
+        was pending (handlers of 2 or 5 s that ended with the tap's timeout, 2 or 5 s); why inside
+        Textual was not pinned down, but with this probe no such stall was seen."""
         pending = self._pending
         if pending is None:
             return
         class_id, posted = pending
-        screen = self.app.screen
-        chosen = screen.query(f"#pick-{class_id}.-chosen")
-        if chosen and chosen.first().region.area:
+        try:
+            widget, _region = self.app.screen.get_widget_at(*self.targets[class_id])
+        except NoWidget:
+            return
+        if widget.id == f"pick-{class_id}" and widget.has_class("-chosen"):
             self.latencies_ms.append((time.perf_counter() - posted) * 1000.0)
             if self._dispatched is not None:
                 self.input_wait_ms.append((self._dispatched - posted) * 1000.0)
