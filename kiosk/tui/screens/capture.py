@@ -23,6 +23,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
@@ -84,29 +85,39 @@ class CaptureScreen(StepScreen):
     # -- classes, counts, thumbnails -------------------------------------------------------------
 
     async def show_classes(self) -> None:
+        """Class buttons with their counts, then the chosen class's newest photos.
+
+        A tap on a class or a new photo changes labels and one highlight: the buttons are
+        updated in place (re-mounting them cost a tap ~50 ms), and rebuilt only when the
+        classes themselves changed. The photos are read and decoded on a worker thread.
+        """
         project = self.session.project
-        counts = project.counts()
+        counts, classes = project.counts(), project.classes()
         picker = self.query_one("#class-picker", Horizontal)
-        await picker.remove_children()
-        await picker.mount_all(
-            [
-                Button(
-                    Text(f"{info.label} · {counts.get(info.id, 0)}"),
-                    id=f"pick-{info.id}",
-                    classes="pick" + (" -chosen" if info.id == self.class_id else ""),
-                )
-                for info in project.classes()
-            ]
-        )
-        await self.show_thumbs()
+        shown = {button.id: button for button in picker.query(Button)}
+        if list(shown) != [f"pick-{info.id}" for info in classes]:
+            await picker.remove_children()
+            await picker.mount_all([Button("", id=f"pick-{info.id}", classes="pick") for info in classes])
+            shown = {button.id: button for button in picker.query(Button)}
+        for info in classes:
+            button = shown[f"pick-{info.id}"]
+            button.label = Text(f"{info.label} · {counts.get(info.id, 0)}")
+            button.set_class(info.id == self.class_id, "-chosen")
+        self.run_in_thread(self._read_thumbs, self.class_id, name="photos", group="thumbs", exclusive=True)
         self.refresh_nav()
 
-    async def show_thumbs(self) -> None:
+    def _read_thumbs(self, class_id: int | None) -> None:
         project = self.session.project
         photos = []
-        if self.class_id is not None:
-            latest = project.samples(class_id=self.class_id)[-THUMBS:][::-1]
+        if class_id is not None:
+            latest = project.samples(class_id=class_id)[-THUMBS:][::-1]
             photos = [(loaded.sample.id, loaded.image) for loaded in project.iter_images(latest)]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_thumbs, class_id, photos)
+
+    async def _show_thumbs(self, class_id: int | None, photos: list[tuple[str, Image.Image]]) -> None:
+        if class_id != self.class_id or not self.is_attached:  # another class was tapped meanwhile
+            return
         await self.query_one("#thumbs", ThumbStrip).show(photos, "No photos of this class yet.")
 
     def blocked_reason(self) -> str | None:
@@ -193,10 +204,14 @@ class CaptureScreen(StepScreen):
             return "That class is gone."
         return "Photo saved."
 
-    async def show_frame(self, image: Image.Image, status: str, fps: str, captured: bool) -> None:
+    async def show_frame(self, image: Image.Image, status: str, fps: str, captured: str | None) -> None:
         if not self.is_current:  # the visitor left the step (or a card is open) while it was on its way
             return
-        self.query_one("#preview").image = image  # type: ignore[attr-defined]
+        try:
+            preview = self.query_one("#preview")
+        except NoMatches:  # the app is closing: the step's widgets are already gone
+            return
+        preview.image = image  # type: ignore[attr-defined]
         self.query_one("#fps", Static).update(fps)
         self.query_one("#live-status", Static).update(Text(status))
         self.frames_shown += 1

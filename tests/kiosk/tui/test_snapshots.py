@@ -75,6 +75,8 @@ async def show_step(pilot, key: str) -> None:
     screen = pilot.app.screen
     if hasattr(screen, "frames_shown"):
         await wait_until(pilot, lambda: screen.frames_shown >= 3, timeout=60)
+    if screen.query("#thumbs"):  # photos are read on a worker thread: wait until they are up
+        await wait_until(pilot, lambda: bool(screen.query("#thumbs > *")))
     pilot.app.screen.set_focus(None)  # no blinking cursor in the picture
     await pilot.pause()
 

@@ -56,7 +56,8 @@ async def test_a_keyboard_burst_records_and_a_tapped_thumbnail_is_deleted(make_a
         await wait_until(pilot, lambda: not screen.recording, timeout=30)
         settled = screen.frames_shown + 2  # the burst's last photo is on screen after the next frame
         await wait_until(pilot, lambda: screen.frames_shown >= settled)
-        assert len(screen.query(".thumb")) == photos_of(project, apple) >= 2
+        assert photos_of(project, apple) >= 2
+        await wait_until(pilot, lambda: len(screen.query(".thumb")) == photos_of(project, apple))
         before = project.samples(class_id=apple.id)
         newest = before[-1]
         await tap(pilot, f"#thumb-{newest.id}")
