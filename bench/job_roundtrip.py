@@ -267,13 +267,13 @@ def wait_for_workers(kiosk: Kiosk, count: int, workers: list[WorkerProcess] | No
     """Wait until the kiosk has seen `count` workers online (their retained status)."""
     deadline = time.monotonic() + CONNECT_TIMEOUT_S
     while time.monotonic() < deadline:
-        online = kiosk.client.workers_online()
+        # Woken by every worker status; the one-second slices are for noticing a worker that died.
+        online = kiosk.client.wait_for_workers(timeout=1.0, count=count)
         if len(online) >= count:
             return online
         for worker in workers or []:
             if worker.process is not None and worker.process.poll() is not None:
                 raise RuntimeError(f"worker {worker.worker_id} exited:\n{worker.log_tail()}")
-        time.sleep(0.05)
     tails = "\n".join(f"--- {w.worker_id}\n{w.log_tail()}" for w in workers or [])
     raise RuntimeError(f"only {kiosk.client.workers_online()} of {count} workers came online\n{tails}")
 

@@ -422,11 +422,9 @@ def generation_link(kind: str, workdir: Path) -> Iterator[tuple[str | None, list
 
 
 def wait_for_worker(session: KioskSession, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not (session.jobs and session.jobs.connected and session.jobs.workers_offering("classic")):
-        if time.monotonic() > deadline:
-            raise RuntimeError("the classic worker did not come online")
-        time.sleep(0.05)
+    client = session.jobs
+    if client is None or not client.wait_for_workers(timeout, backend="classic"):
+        raise RuntimeError("the classic worker did not come online")
 
 
 def ratios(results: dict[str, dict]) -> dict[str, dict[str, float | None]]:

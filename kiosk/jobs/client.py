@@ -80,6 +80,7 @@ class JobClient:
         self._handles: dict[str, JobHandle] = {}
         self._workers: dict[str, WorkerStatus] = {}
         self._lock = threading.Lock()
+        self._workers_changed = threading.Condition(self._lock)
         self._status_topic = topics.kiosk_status(kiosk_id)
         self._link = MqttLink(
             url,
@@ -119,16 +120,27 @@ class JobClient:
 
     def workers_online(self) -> list[str]:
         with self._lock:
-            return sorted(wid for wid, status in self._workers.items() if status.state == "online")
+            return self._online(None)
 
     def workers_offering(self, backend: str) -> list[str]:
         """Online workers that serve `backend`: whether a job for it can run now, not just be queued."""
         with self._lock:
-            return sorted(
-                wid
-                for wid, status in self._workers.items()
-                if status.state == "online" and backend in status.backends
-            )
+            return self._online(backend)
+
+    def wait_for_workers(self, timeout: float, count: int = 1, backend: str | None = None) -> list[str]:
+        """Block until `count` workers (serving `backend`, if given) are online; the ones seen then,
+        fewer on timeout. Woken by each worker status, so nothing polls."""
+        with self._workers_changed:
+            self._workers_changed.wait_for(lambda: len(self._online(backend)) >= count, timeout)
+            return self._online(backend)
+
+    def _online(self, backend: str | None) -> list[str]:
+        """Caller holds `_lock`."""
+        return sorted(
+            wid
+            for wid, status in self._workers.items()
+            if status.state == "online" and (backend is None or backend in status.backends)
+        )
 
     # -- jobs -----------------------------------------------------------------------
 
@@ -254,9 +266,10 @@ class JobClient:
             self.stats["bad_messages"] += 1
 
     def _on_worker_status(self, status: WorkerStatus) -> None:
-        with self._lock:
+        with self._workers_changed:
             previous = self._workers.get(status.worker_id)
             self._workers[status.worker_id] = status
+            self._workers_changed.notify_all()
         # A new session (online_since) counts as coming online too: after a broker crash there is no Last
         # Will, the retained `online` from before still stands, and jobs sent meanwhile were dropped.
         came_online = status.state == "online" and (

@@ -238,3 +238,12 @@ def test_a_job_whose_worker_vanished_goes_to_the_next_worker_that_comes(mosquitt
     finally:
         gated.gate.set()
         second.stop()
+
+
+def test_waiting_for_a_worker_that_serves_a_backend(mosquitto, clients, workers):
+    client = clients(mosquitto.url)
+    assert client.wait_connected(10)
+    assert client.wait_for_workers(timeout=0.1) == [], "nobody is online yet: the wait times out"
+    workers(mosquitto.url)
+    assert client.wait_for_workers(timeout=20, backend="classic") == ["w1"]
+    assert client.wait_for_workers(timeout=0.1, backend="inpaint") == []
