@@ -15,7 +15,7 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shared.commands.broker_option import BROKER_ENV
+from shared.commands.broker_option import add_broker_option
 
 if TYPE_CHECKING:
     from kiosk.tui.config import KioskSettings
@@ -35,11 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="picamera2",
         help="picamera2[:N] | opencv:N | replay:PATH[?fps=F] (default: picamera2, the Pi camera)",
     )
-    parser.add_argument(
-        "--broker",
-        default=os.environ.get(BROKER_ENV) or None,
-        help=f"mqtt://... or mqtts://... of the GPU worker's broker (default: ${BROKER_ENV}, else none)",
-    )
+    add_broker_option(parser, required=False)  # none: variations made on the kiosk
     parser.add_argument("--project", type=Path, default=default_project(), help="the project folder")
     parser.add_argument("--museum", action="store_true", help="wipe the project after an idle timeout")
     parser.add_argument("--idle-timeout", type=float, default=120.0, help="museum mode's idle seconds")

@@ -20,8 +20,7 @@ from tests.gpu_worker.backends.generation import (
     pixels,
     textured_source,
 )
-
-needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+from tests.support.cuda import needs_cuda
 
 TWO_STEPS = 1 / 3
 """The few-step table's change for 2 denoising steps."""

@@ -18,8 +18,7 @@ from safetensors.torch import load_file
 
 from gpu_worker.diffusion.loading import DeviceUnavailable, ModelUnavailable, load_pipeline
 from gpu_worker.diffusion.settings import DiffusionModelSettings
-
-needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+from tests.support.cuda import needs_cuda
 
 
 def turbo_images(pipeline, device: str = "cpu") -> np.ndarray:
