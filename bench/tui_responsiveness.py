@@ -71,11 +71,11 @@ sys.path.insert(0, str(REPO))
 from bench.job_roundtrip import cpu_seconds  # noqa: E402
 from bench.live_loop import LAYOUTS, CpuShare, render_layouts, with_grain  # noqa: E402
 from bench.machine import facts, git_state  # noqa: E402
+from kiosk.generation.expansion import Expansion  # noqa: E402
+from kiosk.generation.status import Phase, Request  # noqa: E402
 from kiosk.masking import Hand, MaskingConfig, ObjectMasker  # noqa: E402
 from kiosk.store import Project, Source  # noqa: E402
 from kiosk.tui.app import TeachBoothApp  # noqa: E402
-from kiosk.tui.expansion import Expansion  # noqa: E402
-from kiosk.tui.generation_status import Phase, Request  # noqa: E402
 from kiosk.tui.live_view import kept_sample  # noqa: E402
 from kiosk.tui.screens.capture import CaptureScreen  # noqa: E402
 from kiosk.tui.screens.expand import EXPANSION  # noqa: E402

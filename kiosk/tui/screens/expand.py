@@ -20,9 +20,9 @@ from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 from kiosk.coach.suggestion import GenerateVariations, ReviewGenerated
+from kiosk.generation.expansion import Expansion, ExpansionError
+from kiosk.generation.status import JobStatus, Request
 from kiosk.store import Sample
-from kiosk.tui.expansion import Expansion, ExpansionError
-from kiosk.tui.generation_status import JobStatus, Request
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.widgets.change_slider import ChangeSlider
 from kiosk.tui.widgets.job_progress import JobProgress

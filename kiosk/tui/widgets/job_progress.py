@@ -1,6 +1,6 @@
 """One generation job on the expand step: what was asked, a progress bar, what is happening now.
 
-Every state a job passes through has a sentence (`generation_status`), so a visitor whose worker
+Every state a job passes through has a sentence (`kiosk.generation.status`), so a visitor whose worker
 went offline reads "waiting" rather than watching a bar that never moves; a running job has a big
 Cancel button beside it.
 """
@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kiosk.tui.generation_status import JobStatus
+from kiosk.generation.status import JobStatus
 from kiosk.tui.widgets.bars import bar_text
 
 BAR_CELLS = 16

@@ -14,7 +14,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kiosk.tui.generation_status import Result
+from kiosk.generation.status import Result
 from kiosk.tui.widgets.thumbnail import thumbnail
 
 THUMBNAIL_CELLS = (11, 5)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from kiosk.generation.expansion import Expansion
+from kiosk.generation.status import Request
 from kiosk.learning.comparison import ArmResult, Comparison
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.evaluate import evaluate_predictions
 from kiosk.store import Source
-from kiosk.tui.expansion import Expansion
-from kiosk.tui.generation_status import Request
 from kiosk.tui.training_run import TrainingRefused, TrainingRun, comparison_words, training_refusal
 from shared.presets import Preset
 from tests.kiosk.learning.images import render

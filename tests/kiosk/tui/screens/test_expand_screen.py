@@ -9,12 +9,12 @@ import pytest
 
 from gpu_worker.backends.classic import ClassicBackend
 from kiosk.coach.suggestion import GenerateVariations
+from kiosk.generation.expansion import Expansion
+from kiosk.generation.status import Phase
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import Source, Status
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
-from kiosk.tui.expansion import Expansion
-from kiosk.tui.generation_status import Phase
 from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
 from kiosk.tui.session import KioskSession
 from kiosk.tui.widgets.change_slider import ChangeSlider

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.tui.expansion import Expansion
+from kiosk.generation.expansion import Expansion
 from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
 from kiosk.tui.screens.train import REPORT, TrainingResults, TrainScreen
 from kiosk.tui.training_run import TrainingRun

@@ -8,11 +8,11 @@ import threading
 import pytest
 
 from gpu_worker.backends.classic import ClassicBackend
+from kiosk.generation.expansion import Expansion, ExpansionError
+from kiosk.generation.status import Engine, JobStatus, Phase, Request
 from kiosk.jobs.client import JobClient
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import Source, Status
-from kiosk.tui.expansion import Expansion, ExpansionError
-from kiosk.tui.generation_status import Engine, JobStatus, Phase, Request
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
 from tests.kiosk.tui.photos import add_photos, eventually, start_worker

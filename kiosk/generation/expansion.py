@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from kiosk.generation.status import Engine, JobStatus, Phase, Request, Result, failure_words
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import NewSample, Project, Sample, Source
-from kiosk.tui.generation_status import Engine, JobStatus, Phase, Request, Result, failure_words
 from shared.protocol.limits import MAX_IMAGES_PER_JOB
 
 if TYPE_CHECKING:
