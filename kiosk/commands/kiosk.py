@@ -15,6 +15,7 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk.store.locations import default_project
 from shared.commands.broker_option import add_broker_option
 
 if TYPE_CHECKING:
@@ -22,11 +23,6 @@ if TYPE_CHECKING:
 
 PIN_ENV = "TEACHBOOTH_ADMIN_PIN"
 KIOSK_ID_ENV = "TEACHBOOTH_KIOSK_ID"
-
-
-def default_project() -> Path:
-    data = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return data / "teachbooth" / "project"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

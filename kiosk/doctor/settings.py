@@ -6,11 +6,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.store.locations import default_project
+
 
 def default_data_dir() -> Path:
     """The folder of the project `teachbooth kiosk` opens by default: where its samples will go."""
-    from kiosk.commands.kiosk import default_project
-
     return default_project().parent
 
 
