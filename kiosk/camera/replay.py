@@ -258,10 +258,6 @@ class ReplayCamera(Camera):
     def describe(self) -> str:
         return f"replay:{self.path}"
 
-    @property
-    def is_video(self) -> bool:
-        return isinstance(self._reader, _VideoReader)
-
     def _open_source(self) -> None:
         if not self.path.exists():
             raise CameraError(f"replay: {self.path} does not exist")

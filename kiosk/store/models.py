@@ -124,10 +124,6 @@ class StoreCheck:
             or self.bad_models
         )
 
-    @property
-    def bad_sample_ids(self) -> frozenset[str]:
-        return frozenset(p.sample_id for p in self.bad_images if p.sample_id is not None)
-
     def summary(self) -> str:
         if self.ok:
             return "project files are consistent"

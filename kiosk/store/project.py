@@ -64,7 +64,6 @@ from kiosk.store.samples import (
     sample_id_of,
     sample_ids_of,
 )
-from kiosk.store.values import as_accepted
 from kiosk.store.versions import ModelRegistry
 
 DB_NAME = "project.sqlite"
@@ -336,30 +335,6 @@ class Project:
 
     # ------------------------------------------------------------------ changing samples
 
-    def set_accepted(
-        self, samples: SampleRef | Iterable[SampleRef], accepted: bool | Status | str | None
-    ) -> int:
-        """Accept (True), reject (False) or reset to pending (None) one or more samples, all or none.
-
-        Raises `NotFound` naming any that do not exist. Returns how many were updated.
-        """
-        value = as_accepted(accepted)
-        ids = sample_ids_of(samples)
-        with self._db.write() as conn:
-            sample_rows.require_samples(conn, ids)
-            conn.executemany("UPDATE samples SET accepted = ? WHERE id = ?", [(value, sid) for sid in ids])
-        return len(ids)
-
-    def move_sample(self, sample: SampleRef, class_id: ClassRef) -> Sample:
-        """Put a sample in another class (its files and cached features stay valid)."""
-        sid, cid = sample_id_of(sample), class_id_of(class_id)
-        with self._db.write() as conn:
-            sample_rows.require_samples(conn, [sid])
-            if conn.execute("SELECT 1 FROM classes WHERE id = ?", (cid,)).fetchone() is None:
-                raise NotFound(f"there is no class {cid}")
-            conn.execute("UPDATE samples SET class_id = ? WHERE id = ?", (cid, sid))
-        return self.get_sample(sid)
-
     def delete_sample(self, sample: SampleRef) -> None:
         """Delete a sample with its files and features; `NotFound` if there is none."""
         if not self.delete_samples([sample]):
@@ -424,12 +399,9 @@ class Project:
 
     # ------------------------------------------------------------------ feature cache
 
-    def set_features(self, sample: SampleRef, backbone_id: str, vector: object) -> None:
-        """Cache a sample's feature vector (stored as little-endian float32) for one backbone id."""
-        self._features.put(backbone_id, [(sample, vector)])
-
     def set_many_features(self, backbone_id: str, items: Iterable[tuple[SampleRef, object]]) -> int:
-        """Cache (sample, vector) pairs for one backbone in one transaction. All vectors of a
+        """Cache (sample, vector) pairs for one backbone in one transaction, stored as little-endian
+        float32. All vectors of a
         backbone id have one length. Returns how many were stored."""
         return self._features.put(backbone_id, items)
 
@@ -475,15 +447,8 @@ class Project:
         """Every recorded model, oldest first."""
         return self._models.all()
 
-    def get_model(self, model_id: int) -> ModelVersion:
-        return self._models.get(model_id)
-
     def set_current_model(self, model_id: int) -> None:
         self._models.set_current(model_id)
-
-    def remove_model(self, model_id: int) -> None:
-        """Forget a model and delete its folder."""
-        self._models.remove(model_id)
 
     def latest_good_model(self, backbone_id: str | None = None) -> ModelVersion | None:
         """The model to predict with: the current one if its folder is present and not empty, else

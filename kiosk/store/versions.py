@@ -7,9 +7,7 @@ leaves a folder without a row: the check reports it as an orphan and nothing use
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import threading
 import time
 import uuid
@@ -100,13 +98,6 @@ class ModelRegistry:
             rows = conn.execute(f"SELECT {_COLUMNS} FROM models ORDER BY created_at, id").fetchall()
         return [self._record(row) for row in rows]
 
-    def get(self, model_id: int) -> ModelVersion:
-        with self._db.read() as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM models WHERE id = ?", (model_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"there is no model {model_id}")
-        return self._record(row)
-
     def _record(self, row: tuple) -> ModelVersion:
         mid, folder, created_at, backbone, metrics, current = row
         return ModelVersion(
@@ -125,16 +116,6 @@ class ModelRegistry:
                 raise NotFound(f"there is no model {model_id}")
             conn.execute("UPDATE models SET current = 0 WHERE current = 1")
             conn.execute("UPDATE models SET current = 1 WHERE id = ?", (model_id,))
-
-    def remove(self, model_id: int) -> None:
-        with self._db.write() as conn:
-            row = conn.execute("SELECT folder FROM models WHERE id = ?", (model_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"there is no model {model_id}")
-            conn.execute("DELETE FROM models WHERE id = ?", (model_id,))
-        shutil.rmtree(self.folder / row[0], ignore_errors=True)
-        with contextlib.suppress(OSError):
-            atomic.fsync_dir(self.folder)
 
     def latest_good(self, backbone_id: str | None) -> ModelVersion | None:
         """The current model if its folder is sound, else the newest sound one (of that backbone)."""

@@ -224,10 +224,6 @@ class KioskSession:
                 self._kept[name] = factory()
             return self._kept[name]
 
-    def forget(self, name: str) -> None:
-        with self._lock:
-            self._kept.pop(name, None)
-
     # -- life cycle -----------------------------------------------------------------------------
 
     def wipe(self) -> None:

@@ -76,11 +76,16 @@ def test_the_kiosk_teaches_offline_and_drains_its_outbox_when_the_broker_returns
         )
         generated = project.add_samples(
             [
-                NewSample(variation.image, classes["apple"], Source.GENERATED, recipe={"backend": "classic"})
+                NewSample(
+                    variation.image,
+                    classes["apple"],
+                    Source.GENERATED,
+                    recipe={"backend": "classic"},
+                    accepted=True,  # the visitor keeps both
+                )
                 for variation in variations
             ]
         )
-        project.set_accepted([sample.id for sample in generated], True)  # the visitor keeps both
         # Train and predict.
         trained = train_project(project, backbone, TrainingConfig(augmentation="off"))
         assert set(trained.verdicts) == {sample.id for sample in generated}  # they reached the gate

@@ -115,8 +115,8 @@ def test_remove_class_removes_its_samples_and_files_only(project: Project) -> No
     apple, pear = project.add_class("apple"), project.add_class("pear")
     gone = [project.add_sample(solid(), apple, "camera", mask=solid().convert("L")) for _ in range(3)]
     kept = project.add_sample(solid(), pear, "camera")
-    project.set_features(gone[0], "bb", [1.0, 2.0])
-    project.set_features(kept, "bb", [3.0, 4.0])
+    project.set_many_features("bb", [(gone[0], [1.0, 2.0])])
+    project.set_many_features("bb", [(kept, [3.0, 4.0])])
 
     assert project.remove_class(apple) == 3
 

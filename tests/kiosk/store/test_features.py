@@ -28,7 +28,7 @@ def test_round_trip_is_exact_float32(project: Project, three) -> None:
 
 
 def test_float64_input_is_stored_as_float32(project: Project, three) -> None:
-    project.set_features(three[0], "bb", np.array([0.1, 1e-3, -2.5], dtype=np.float64))
+    project.set_many_features("bb", [(three[0], np.array([0.1, 1e-3, -2.5], dtype=np.float64))])
     _, matrix = project.features("bb")
     assert np.array_equal(matrix[0], np.array([0.1, 1e-3, -2.5], dtype=np.float32))
 
@@ -40,7 +40,7 @@ def test_another_backbone_id_sees_nothing_until_computed(project: Project, three
     assert [s.id for s in project.missing_features("effnet-lite0")] == [s.id for s in three]
     assert project.missing_features("mobilenet-v3") == []
 
-    project.set_features(three[1], "effnet-lite0", np.full(4, 2.0))
+    project.set_many_features("effnet-lite0", [(three[1], np.full(4, 2.0))])
     ids, matrix = project.features("effnet-lite0")
     assert ids == [three[1].id] and matrix.shape == (1, 4)
     assert [s.id for s in project.missing_features("effnet-lite0")] == [three[0].id, three[2].id]
@@ -55,7 +55,7 @@ def test_another_backbone_id_sees_nothing_until_computed(project: Project, three
 
 def test_overwrite_and_order_by_requested_ids(project: Project, three) -> None:
     project.set_many_features("bb", [(s, [float(i), 0.0]) for i, s in enumerate(three)])
-    project.set_features(three[0], "bb", [9.0, 9.0])
+    project.set_many_features("bb", [(three[0], [9.0, 9.0])])
     ids, matrix = project.features("bb", [three[2].id, three[0], "0" * 32])
     assert ids == [three[2].id, three[0].id]
     assert matrix.tolist() == [[2.0, 0.0], [9.0, 9.0]]
@@ -74,23 +74,23 @@ def test_overwrite_and_order_by_requested_ids(project: Project, three) -> None:
 )
 def test_bad_vectors_are_refused(project: Project, three, vector, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        project.set_features(three[0], "bb", vector)
+        project.set_many_features("bb", [(three[0], vector)])
     assert project.features("bb")[0] == []
 
 
 def test_one_length_per_backbone(project: Project, three) -> None:
-    project.set_features(three[0], "bb", np.zeros(4))
+    project.set_many_features("bb", [(three[0], np.zeros(4))])
     with pytest.raises(InvalidInput, match=r"one length, got \[3, 4\]"):
-        project.set_features(three[1], "bb", np.zeros(3))
+        project.set_many_features("bb", [(three[1], np.zeros(3))])
     with pytest.raises(InvalidInput, match="one length"):
         project.set_many_features("other", [(three[0], np.zeros(2)), (three[1], np.zeros(5))])
-    project.set_features(three[1], "other", np.zeros(3))  # another backbone may differ
+    project.set_many_features("other", [(three[1], np.zeros(3))])  # another backbone may differ
 
 
 def test_bad_backbone_ids_and_unknown_samples(project: Project, three) -> None:
     for backbone in ("", "x" * 201, "tab\there", None):
         with pytest.raises(InvalidInput, match="backbone id"):
-            project.set_features(three[0], backbone, [1.0])  # type: ignore[arg-type]
+            project.set_many_features(backbone, [(three[0], [1.0])])  # type: ignore[arg-type]
     with pytest.raises(NotFound):
         project.set_many_features("bb", [(three[0], [1.0]), ("0" * 32, [2.0])])
     assert project.features("bb")[0] == []  # all or nothing
@@ -107,7 +107,7 @@ def test_features_go_with_their_sample(project: Project, three) -> None:
 def test_cache_survives_reopening(tmp_path) -> None:
     with Project.open(tmp_path / "p") as first:
         sample = first.add_sample(solid(), first.add_class("apple"), "camera")
-        first.set_features(sample, "bb", np.arange(16, dtype=np.float32))
+        first.set_many_features("bb", [(sample, np.arange(16, dtype=np.float32))])
     with Project.open(tmp_path / "p") as again:
         ids, matrix = again.features("bb")
         assert ids == [sample.id] and np.array_equal(matrix[0], np.arange(16, dtype=np.float32))

@@ -145,10 +145,9 @@ def test_review_states_and_filters(project: Project, two_classes) -> None:
     apple, pear = two_classes
     camera = project.add_sample(solid(), apple, "camera")
     imported = project.add_sample(solid(), pear, "imported")
-    gen = [project.add_sample(solid(), apple, "generated") for _ in range(4)]
-
-    assert project.set_accepted([gen[0], gen[1].id], True) == 2
-    assert project.set_accepted(gen[2], False) == 1
+    gen = [
+        project.add_sample(solid(), apple, "generated", accepted=a) for a in (True, "accepted", False, None)
+    ]
 
     def ids(**filters) -> list[str]:
         return [s.id for s in project.samples(**filters)]
@@ -166,41 +165,16 @@ def test_review_states_and_filters(project: Project, two_classes) -> None:
     assert project.counts() == {apple.id: 5, pear.id: 1}
     assert project.counts(status="accepted", source="generated") == {apple.id: 2, pear.id: 0}
     assert project.counts(status="pending") == {apple.id: 1, pear.id: 0}
-
-    project.set_accepted(gen[0], None)  # back to pending
-    assert project.get_sample(gen[0].id).status is Status.PENDING
+    assert project.get_sample(gen[3].id).status is Status.PENDING
     with pytest.raises(InvalidInput):
         project.samples(status="approved")
-
-
-def test_set_accepted_with_an_unknown_id_changes_nothing(project: Project, two_classes) -> None:
-    apple, _ = two_classes
-    gen = project.add_sample(solid(), apple, "generated")
-    with pytest.raises(NotFound, match="f" * 32):
-        project.set_accepted([gen.id, "f" * 32], True)
-    assert project.get_sample(gen.id).status is Status.PENDING
-
-
-def test_move_keeps_files_and_features(project: Project, two_classes) -> None:
-    apple, pear = two_classes
-    sample = project.add_sample(solid(), apple, "camera", mask=square_mask())
-    project.set_features(sample, "bb", [1.0, 2.0, 3.0])
-    moved = project.move_sample(sample, pear)
-    assert (moved.class_id, moved.label) == (pear.id, "pear")
-    assert moved.image_path == sample.image_path and moved.image_path.exists()
-    assert project.features("bb")[0] == [sample.id]
-    assert project.counts() == {apple.id: 0, pear.id: 1}
-    with pytest.raises(NotFound):
-        project.move_sample(sample, 999)
-    with pytest.raises(NotFound):
-        project.move_sample("0" * 32, pear)
 
 
 def test_delete_removes_row_files_and_features(project: Project, two_classes) -> None:
     apple, _ = two_classes
     keep = project.add_sample(solid(), apple, "camera")
     gone = project.add_sample(solid(), apple, "camera", mask=square_mask())
-    project.set_features(gone, "bb", [1.0])
+    project.set_many_features("bb", [(gone, [1.0])])
     project.delete_sample(gone)
     assert [s.id for s in project.samples()] == [keep.id]
     assert files_in(project.images_dir) == [f"{keep.id}.jpg"] and files_in(project.masks_dir) == []
@@ -217,9 +191,8 @@ def test_samples_survive_reopening(tmp_path) -> None:
     with Project.open(tmp_path / "p") as first:
         apple = first.add_class("apple")
         added = first.add_sample(
-            solid(), apple, "generated", mask=square_mask(), recipe={"preset": "new colour"}
+            solid(), apple, "generated", mask=square_mask(), recipe={"preset": "new colour"}, accepted=False
         )
-        first.set_accepted(added, False)
     with Project.open(tmp_path / "p") as again:
         (sample,) = again.samples()
         assert sample == again.get_sample(added.id)

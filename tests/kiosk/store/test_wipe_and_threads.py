@@ -15,7 +15,7 @@ def test_wipe_leaves_an_empty_usable_project(project: Project) -> None:
     sample = project.add_sample(
         solid(), secret, "generated", mask=square_mask(), recipe={"prompt": "visitor-secret-prompt"}
     )
-    project.set_features(sample, "bb", [1.0, 2.0])
+    project.set_many_features("bb", [(sample, [1.0, 2.0])])
     folder = project.new_model_folder()
     (folder / "classifier.bin").write_bytes(b"svm")
     project.add_model(folder, "bb", {"accuracy": 1.0})
