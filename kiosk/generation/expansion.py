@@ -1,15 +1,23 @@
-"""The expand step's work: variations of a captured photo, made remotely or here, then reviewed.
+"""The expand step's work: variations of captured photos, made remotely or here, then reviewed.
 
     expansion = Expansion(project, client)              # client: a started JobClient, or None
     job_id = expansion.send(Request(sample.id, Preset.NEW_COLOUR, change=0.5))
     expansion.follow(job_id, on_change)                 # blocks: call it from a worker thread
     expansion.accept(job_id, [0, 2]); expansion.reject(job_id, [1, 3])
 
-Where the images come from is decided when a job is sent: a GPU worker when the job client sees one
-online, else the kiosk's own `classic` engine (CPU, a second or two), so the step works with no
-network at all; `JobStatus.engine` says which, and the screen tells the visitor. A remote job whose
-worker goes offline is not lost: it is sent again (same job id, so a worker that already finished it
-replays its result) and shown as waiting until a worker picks it up.
+    run = expansion.send_class(ClassRequest("apple", Preset.NEW_COLOUR, 0.5))   # every apple photo
+    expansion.follow_all(run.job_ids, on_change)
+
+Where the images come from is decided per photo when a job is sent, by the engine policy
+(`engine_policy.py`: one table of backends per preset) applied to the backends the online workers
+offer; with no broker or no worker the kiosk's own `classic` engine makes them (CPU, a second or
+two), so the step works with no network at all. `JobStatus.backend` says which engine, and the
+screen tells the visitor. A remote job whose worker goes offline is not lost: it is sent again
+(same job id, so a worker that already finished it replays its result) and shown as waiting, with
+the backend it waits for, until a worker that serves it picks it up.
+
+A whole class is sent at once, every job before any is followed, so a worker holds them in its queue
+together and runs compatible ones (same backend, change and size) as one batch.
 
 Accepted images become generated samples of the source photo's class, with the recipe that made
 them and `source_sample` naming the photo: training keeps an image in its photo's fold by that key,
@@ -21,11 +29,28 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from kiosk.generation.status import Engine, JobStatus, Phase, Request, Result, failure_words
+from kiosk.generation.engine_policy import (
+    DEFAULT_POLICY,
+    LOCAL_BACKEND,
+    Choice,
+    EnginePolicy,
+    NoEngine,
+    Offer,
+)
+from kiosk.generation.status import (
+    ClassRequest,
+    ClassRun,
+    Engine,
+    JobStatus,
+    Phase,
+    Request,
+    Result,
+    failure_words,
+)
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import NewSample, Project, Sample, Source
 from shared.protocol.limits import MAX_IMAGES_PER_JOB
@@ -41,7 +66,6 @@ TICK_S = 0.2
 """How often a followed remote job looks at the link and the workers (events wake it at once)."""
 JOB_TIMEOUT_S = 600.0
 """A remote job's deadline: long enough to wait out a worker restart, short enough to give up."""
-LOCAL_BACKEND = "classic"
 
 
 class ExpansionError(ValueError):
@@ -65,14 +89,14 @@ class Expansion:
         project: Project,
         client: JobClient | None,
         *,
-        backend: str = LOCAL_BACKEND,
+        policy: EnginePolicy = DEFAULT_POLICY,
         tick_s: float = TICK_S,
         seeds: Callable[[], int] | None = None,
     ) -> None:
-        """`backend`: what remote jobs ask the worker for; local jobs always use `classic`.
+        """`policy`: which backend each request asks for (tests give one naming their test backend).
         `seeds` gives the seed of a request that has none (default: random; snapshot tests fix it)."""
         self.project = project
-        self.backend = backend
+        self.policy = policy
         self._seeds = seeds or (lambda: secrets.randbits(32))
         self._client = client
         self._tick_s = tick_s
@@ -81,53 +105,114 @@ class Expansion:
 
     # -- where the images come from ---------------------------------------------------------
 
-    def engine(self) -> Engine:
-        """The engine a job sent now would use."""
+    def fleet(self) -> dict[str, list[str]]:
+        """Online workers by the backend they serve (from their retained statuses); empty offline."""
         client = self._client
-        if client is not None and client.connected and client.workers_offering(self.backend):
-            return Engine.WORKER
-        return Engine.LOCAL
+        if client is None or not client.connected:
+            return {}
+        found = {name: client.workers_offering(name) for name in self.policy.backends}
+        return {name: workers for name, workers in found.items() if workers}
+
+    def offer(self) -> Offer:
+        """The presets and the free-text box the screen may show now."""
+        return self.policy.offer(self.fleet())
+
+    def choose(self, request: Request) -> Choice:
+        """The engine a job for `request` sent now would use; `ExpansionError` if none can make it."""
+        return self._choose(self._source(request), request)
+
+    def _choose(self, sample: Sample, request: Request) -> Choice:
+        try:
+            return self.policy.choose(
+                request.preset, request.text, self.fleet(), sample.mask_path is not None
+            )
+        except NoEngine as exc:
+            raise ExpansionError(str(exc)) from None
 
     def engine_words(self) -> str:
-        """One line for the screen: who makes the pictures right now."""
-        if self.engine() is Engine.WORKER:
-            assert self._client is not None
-            workers = ", ".join(self._client.workers_offering(self.backend))
-            return f"Pictures are made by the GPU worker ({workers})."
+        """One line for the screen: who makes the pictures right now, and with what."""
+        fleet = self.fleet()
+        if fleet:
+            served: dict[str, list[str]] = {}
+            for backend, workers in fleet.items():
+                for worker in workers:
+                    served.setdefault(worker, []).append(self.policy.traits[backend].engine)
+            named = ", ".join(
+                f"{worker} ({', '.join(engines)})" for worker, engines in sorted(served.items())
+            )
+            whom = "a helper computer" if len(served) == 1 else "helper computers"
+            return f"Pictures are made by {whom}: {named}."
         if self._client is None:
             return "Pictures are made on this kiosk (classic engine): no worker is set up."
         return "Pictures are made on this kiosk (classic engine): no worker is online."
 
     # -- jobs -------------------------------------------------------------------------------
 
-    def send(self, request: Request) -> str:
+    def send(self, request: Request, group: str | None = None) -> str:
         """Start a job for `request` and return its id; `follow` then runs or watches it.
 
         Raises `ExpansionError` (plain words) for a request that cannot work: no such photo, a
-        generated photo as the source, neither preset nor text, a change outside 0..1.
+        generated photo as the source, neither preset nor text, a change outside 0..1, or a change
+        no engine online (nor this kiosk) can make.
         """
         sample = self._source(request)
         if not 0.0 <= request.change <= 1.0:
             raise ExpansionError("How much to change must be between 0 and 1.")
-        if request.preset is None and not (request.text or "").strip():
-            raise ExpansionError("Pick a change, or write what should be different.")
         if not 1 <= request.count <= MAX_IMAGES_PER_JOB:
             raise ExpansionError(f"Ask for 1 to {MAX_IMAGES_PER_JOB} pictures.")
+        choice = self._choose(sample, request)
         if request.seed is None:
             request = replace(request, seed=self._seeds())
-        engine = self.engine()
-        if engine is Engine.LOCAL and request.preset is None:
-            raise ExpansionError("Without a worker only the ready-made changes work: pick one.")
         job_id, wire = secrets.token_hex(16), None
-        if engine is Engine.WORKER:
-            wire = self._wire_job(sample, request)
+        if choice.remote:
+            wire = self._wire_job(sample, request, choice.backend)
             job_id = wire.job_id
             self._submit(wire)
-        total = request.count
-        status = JobStatus(job_id, request, sample.label, engine, Phase.QUEUED, "Starting.", 0, total)
+        engine = Engine.WORKER if choice.remote else Engine.LOCAL
+        status = JobStatus(
+            job_id,
+            request,
+            sample.label,
+            engine,
+            Phase.QUEUED,
+            "Starting.",
+            0,
+            request.count,
+            backend=choice.backend,
+            group=group,
+        )
         with self._lock:
             self._jobs[job_id] = _Job(status, wire)
         return job_id
+
+    def send_class(self, request: ClassRequest) -> ClassRun:
+        """Send a job for every real photo of a class (or the photos named) before following any, so
+        the worker queues them together and batches what it can. A photo no engine can take is
+        skipped with its reason; `ExpansionError` when no photo at all could be sent."""
+        from kiosk.learning.project_training import real_samples
+
+        found = self.project.find_class(request.label)
+        if found is None:
+            raise ExpansionError(f"There is no class “{request.label}”.")
+        photos = [photo for photo in real_samples(self.project) if photo.class_id == found.id]
+        if request.sample_ids is not None:
+            wanted = set(request.sample_ids)
+            photos = [photo for photo in photos if photo.id in wanted]
+        if not photos:
+            raise ExpansionError(f"The class “{found.label}” has no photos to vary: take some first.")
+        group, first_seed = secrets.token_hex(8), request.seed if request.seed is not None else self._seeds()
+        sent: list[str] = []
+        skipped: list[tuple[str, str]] = []
+        for offset, photo in enumerate(photos):
+            seed = (first_seed + offset) % 2**32
+            single = Request(photo.id, request.preset, request.change, request.text, request.count, seed)
+            try:
+                sent.append(self.send(single, group=group))
+            except ExpansionError as exc:
+                skipped.append((photo.id, str(exc)))
+        if not sent:
+            raise ExpansionError(skipped[0][1])
+        return ClassRun(group, found.label, tuple(sent), tuple(skipped))
 
     def follow(
         self, job_id: str, on_change: StatusCallback | None = None, stop: Callable[[], bool] | None = None
@@ -135,12 +220,24 @@ class Expansion:
         """Run a local job, or watch a remote one, until it ends; `on_change` gets every new
         snapshot on this thread. Blocking: call it from a worker thread. `stop()` returning True
         (the app is closing) ends it early; the job itself is not cancelled."""
-        job = self._job(job_id)
+        return self.follow_all([job_id], on_change, stop)[0]
+
+    def follow_all(
+        self,
+        job_ids: Sequence[str],
+        on_change: StatusCallback | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[JobStatus]:
+        """`follow` for several jobs on one thread: remote ones are watched together (their worker
+        runs them meanwhile), local ones run one after another. Returns their last snapshots."""
+        jobs = [self._job(job_id) for job_id in job_ids]
         notify = on_change or (lambda _status: None)
         stopped = stop or (lambda: False)
-        if job.wire is None:
-            return self._run_local(job, notify, stopped)
-        return self._watch_remote(job, notify, stopped)
+        for job in jobs:
+            if job.wire is None:
+                self._run_local(job, notify, stopped)
+        self._watch_remote([job for job in jobs if job.wire is not None], notify, stopped)
+        return [job.status for job in jobs]
 
     def status(self, job_id: str) -> JobStatus:
         return self._job(job_id).status
@@ -213,13 +310,12 @@ class Expansion:
             variations = ClassicEngine().variations(
                 image, mask, request.preset, request.change, request.seed, request.count
             )
-        except UnsupportedPreset:
-            words = "This change needs the GPU worker, which is not online: pick another change."
+        except UnsupportedPreset:  # the policy sends only the classic engine's presets here
+            words = "This change needs a diffusion worker, which is not online: pick another change."
             return self._notify(notify, self._set(job, phase=Phase.FAILED, message=words))
         except Exception as exc:  # a vanished or damaged photo: say so, keep the kiosk running
             words = f"The photo could not be used: {exc}"
             return self._notify(notify, self._set(job, phase=Phase.FAILED, message=words))
-        ignored = " The classic engine ignores the words you wrote." if request.text else ""
         self._notify(notify, self._set(job, phase=Phase.RUNNING, message="Making pictures on this kiosk."))
         results: list[Result] = []
         for index, variation in enumerate(variations):
@@ -238,12 +334,12 @@ class Expansion:
             }
             results.append(Result(index, variation.image, variation.mask, recipe))
             self._notify(notify, self._set(job, step=index + 1, results=tuple(results)))
-        words = f"{len(results)} new pictures: keep the good ones.{ignored}"
+        words = f"{len(results)} new pictures: keep the good ones."
         return self._notify(notify, self._set(job, phase=Phase.DONE, message=words))
 
     # -- remote jobs ------------------------------------------------------------------------
 
-    def _wire_job(self, sample: Sample, request: Request) -> GenerationJob:
+    def _wire_job(self, sample: Sample, request: Request, backend: str) -> GenerationJob:
         from kiosk.jobs.files import JobSpec, job_from_files
         from shared.imaging import BadImage
 
@@ -254,7 +350,7 @@ class Expansion:
             prompt=(request.text or "").strip() or None,
             change=request.change,
             num_images=request.count,
-            backend=self.backend,
+            backend=backend,
             seed=request.seed,
             timeout_s=JOB_TIMEOUT_S,
         )
@@ -272,26 +368,35 @@ class Expansion:
         except ProtocolError as exc:  # e.g. a photo too large for the wire, refused before it is stored
             raise ExpansionError(f"The photo cannot be sent: {exc.message}") from None
 
-    def _watch_remote(self, job: _Job, notify: StatusCallback, stopped: Callable[[], bool]) -> JobStatus:
-        assert self._client is not None
-        handle = self._client.handle(job.status.job_id)
-        last = None
-        while handle is not None and not job.cancelled.is_set() and not stopped():
-            finished = handle.wait(self._tick_s)
-            status = self._remote_status(job, handle) if not finished else self._remote_end(job, handle)
-            seen = (status.phase, status.message, status.step, status.total)
-            if seen != last:
-                last = seen
-                self._notify(notify, status)
-            if status.phase.finished:
-                return status
-        return job.status
+    def _watch_remote(self, jobs: list[_Job], notify: StatusCallback, stopped: Callable[[], bool]) -> None:
+        """Report each remote job's changes until all have ended. The wait is on the first open job's
+        handle (it wakes when that one ends); the others are looked at every tick."""
+        assert self._client is not None or not jobs
+        handles = {job.status.job_id: self._client.handle(job.status.job_id) for job in jobs} if jobs else {}
+        last: dict[str, tuple] = {}
+        open_jobs = [job for job in jobs if handles[job.status.job_id] is not None]
+        while open_jobs and not stopped():
+            handles[open_jobs[0].status.job_id].wait(self._tick_s)
+            for job in list(open_jobs):
+                handle = handles[job.status.job_id]
+                if job.cancelled.is_set():
+                    open_jobs.remove(job)
+                    continue
+                status = (
+                    self._remote_end(job, handle) if handle.finished else self._remote_status(job, handle)
+                )
+                seen = (status.phase, status.message, status.step, status.total)
+                if seen != last.get(job.status.job_id):
+                    last[job.status.job_id] = seen
+                    self._notify(notify, status)
+                if status.phase.finished:
+                    open_jobs.remove(job)
 
     def _remote_status(self, job: _Job, handle: JobHandle) -> JobStatus:
         """Phase and words of an unfinished remote job.
 
         A job whose worker went offline is back in the queue: the job client sends it again, at
-        once and to the next worker that comes online."""
+        once and to the next worker serving its backend that comes online."""
         from kiosk.jobs.handle import JobState
         from shared.protocol import JobAccepted
 
@@ -299,21 +404,26 @@ class Expansion:
         if not self._client.connected:
             words = "Cannot reach the worker's network: the job is kept and sent when it is back."
             return self._set(job, phase=Phase.WAITING, message=words)
-        online = self._client.workers_offering(self.backend)
+        backend = job.status.backend
+        engine = self.policy.traits[backend].engine if backend in self.policy.traits else backend
         if handle.state is JobState.QUEUED:
             taken = any(isinstance(event, JobAccepted) for event in list(handle.events))
-            if online:
+            if self._client.workers_offering(backend):
                 return self._set(job, phase=Phase.QUEUED, message="Sent: waiting for the worker to start.")
             if taken:
-                words = "The worker went offline: your pictures will be made when a worker is back."
+                words = (
+                    f"The worker went offline: your pictures will be made when a worker that runs {backend} "
+                    "is back. New requests use what is online now."
+                )
             else:
-                words = "Waiting for a worker to come online; the job is kept until one does."
+                words = f"Waiting for a worker that runs {backend} ({engine}); the job is kept until one is."
             return self._set(job, phase=Phase.WAITING, message=words)
         step, total = handle.progress or (0, job.status.total)
-        words = f"The GPU worker {handle.worker_id} is making your pictures."
+        words = f"{handle.worker_id} is making your pictures with the {engine}."
         return self._set(job, phase=Phase.RUNNING, message=words, step=step, total=total)
 
     def _remote_end(self, job: _Job, handle: JobHandle) -> JobStatus:
+        from kiosk.generation.picture_masks import picture_mask
         from shared.imaging import BadImage, decode_image
 
         if handle.failure is not None:
@@ -326,7 +436,8 @@ class Expansion:
             except BadImage:
                 continue  # one unreadable image must not cost the visitor the others
             recipe = item.recipe.model_dump(mode="json") | {"worker": item.worker_id}
-            results.append(Result(item.index, image, None, recipe))
+            mask = picture_mask(item, image, lambda: self.project.load_mask(job.status.request.sample_id))
+            results.append(Result(item.index, image, mask, recipe))
         words = f"{len(results)} new pictures: keep the good ones."
         return self._set(job, phase=Phase.DONE, message=words, step=job.status.total, results=tuple(results))
 

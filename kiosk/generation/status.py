@@ -14,6 +14,7 @@ from typing import Any
 
 from PIL import Image
 
+from kiosk.generation.engine_policy import LOCAL_BACKEND
 from shared.presets import Preset
 from shared.protocol import FailureCode
 
@@ -34,7 +35,7 @@ class Phase(StrEnum):
 
 
 class Engine(StrEnum):
-    """Who makes the images: the GPU worker over MQTT, or the kiosk itself with the classic engine."""
+    """Where the images are made: a worker over MQTT, or the kiosk itself with the classic engine."""
 
     WORKER = "worker"
     LOCAL = "local"
@@ -57,13 +58,41 @@ class Request:
 
 
 @dataclass(frozen=True)
+class ClassRequest:
+    """Variations of every photo of a class, or of the photos named, asked for with one tap."""
+
+    label: str
+    preset: Preset | None
+    change: float
+    text: str | None = None
+    count: int = 4
+    """Pictures per photo."""
+    sample_ids: tuple[str, ...] | None = None
+    """Only these photos of the class (the ones the coach named); None: every real photo of it."""
+    seed: int | None = None
+    """The first photo's seed, the next one's seed + 1, ...; None: random."""
+
+
+@dataclass(frozen=True)
+class ClassRun:
+    """The jobs of one whole-class request, sent together so a worker can batch them."""
+
+    group: str
+    label: str
+    job_ids: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...] = ()
+    """(photo id, why) for the photos no engine could take; the others went ahead."""
+
+
+@dataclass(frozen=True)
 class Result:
     """One returned image waiting for the visitor's accept or reject."""
 
     index: int
     image: Image.Image
     mask: Image.Image | None
-    """The object mask moved with the image (classic engine only), saved with the sample."""
+    """The object's mask in the image (kiosk/generation/picture_masks.py says where it comes from), saved
+    with the sample; None when nobody could tell where the object is."""
     recipe: dict[str, Any]
     """How it was made, JSON-ready; saved with the sample when accepted."""
 
@@ -82,6 +111,10 @@ class JobStatus:
     total: int = 0
     results: tuple[Result, ...] = ()
     """Images not yet accepted or rejected."""
+    backend: str = LOCAL_BACKEND
+    """The backend the engine policy picked for this job (`engine_policy.PREFERENCES`)."""
+    group: str | None = None
+    """The whole-class run this job belongs to (`Expansion.send_class`), None for a single photo."""
 
     @property
     def fraction(self) -> float:

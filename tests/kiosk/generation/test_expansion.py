@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from gpu_worker.backends.classic import ClassicBackend
+from kiosk.generation.engine_policy import Choice
 from kiosk.generation.expansion import Expansion, ExpansionError
 from kiosk.generation.status import Engine, JobStatus, Phase, Request
 from kiosk.jobs.client import JobClient
@@ -15,6 +16,7 @@ from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import Source, Status
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
+from tests.kiosk.generation.policies import only
 from tests.kiosk.tui.photos import add_photos, eventually, start_worker
 from tests.support.jobs import FailingBackend, GatedBackend
 
@@ -77,15 +79,15 @@ def follow_in_thread(expansion: Expansion, job_id: str) -> tuple[threading.Threa
 
 def test_without_a_broker_the_kiosk_makes_the_pictures_and_accepted_ones_are_stored(project, photos):
     expansion = Expansion(project, None)
-    assert expansion.engine() is Engine.LOCAL
-    assert "on this kiosk" in expansion.engine_words()
     source = photos["apple"][0]
+    assert expansion.choose(Request(source.id, Preset.NEW_COLOUR, 0.7)) == Choice("classic", remote=False)
+    assert "on this kiosk" in expansion.engine_words()
     reports: list[JobStatus] = []
     job_id = expansion.send(Request(source.id, Preset.NEW_COLOUR, change=0.7, count=3, seed=5))
 
     final = expansion.follow(job_id, reports.append)
 
-    assert final.phase is Phase.DONE and final.engine is Engine.LOCAL
+    assert final.phase is Phase.DONE and final.engine is Engine.LOCAL and final.backend == "classic"
     assert [r.step for r in reports if r.phase is Phase.RUNNING] == [0, 1, 2, 3]
     assert [r.index for r in final.results] == [0, 1, 2]
     middle = final.results[1].image.tobytes()
@@ -126,12 +128,12 @@ def test_requests_that_cannot_work_are_refused_in_words(project, photos):
     assert expansion.statuses()[0].job_id == job_id
 
 
-def test_a_preset_the_kiosk_cannot_make_fails_with_a_reason(project, photos):
+def test_a_preset_only_diffusion_can_make_is_refused_offline_with_a_reason(project, photos):
     expansion = Expansion(project, None)
-    job_id = expansion.send(Request(photos["leaf"][0].id, Preset.RIPER, change=0.5))
-    final = expansion.follow(job_id)
-    assert final.phase is Phase.FAILED and "needs the GPU worker" in final.message
-    assert project.samples(source=Source.GENERATED) == []
+    assert Preset.RIPER not in expansion.offer().presets and not expansion.offer().reads_text
+    with pytest.raises(ExpansionError, match="needs a diffusion worker"):
+        expansion.send(Request(photos["leaf"][0].id, Preset.RIPER, change=0.5))
+    assert expansion.statuses() == [] and project.samples(source=Source.GENERATED) == []
 
 
 def test_cancelling_a_local_job_stops_it_and_keeps_nothing(project, photos):
@@ -153,11 +155,12 @@ def test_with_a_worker_online_the_worker_makes_them(project, photos, mosquitto, 
     workers(mosquitto.url)
     eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
     expansion = Expansion(project, client)
-    assert expansion.engine() is Engine.WORKER and "w1" in expansion.engine_words()
     source = photos["leaf"][1]
+    assert expansion.choose(Request(source.id, Preset.MIX, 0.4)) == Choice("classic", remote=True)
+    assert expansion.engine_words() == "Pictures are made by a helper computer: w1 (classic engine)."
     job_id = expansion.send(Request(source.id, Preset.DIFFERENT_LIGHT, change=0.4, count=4, seed=9))
     final = expansion.follow(job_id)
-    assert final.phase is Phase.DONE and final.engine is Engine.WORKER
+    assert final.phase is Phase.DONE and final.engine is Engine.WORKER and final.backend == "classic"
     assert [r.index for r in final.results] == [0, 1, 2, 3]
     saved = expansion.accept(job_id, [3])
     assert saved[0].recipe["worker"] == "w1" and saved[0].recipe["backend"] == "classic"
@@ -168,7 +171,7 @@ def test_with_a_worker_online_the_worker_makes_them(project, photos, mosquitto, 
 def test_a_worker_failure_is_told_in_plain_words(project, photos, mosquitto, client, workers):
     workers(mosquitto.url, backends={"failing": FailingBackend()})
     eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
-    expansion = Expansion(project, client, backend="failing")
+    expansion = Expansion(project, client, policy=only("failing"))
     job_id = expansion.send(Request(photos["apple"][0].id, Preset.MIX, change=0.5, seed=3))
     final = expansion.follow(job_id)
     assert final.phase is Phase.FAILED
@@ -181,7 +184,7 @@ def test_a_worker_going_offline_mid_job_leaves_it_waiting_until_a_worker_is_back
     gated = GatedBackend()
     first = workers(mosquitto.url, backends={"gated": gated})
     eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
-    expansion = Expansion(project, client, backend="gated", tick_s=0.05)
+    expansion = Expansion(project, client, policy=only("gated"), tick_s=0.05)
     job_id = expansion.send(Request(photos["apple"][0].id, Preset.NEW_COLOUR, change=0.5, count=3, seed=4))
     thread, recorder = follow_in_thread(expansion, job_id)
     assert gated.first_image_out.wait(20)
@@ -200,7 +203,7 @@ def test_a_worker_going_offline_mid_job_leaves_it_waiting_until_a_worker_is_back
 
 def test_without_any_worker_online_a_broker_alone_means_the_kiosk_makes_them(project, photos, client):
     expansion = Expansion(project, client)
-    assert expansion.engine() is Engine.LOCAL and "no worker is online" in expansion.engine_words()
+    assert expansion.fleet() == {} and "no worker is online" in expansion.engine_words()
     job_id = expansion.send(Request(photos["apple"][0].id, Preset.NEW_ANGLE, change=0.3, count=2))
     assert expansion.follow(job_id).phase is Phase.DONE
     assert client.outbox_depth() == 0
@@ -210,7 +213,7 @@ def test_closing_withdraws_unfinished_jobs_from_the_worker(project, photos, mosq
     gated = GatedBackend()
     workers(mosquitto.url, backends={"gated": gated})
     eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
-    expansion = Expansion(project, client, backend="gated", tick_s=0.05)
+    expansion = Expansion(project, client, policy=only("gated"), tick_s=0.05)
     job_id = expansion.send(Request(photos["leaf"][0].id, Preset.NEW_COLOUR, change=0.5, count=3, seed=4))
     thread, recorder = follow_in_thread(expansion, job_id)
     assert gated.first_image_out.wait(20)
