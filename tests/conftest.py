@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +35,32 @@ def probe_factory(mosquitto) -> Iterator:
     yield make
     for probe in probes:
         probe.close()
+
+
+class TinyPipelines:
+    """Folders of the tiny inpaint, instruct and img2img pipelines, each written when first asked for."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._folders: dict[str, Path] = {}
+
+    def __getitem__(self, kind: str) -> Path:
+        if kind not in self._folders:
+            from tools.make_tiny_pipelines import make_tiny_pipelines  # torch and diffusers: only when used
+
+            self._folders.update(make_tiny_pipelines(self._root, [kind]))
+        return self._folders[kind]
+
+
+@pytest.fixture(scope="session")
+def tiny_pipelines(tmp_path_factory) -> TinyPipelines:
+    """The tiny pipelines, written once per test run, with torch on one CPU thread.
+
+    The tiny models' kernels are far too small to share out: on a loaded
+    machine a second OpenMP thread spins and waits, making every denoising
+    step many times slower rather than faster.
+    """
+    import torch
+
+    torch.set_num_threads(1)
+    return TinyPipelines(tmp_path_factory.mktemp("tiny-pipelines"))

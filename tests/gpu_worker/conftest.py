@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -21,35 +20,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return time.time() + self.offset
-
-
-class TinyPipelines:
-    """Folders of the tiny inpaint, instruct and img2img pipelines, each written when first asked for."""
-
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._folders: dict[str, Path] = {}
-
-    def __getitem__(self, kind: str) -> Path:
-        if kind not in self._folders:
-            from tools.make_tiny_pipelines import make_tiny_pipelines  # torch and diffusers: only when used
-
-            self._folders.update(make_tiny_pipelines(self._root, [kind]))
-        return self._folders[kind]
-
-
-@pytest.fixture(scope="session")
-def tiny_pipelines(tmp_path_factory) -> TinyPipelines:
-    """The tiny pipelines, written once per test run, with torch on one CPU thread.
-
-    The tiny models' kernels are far too small to share out: on a loaded
-    machine a second OpenMP thread spins and waits, making every denoising
-    step many times slower rather than faster.
-    """
-    import torch
-
-    torch.set_num_threads(1)
-    return TinyPipelines(tmp_path_factory.mktemp("tiny-pipelines"))
 
 
 @pytest.fixture
