@@ -73,14 +73,14 @@ from bench.live_loop import LAYOUTS, CpuShare, render_layouts, with_grain  # noq
 from bench.machine import facts, git_state  # noqa: E402
 from kiosk.generation.expansion import Expansion  # noqa: E402
 from kiosk.generation.status import Phase, Request  # noqa: E402
+from kiosk.learning.training_run import TrainingRun  # noqa: E402
+from kiosk.live.view import kept_sample  # noqa: E402
 from kiosk.masking import Hand, MaskingConfig, ObjectMasker  # noqa: E402
+from kiosk.session import KioskSession  # noqa: E402
 from kiosk.store import Project, Source  # noqa: E402
 from kiosk.tui.app import TeachBoothApp  # noqa: E402
-from kiosk.tui.live_view import kept_sample  # noqa: E402
 from kiosk.tui.screens.capture import CaptureScreen  # noqa: E402
 from kiosk.tui.screens.expand import EXPANSION  # noqa: E402
-from kiosk.tui.session import KioskSession  # noqa: E402
-from kiosk.tui.training_run import TrainingRun  # noqa: E402
 from kiosk.tui.workers import run_guarded  # noqa: E402
 from shared.presets import Preset  # noqa: E402
 from tests.support.mosquitto import Mosquitto  # noqa: E402

@@ -88,8 +88,8 @@ def open_kiosk(
         return 2
     detect_graphics()  # asks the terminal about Sixel/Kitty now: impossible once Textual runs
 
+    from kiosk.session import KioskSession
     from kiosk.tui.app import TeachBoothApp
-    from kiosk.tui.session import KioskSession
     from shared.watchdog import Watchdog
 
     watchdog = Watchdog.from_environment()

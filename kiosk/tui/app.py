@@ -22,13 +22,13 @@ from textual.app import App
 from textual.binding import Binding
 
 from kiosk.coach.suggestion import Action
+from kiosk.session import KioskSession
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.admin import AdminScreen
 from kiosk.tui.screens.base import StepScreen, UnavailableStepScreen
 from kiosk.tui.screens.error_card import ErrorCard
 from kiosk.tui.screens.pin import PinScreen
 from kiosk.tui.screens.still_there import StillThereScreen
-from kiosk.tui.session import KioskSession
 from kiosk.tui.steps import STEPS, StepUnavailable, index_of, step
 from shared.watchdog import Watchdog
 

@@ -20,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, Switch
 
 from kiosk.export.errors import ExportError
+from kiosk.export.usb import export_to
 from kiosk.tui.config import KioskSettings
-from kiosk.tui.usb_export import export_to
 from kiosk.tui.workers import run_guarded
 
 if TYPE_CHECKING:

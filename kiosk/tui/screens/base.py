@@ -34,7 +34,7 @@ from textual.widgets import Button, Static
 from textual.worker import Worker
 
 from kiosk.coach.suggestion import Action
-from kiosk.tui.session import KioskSession
+from kiosk.session import KioskSession
 from kiosk.tui.steps import STEPS, Step, StepUnavailable, index_of, step
 from kiosk.tui.widgets.status_bar import StatusBar
 from kiosk.tui.widgets.step_progress import StepProgress

@@ -28,9 +28,9 @@ from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
 from kiosk.coach.suggestion import CaptureSamples
+from kiosk.live.view import OUTCOME_TEXT, FpsMeter, kept_sample, preview_image
 from kiosk.masking import ObjectMasker, OpenPalmTrigger
 from kiosk.store import NotFound
-from kiosk.tui.live_view import OUTCOME_TEXT, FpsMeter, kept_sample, preview_image
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.widgets.picture import Picture
 from kiosk.tui.widgets.record_button import RecordButton

@@ -18,11 +18,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from kiosk.coach.suggestion import Retrain
+from kiosk.learning.training_run import (
+    Progress,
+    TrainingRefused,
+    TrainingReport,
+    TrainingRun,
+    training_refusal,
+)
+from kiosk.session import KioskSession
 from kiosk.store import StoreError
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.screens.expand import THUMBNAIL_PIXELS
-from kiosk.tui.session import KioskSession
-from kiosk.tui.training_run import Progress, TrainingRefused, TrainingReport, TrainingRun, training_refusal
 from kiosk.tui.widgets.bars import bar_text
 from kiosk.tui.widgets.class_bars import ClassBars
 from kiosk.tui.widgets.comparison_summary import ComparisonSummary

@@ -20,8 +20,8 @@ from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
 from kiosk.learning.model_dir import TrainedModel
-from kiosk.tui.live_prediction import Answer, NoModel, answer, current_model, saliency_image
-from kiosk.tui.live_view import FpsMeter, preview_image
+from kiosk.live.prediction import Answer, NoModel, answer, current_model, saliency_image
+from kiosk.live.view import FpsMeter, preview_image
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.widgets.picture import Picture
 

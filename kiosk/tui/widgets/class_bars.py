@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from kiosk.tui.training_run import ClassScore
+from kiosk.learning.training_run import ClassScore
 from kiosk.tui.widgets.bars import bar_text, percent
 
 BAR_CELLS = 12

@@ -25,7 +25,7 @@ from kiosk.coach.suggestion import (
     ReviewGenerated,
     Suggestion,
 )
-from kiosk.tui.session import KioskSession
+from kiosk.session import KioskSession
 from kiosk.tui.steps import step_for_action
 from kiosk.tui.workers import run_guarded
 

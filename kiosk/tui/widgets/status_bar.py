@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Static
 
-from kiosk.tui.session import KioskSession, LinkState
+from kiosk.session import KioskSession, LinkState
 from kiosk.tui.workers import run_guarded
 
 POLL_S = 1.0

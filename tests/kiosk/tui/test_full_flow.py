@@ -7,12 +7,13 @@ import shutil
 
 import pytest
 
+from kiosk.session import KioskSession
 from kiosk.store import Source, Status
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.capture import MIN_PHOTOS
-from kiosk.tui.session import KioskSession
-from tests.kiosk.tui.conftest import REPLAY, REPLAY_FPS, SIZE, rendered_frame_masker
+from tests.kiosk.conftest import REPLAY, REPLAY_FPS, rendered_frame_masker
+from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import start_worker
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
 

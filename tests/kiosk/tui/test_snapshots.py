@@ -22,11 +22,12 @@ from kiosk.camera import make_camera
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.project_training import train_project
 from kiosk.masking import ObjectMasker
+from kiosk.session import KioskSession
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens import try_it
-from kiosk.tui.session import KioskSession
-from tests.kiosk.tui.conftest import REPLAY, SIZE
+from tests.kiosk.conftest import REPLAY
+from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import wait_until
 
 EMPTY_FRAME, BALL_FRAME, BOX_FRAME = (

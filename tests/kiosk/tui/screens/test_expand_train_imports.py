@@ -12,7 +12,7 @@ def test_importing_the_screens_and_their_domain_loads_no_heavy_module():
     code = (
         "import sys\n"
         "import kiosk.tui.screens.expand, kiosk.tui.screens.train, kiosk.tui.widgets.coach_panel\n"
-        "import kiosk.generation.expansion, kiosk.tui.training_run\n"
+        "import kiosk.generation.expansion, kiosk.learning.training_run\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     result = subprocess.run(

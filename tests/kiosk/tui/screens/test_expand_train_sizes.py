@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from kiosk.generation.expansion import Expansion
+from kiosk.learning.training_run import TrainingRun
 from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
 from kiosk.tui.screens.train import REPORT, TrainingResults, TrainScreen
-from kiosk.tui.training_run import TrainingRun
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import add_photos, shared_backbone
 from tests.kiosk.tui.pilot_helpers import wait_until

@@ -7,7 +7,8 @@ from PIL import Image
 
 from kiosk.learning.project_training import train_project
 from kiosk.tui.screens.try_it import TryScreen
-from tests.kiosk.tui.conftest import REPLAY, SIZE
+from tests.kiosk.conftest import REPLAY
+from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
 
 pytestmark = pytest.mark.asyncio

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.generation.status import Engine, JobStatus, Phase, Request
-from kiosk.tui.training_run import ClassScore
+from kiosk.learning.training_run import ClassScore
 from kiosk.tui.widgets.bars import bar_text, percent
 from kiosk.tui.widgets.change_slider import ChangeSlider, change_words
 from kiosk.tui.widgets.class_bars import class_bars_text

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.session import KioskSession
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
-from kiosk.tui.session import KioskSession
-from tests.kiosk.tui.conftest import REPLAY, SIZE, rendered_frame_masker
+from tests.kiosk.conftest import REPLAY, rendered_frame_masker
+from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import start_worker
 from tests.kiosk.tui.pilot_helpers import shown, wait_until
 

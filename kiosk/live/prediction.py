@@ -16,9 +16,9 @@ from PIL import Image
 
 from kiosk.features.backbone import Backbone
 from kiosk.learning.model_dir import TrainedModel, load_model
+from kiosk.live.view import kept_sample
 from kiosk.masking import MaskResult
 from kiosk.store import Project
-from kiosk.tui.live_view import kept_sample
 
 HEAT_COLOUR = np.array([255, 40, 40], np.float32)
 HEAT_SHARE = 0.6

@@ -10,8 +10,8 @@ from kiosk.generation.status import Request
 from kiosk.learning.comparison import ArmResult, Comparison
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.evaluate import evaluate_predictions
+from kiosk.learning.training_run import TrainingRefused, TrainingRun, comparison_words, training_refusal
 from kiosk.store import Source
-from kiosk.tui.training_run import TrainingRefused, TrainingRun, comparison_words, training_refusal
 from shared.presets import Preset
 from tests.kiosk.learning.images import render
 from tests.kiosk.tui.photos import add_photos, shared_backbone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.tui.session import KioskSession
+from kiosk.session import KioskSession
 
 
 class Closable:

@@ -1,0 +1,41 @@
+"""Fixtures of the kiosk's tests: a real project in a temporary folder and a session on the committed
+replay footage, shared by the application layer's tests and the app's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.masking import ObjectMasker
+from kiosk.session import KioskSession
+from kiosk.store import Project
+
+REPLAY = Path(__file__).resolve().parents[2] / "kiosk" / "samples" / "replay"
+REPLAY_FPS = 15
+"""A camera's pace: as-fast-as-possible would hold the GIL and starve the event loop under test."""
+
+
+@pytest.fixture
+def project(tmp_path) -> Iterator[Project]:
+    with Project.open(tmp_path / "project") as opened:
+        yield opened
+
+
+def rendered_frame_masker() -> ObjectMasker:
+    """The real masking pipeline minus MediaPipe, which cannot see people in rendered frames: the
+    replay footage has nobody in view and no hands, which is what these stand-ins say."""
+    return ObjectMasker(
+        segmenter=lambda small: np.zeros(small.shape[:2], np.float32), hand_finder=lambda small: []
+    )
+
+
+@pytest.fixture
+def session(project) -> Iterator[KioskSession]:
+    made = KioskSession(
+        project, camera_spec=f"replay:{REPLAY}?fps={REPLAY_FPS}", masker_factory=rendered_frame_masker
+    )
+    yield made
+    made.close()
