@@ -47,6 +47,7 @@ demo: setup
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: lint $(EXPORT_STAMP)
 	$(PY) -m pytest --ignore=$(EXPORT_TESTS)
