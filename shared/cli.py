@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "broker": "kiosk.commands.broker",
     "demo": "kiosk.commands.demo",
     "doctor": "kiosk.commands.doctor",
+    "expand": "kiosk.commands.expand",
     "export": "kiosk.commands.export",
     "generate": "kiosk.commands.generate",
     "kiosk": "kiosk.commands.kiosk",

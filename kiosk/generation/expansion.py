@@ -156,10 +156,7 @@ class Expansion:
         no engine online (nor this kiosk) can make.
         """
         sample = self._source(request)
-        if not 0.0 <= request.change <= 1.0:
-            raise ExpansionError("How much to change must be between 0 and 1.")
-        if not 1 <= request.count <= MAX_IMAGES_PER_JOB:
-            raise ExpansionError(f"Ask for 1 to {MAX_IMAGES_PER_JOB} pictures.")
+        _check_amounts(request.change, request.count)
         choice = self._choose(sample, request)
         if request.seed is None:
             request = replace(request, seed=self._seeds())
@@ -191,6 +188,7 @@ class Expansion:
         skipped with its reason; `ExpansionError` when no photo at all could be sent."""
         from kiosk.learning.project_training import real_samples
 
+        _check_amounts(request.change, request.count)
         found = self.project.find_class(request.label)
         if found is None:
             raise ExpansionError(f"There is no class “{request.label}”.")
@@ -486,3 +484,10 @@ class Expansion:
     def _notify(notify: StatusCallback, status: JobStatus) -> JobStatus:
         notify(status)
         return status
+
+
+def _check_amounts(change: float, count: int) -> None:
+    if not 0.0 <= change <= 1.0:
+        raise ExpansionError("How much to change must be between 0 and 1.")
+    if not 1 <= count <= MAX_IMAGES_PER_JOB:
+        raise ExpansionError(f"Ask for 1 to {MAX_IMAGES_PER_JOB} pictures.")
