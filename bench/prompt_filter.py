@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 from bench.machine import facts, git_state  # noqa: E402
 from gpu_worker.intake import parse_job  # noqa: E402
 from gpu_worker.safety import PromptFilter, default_words, extra_words  # noqa: E402
-from shared.protocol import encode  # noqa: E402
+from shared.protocol import encode, topics  # noqa: E402
 from tests.support.jobs import make_job  # noqa: E402
 
 TYPICAL = [
@@ -91,7 +91,8 @@ def main() -> None:
     job = make_job(job_id="bench", label="apple")
     payload = encode(job)
     print("baseline: parse_job of the sample job", file=sys.stderr)
-    baseline = percentiles_us(lambda: parse_job(job.kiosk_id, job.job_id, payload), repeats)
+    job_topic = topics.JobTopic(job.kiosk_id, job.backend, job.job_id)
+    baseline = percentiles_us(lambda: parse_job(job_topic, payload), repeats)
 
     workloads = {
         "typical": TYPICAL,

@@ -96,8 +96,9 @@ class WorkerConfig(BaseModel):
     )
     shared_group: str = Field(
         default=topics.DEFAULT_SHARED_GROUP,
-        title="Shared subscription group",
-        description="Workers in one group split the jobs between them (MQTT 5 brokers only).",
+        title="Shared subscription group prefix",
+        description="Workers with one prefix split each backend's jobs between those serving it: each "
+        "backend is a group of its own, `<prefix>-<backend>` (MQTT 5 brokers only; docs/protocol.md).",
         pattern=r"^[A-Za-z0-9_-]{1,64}$",
     )
     queue_limit: int = Field(

@@ -17,7 +17,7 @@ from gpu_worker.backends import GenerationRequest
 from gpu_worker.results import JobKey
 from gpu_worker.safety import PromptFilter
 from shared.imaging import BadImage, decode_image, fit_within
-from shared.protocol import FailureCode, GenerationJob, ProtocolError, decode
+from shared.protocol import FailureCode, GenerationJob, ProtocolError, decode, topics
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,13 @@ class QueuedJob:
         return self.job.kiosk_id
 
 
-def parse_job(kiosk_id: str, job_id: str, payload: bytes) -> GenerationJob:
-    """Validate a job message against the topic it came on; raises `Rejection`."""
+def parse_job(job_topic: topics.JobTopic, payload: bytes) -> GenerationJob:
+    """Validate a job message against the topic it came on; raises `Rejection`.
+
+    The backend must agree too: the topic is what routed the job to this
+    worker, and a payload naming another backend would run on a worker
+    chosen for something else.
+    """
     try:
         message = decode(payload)
     except ProtocolError as exc:
@@ -62,9 +67,14 @@ def parse_job(kiosk_id: str, job_id: str, payload: bytes) -> GenerationJob:
         raise Rejection(code, f"bad job message: {exc.message}") from None
     if not isinstance(message, GenerationJob):
         raise Rejection(FailureCode.INVALID_JOB, f"expected a job, got a {message.type!r} message")
-    if (message.kiosk_id, message.job_id) != (kiosk_id, job_id):
+    if (message.kiosk_id, message.job_id) != (job_topic.kiosk_id, job_topic.job_id):
         raise Rejection(
             FailureCode.INVALID_JOB, "kiosk_id and job_id must match the topic the job was sent on"
+        )
+    if message.backend != job_topic.backend:
+        raise Rejection(
+            FailureCode.INVALID_JOB,
+            f"the job is for backend {message.backend!r} but was sent on {job_topic.backend!r}'s topic",
         )
     return message
 

@@ -120,12 +120,21 @@ class WorkerService:
     # -- connection -------------------------------------------------------
 
     def _subscriptions(self, session: Session) -> list[tuple[str, int]]:
-        # Cancels are not shared: only the worker holding a job can stop it, and none knows which that is.
+        """The jobs of the backends this worker serves, one filter each, and every cancel.
+
+        Each backend's workers form a shared group of their own, so the broker
+        hands a job only to a worker that can run it (docs/protocol.md, routing).
+        Cancels are not shared: only the worker holding a job can stop it, and
+        none knows which that is.
+        """
         cancels = (topics.ALL_CANCELS_FILTER, 1)
         if session.shared_subscriptions:
-            return [(topics.shared_jobs_filter(self.config.shared_group), 1), cancels]
-        log.warning("broker offers no shared subscriptions: every worker on it receives every job")
-        return [(topics.ALL_JOBS_FILTER, 1), cancels]
+            group = self.config.shared_group
+            return [(topics.shared_backend_jobs_filter(group, name), 1) for name in self._backends] + [
+                cancels
+            ]
+        log.warning("broker offers no shared subscriptions: every worker of a backend receives its every job")
+        return [(topics.backend_jobs_filter(name), 1) for name in self._backends] + [cancels]
 
     def _on_connected(self, _session: Session) -> None:
         self._online_since = time.time()
@@ -166,23 +175,25 @@ class WorkerService:
     # -- intake (paho's thread) ----------------------------------------------
 
     def _on_message(self, topic: str, payload: bytes) -> None:
-        if (ids := topics.parse_job_topic(topic)) is not None:
-            self._on_job(*ids, payload)
+        if (job_topic := topics.parse_job_topic(topic)) is not None:
+            self._on_job(job_topic, payload)
         elif (ids := topics.parse_cancel_topic(topic)) is not None:
             self._on_cancel(*ids, payload)
         else:
             self.stats["unroutable"] += 1
             log.warning("ignored a message on %r: not a valid jobs or cancel topic", topic[:200])
 
-    def _on_job(self, kiosk_id: str, job_id: str, payload: bytes) -> None:
+    def _on_job(self, job_topic: topics.JobTopic, payload: bytes) -> None:
         try:
-            job = parse_job(kiosk_id, job_id, payload)
+            job = parse_job(job_topic, payload)
             screen_prompt(job, self._prompt_filter)
             self._admit(job)
         except Rejection as rejection:
-            self._replies.fail(kiosk_id, job_id, rejection)
+            self._replies.fail(job_topic.kiosk_id, job_topic.job_id, rejection)
 
     def _admit(self, job: GenerationJob) -> None:
+        # Routing keeps these away (a worker subscribes to its own backends' topics only); a job can
+        # still get here on a hand-made subscription or a stray publish, and is refused, never run.
         if job.backend not in self._backends:
             raise Rejection(
                 FailureCode.UNSUPPORTED_BACKEND,

@@ -2,10 +2,15 @@
 
 Delivery is at-least-once and results are de-duplicated: every unfinished
 job in the durable outbox is sent again whenever the link (re)connects and
-whenever a worker comes online, workers answer a job id they have finished
-from their result cache, and `JobHandle` keeps one image per index. So a job
-survives the broker, the worker and the kiosk itself going away, and the app
-still sees exactly one set of images.
+whenever a worker serving its backend comes online, workers answer a job id
+they have finished from their result cache, and `JobHandle` keeps one image
+per index. So a job survives the broker, the worker and the kiosk itself going
+away, and the app still sees exactly one set of images.
+
+A job goes to its backend's topic, which only workers serving that backend
+read (docs/protocol.md, routing): a job for a backend no online worker serves
+is not refused by anyone, it waits in the outbox (`waiting_for_backend` says
+so) until such a worker announces itself.
 """
 
 from __future__ import annotations
@@ -98,9 +103,20 @@ class JobClient:
     # -- life cycle -------------------------------------------------------------
 
     def start(self) -> None:
-        """Pick up unfinished jobs from the outbox and start connecting."""
+        """Pick up unfinished jobs from the outbox and start connecting.
+
+        A row this version cannot read (a job stored by a kiosk of an older
+        wire version, docs/protocol.md) could never be sent where a worker
+        would read it: it is dropped, with the job id in the log, rather than
+        kept forever or stopping the kiosk.
+        """
         for entry in self._outbox.entries(self.kiosk_id):
-            self._handle_for(entry)
+            try:
+                self._handle_for(entry)
+            except ProtocolError as exc:
+                self._outbox.remove(self.kiosk_id, entry.job_id)
+                self.stats["unreadable_outbox_rows"] += 1
+                log.warning("dropped job %s from the outbox: %s", entry.job_id, exc.message)
         self._link.start()
 
     def stop(self) -> None:
@@ -126,6 +142,18 @@ class JobClient:
         """Online workers that serve `backend`: whether a job for it can run now, not just be queued."""
         with self._lock:
             return self._online(backend)
+
+    def waiting_for_backend(self, handle: JobHandle) -> str | None:
+        """The backend this job waits for, when no online worker serves it; None once one does.
+
+        For the screens: "waiting for a worker that does inpaint" rather than a
+        silent spinner. The job is not failed meanwhile; it goes out as soon as
+        such a worker announces itself (or ends at its deadline).
+        """
+        if handle.state is not JobState.QUEUED:
+            return None
+        with self._lock:
+            return None if self._online(handle.backend) else handle.backend
 
     def wait_for_workers(self, timeout: float, count: int = 1, backend: str | None = None) -> list[str]:
         """Block until `count` workers (serving `backend`, if given) are online; the ones seen then,
@@ -153,11 +181,11 @@ class JobClient:
         if job.kiosk_id != self.kiosk_id:
             raise ValueError(f"job is for kiosk {job.kiosk_id!r}, this client is {self.kiosk_id!r}")
         payload = encode(job)
-        topic = topics.job(job.kiosk_id, job.job_id)
+        topic = topics.job(job.kiosk_id, job.backend, job.job_id)
         self._outbox.add(job.kiosk_id, job.job_id, topic, payload, job.deadline)
         with self._lock:
             self._forget_old_handles()
-            handle = self._handles.setdefault(job.job_id, JobHandle(job.kiosk_id, job.job_id, job.num_images))
+        handle = self._track(job)
         if self.connected:
             self._link.publish(topic, payload, qos=1)
         return handle
@@ -217,6 +245,11 @@ class JobClient:
             online = self.workers_online()
             if not online:
                 return f"no worker is online {waited}; the job stays queued and is sent when one comes online"
+            if self.waiting_for_backend(handle) is not None:
+                return (
+                    f"no online worker runs {handle.backend} {waited} (online: {', '.join(online)}); the job"
+                    f" stays queued and is sent when a worker that runs {handle.backend} comes online"
+                )
             return f"no worker took the job {waited} (online: {', '.join(online)})"
         step = f" (step {handle.progress[0]} of {handle.progress[1]})" if handle.progress else ""
         return f"worker {handle.worker_id} took the job but had not finished it {waited}{step}"
@@ -231,16 +264,20 @@ class JobClient:
         self._link.publish(self._status_topic, encode(self._status("online")), qos=1, retain=True)
         self._drain(include_accepted=True)
 
-    def _drain(self, include_accepted: bool) -> None:
-        """Send unfinished jobs: all after a reconnect, untaken ones when a worker appears."""
+    def _drain(self, include_accepted: bool, backends: list[str] | None = None) -> None:
+        """Send unfinished jobs: all after a reconnect; when a worker appears, the untaken ones for the
+        `backends` it serves (the others would reach no new reader)."""
         for job_id in self._outbox.remove_expired(self.kiosk_id, time.time()):
             self._end_locally(
                 job_id, FailureCode.EXPIRED, "the job's deadline passed before a worker could take it"
             )
         for entry in self._outbox.entries(self.kiosk_id):
-            if include_accepted or not entry.accepted:
-                self._link.publish(entry.topic, entry.payload, qos=1)
-                self.stats["sent_from_outbox"] += 1
+            if entry.accepted and not include_accepted:
+                continue
+            if backends is not None and _backend_of(entry) not in backends:
+                continue
+            self._link.publish(entry.topic, entry.payload, qos=1)
+            self.stats["sent_from_outbox"] += 1
 
     def _end_locally(self, job_id: str, code: FailureCode, message: str) -> None:
         """End a job on the kiosk's own authority (expired, cancelled) and tell the app like any event."""
@@ -276,19 +313,20 @@ class JobClient:
             previous is None or previous.state != "online" or previous.online_since != status.online_since
         )
         if came_online:
-            log.info("worker %s is online", status.worker_id)
-            self._drain(include_accepted=False)
+            log.info("worker %s is online, serving %s", status.worker_id, ", ".join(status.backends))
+            self._drain(include_accepted=False, backends=status.backends)
         elif status.state == "offline" and previous is not None and previous.state == "online":
             log.info("worker %s went offline", status.worker_id)
             self._resend_taken_by(status.worker_id)
 
     def _resend_taken_by(self, worker_id: str) -> None:
-        """Give another worker the jobs a vanished worker had taken.
+        """Give another worker of the same backend the jobs a vanished worker had taken.
 
         A worker that dies mid-job had already acknowledged the job's message,
-        so the broker will not deliver it again: only the kiosk can. Images the
-        dead worker sent are kept; the other worker's copies of them (same
-        seeds) are dropped by index.
+        so the broker will not deliver it again: only the kiosk can. The resend
+        goes to the job's own backend topic, so only a worker serving that
+        backend gets it. Images the dead worker sent are kept; the other
+        worker's copies of them (same seeds) are dropped by index.
         """
         with self._lock:
             orphans = [h for h in self._handles.values() if h.worker_id == worker_id and not h.finished]
@@ -365,5 +403,17 @@ class JobClient:
         job = decode(entry.payload)
         if not isinstance(job, GenerationJob):
             raise TypeError(f"outbox row {entry.job_id} does not hold a job")
+        return self._track(job)
+
+    def _track(self, job: GenerationJob) -> JobHandle:
+        """The job's handle, made on first sight."""
         with self._lock:
-            return self._handles.setdefault(job.job_id, JobHandle(job.kiosk_id, job.job_id, job.num_images))
+            return self._handles.setdefault(
+                job.job_id, JobHandle(job.kiosk_id, job.job_id, job.num_images, backend=job.backend)
+            )
+
+
+def _backend_of(entry: OutboxEntry) -> str | None:
+    """The backend a stored job was sent for: a level of its topic."""
+    parsed = topics.parse_job_topic(entry.topic)
+    return None if parsed is None else parsed.backend

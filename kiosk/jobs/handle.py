@@ -33,10 +33,12 @@ class Applied(StrEnum):
 
 
 class JobHandle:
-    def __init__(self, kiosk_id: str, job_id: str, num_images: int) -> None:
+    def __init__(self, kiosk_id: str, job_id: str, num_images: int, *, backend: str) -> None:
         self.kiosk_id = kiosk_id
         self.job_id = job_id
         self.num_images = num_images
+        self.backend = backend
+        """The backend the job asked for: only a worker serving it will ever take it."""
         self.state = JobState.QUEUED
         self.worker_id: str | None = None
         self.progress: tuple[int, int] | None = None

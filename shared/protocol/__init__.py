@@ -1,4 +1,4 @@
-"""The TeachBooth v1 wire protocol: message models, topics, encoding and limits."""
+"""The TeachBooth wire protocol (version `PROTOCOL_VERSION`): message models, topics, encoding and limits."""
 
 from shared.protocol.codec import decode, encode
 from shared.protocol.errors import ProtocolError

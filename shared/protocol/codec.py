@@ -145,8 +145,10 @@ def _parse_header(raw: bytes) -> dict[str, object]:
 
 def _validate(header: dict[str, object], blobs: dict[str, bytes]) -> WireModel:
     version = header.get("v", PROTOCOL_VERSION)
-    if type(version) is not int or version != PROTOCOL_VERSION:  # `true` and `1.0` are not 1
-        raise ProtocolError("unsupported_version", f"message version {version!r:.20}, expected 1")
+    if type(version) is not int or version != PROTOCOL_VERSION:  # `true` and `2.0` are not 2
+        raise ProtocolError(
+            "unsupported_version", f"message version {version!r:.20}, expected {PROTOCOL_VERSION}"
+        )
     kind = header.get("type")
     model = MESSAGE_TYPES.get(kind) if isinstance(kind, str) else None
     if model is None:

@@ -1,4 +1,4 @@
-"""Versioned message models of the TeachBooth v1 wire protocol.
+"""Versioned message models of the TeachBooth wire protocol (docs/protocol.md).
 
 Models are strict (no type coercion, unknown fields rejected) because the
 worker is reachable by every kiosk on a public network: a message either
@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from shared.presets import Preset
 from shared.protocol import limits
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+"""The wire version: in every message (`v`), every frame and the topic root (`teachbooth/v2`). 2 put the
+backend in the job topic (capability routing); a v1 peer and a v2 peer never see each other's messages."""
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 BackendName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
@@ -67,7 +69,7 @@ class WireModel(BaseModel):
     BLOB_FIELDS: ClassVar[tuple[str, ...]] = ()
     """Fields holding raw bytes, sent outside the JSON header in this order."""
 
-    v: Literal[1] = Field(default=PROTOCOL_VERSION, description="Protocol version.")
+    v: Literal[2] = Field(default=PROTOCOL_VERSION, description="Protocol version.")
 
 
 class GenerationJob(WireModel):

@@ -7,7 +7,11 @@ cannot drift from what the services publish and subscribe to.
 
 mosquitto checks a subscription to ``$share/<group>/<filter>`` against the
 whole string, and every delivery against the real topic, so workers get both
-forms (any group name: the group is a worker setting).
+forms (any group name: the group prefix is a worker setting, and each backend
+has a group of its own, docs/protocol.md). A job topic names its backend; a
+kiosk may file its own jobs for any backend, and a worker may read every
+backend's jobs: which backends a worker serves is its configuration, not the
+broker's business.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ Rule = tuple[str, str]
 def kiosk_rules(kiosk_id: str) -> list[Rule]:
     """Send and withdraw its own jobs, announce itself, read its own events and every worker's status."""
     return [
-        ("write", topics.job(kiosk_id, "+")),
+        ("write", topics.job(kiosk_id, "+", "+")),
         ("write", topics.cancel(kiosk_id, "+")),
         ("write", topics.kiosk_status(kiosk_id)),
         ("read", topics.kiosk_events_filter(kiosk_id)),

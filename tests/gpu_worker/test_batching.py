@@ -95,7 +95,7 @@ def test_a_job_cancelled_mid_pass_fails_alone_and_the_others_finish(worker_facto
     probe.publish(
         topics.cancel("k2", cancelled.job_id), encode(JobCancel(job_id=cancelled.job_id, kiosk_id="k2"))
     )
-    barrier(probe, "k2")  # the worker has read the cancel
+    barrier(probe, "k2", "batching")  # the worker has read the cancel
     backend.release()
 
     failed = expect_event(probe, cancelled.job_id, JobFailed)

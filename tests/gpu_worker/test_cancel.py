@@ -90,7 +90,7 @@ def test_bad_cancels_are_ignored_and_the_job_goes_on(worker_factory, probe_facto
     cancel(probe, "k1", job.job_id, payload=b"garbage")
     cancel(probe, "k1", job.job_id, payload=encode(JobCancel(job_id=job.job_id, kiosk_id="k2")))
     cancel(probe, "k1", job.job_id, payload=encode(make_job(job_id=job.job_id)))
-    probe.publish(f"teachbooth/v1/kiosk/k1/cancel/{'x' * 65}", encode(JobCancel(job_id="j", kiosk_id="k1")))
+    probe.publish(f"teachbooth/v2/kiosk/k1/cancel/{'x' * 65}", encode(JobCancel(job_id="j", kiosk_id="k1")))
     send(probe, job)
     expect_event(probe, job.job_id, JobDone)
     assert worker.stats["bad_cancels"] == 3 and worker.stats["unroutable"] == 1

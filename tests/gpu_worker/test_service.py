@@ -45,17 +45,18 @@ def expect_event(probe, job_id: str, kind: type, timeout: float = 20.0):
 
 
 def send(probe, job: GenerationJob) -> None:
-    probe.publish(topics.job(job.kiosk_id, job.job_id), encode(job))
+    probe.publish(topics.job(job.kiosk_id, job.backend, job.job_id), encode(job))
 
 
-def barrier(probe, kiosk_id: str = "k1") -> None:
-    """Wait until the worker has handled everything sent before this call.
+def barrier(probe, kiosk_id: str = "k1", backend: str = "classic") -> None:
+    """Wait until the worker (serving `backend`) has handled everything sent before this call.
 
-    The worker handles one subscription's messages in order, so its answer to
-    a bad job sent now arrives only after it has dealt with earlier messages.
+    The broker forwards one publisher's messages to a client in order, and the
+    worker handles them in order, so its answer to a bad job sent now arrives
+    only after it has dealt with earlier messages.
     """
     job_id = f"barrier-{len(probe.seen)}"
-    probe.publish(topics.job(kiosk_id, job_id), b"not a job")
+    probe.publish(topics.job(kiosk_id, backend, job_id), b"not a job")
     expect_event(probe, job_id, JobFailed)
 
 
@@ -114,10 +115,10 @@ BAD_JOBS = {
     "oversized_frame": (lambda: b"TB\x01" + b"\x00" * (limits.MAX_FRAME_BYTES + 1), "too_large", "limit"),
     "change_out_of_range": (lambda: _unchecked(change=1.5), "invalid_job", "change"),
     "too_many_images": (lambda: _unchecked(num_images=9), "invalid_job", "num_images"),
-    "unknown_backend": (
+    "backend_not_its_topic_s": (
         lambda: encode(make_job(job_id="bad", backend="dalle")),
-        "unsupported_backend",
-        "dalle",
+        "invalid_job",
+        "backend 'dalle' but was sent on 'classic'",
     ),
     "prompt_for_classic": (
         lambda: encode(make_job(job_id="bad", preset=None, prompt="a green apple")),
@@ -152,7 +153,7 @@ def test_bad_job_gets_a_reason_and_the_worker_keeps_serving(case, worker_factory
     worker = worker_factory()
     probe = probe_factory(topics.kiosk_events_filter("k1"))
     payload_of, code, words = BAD_JOBS[case]
-    probe.publish(topics.job("k1", "bad"), payload_of())
+    probe.publish(topics.job("k1", "classic", "bad"), payload_of())
 
     failed = expect_event(probe, "bad", JobFailed)
     assert failed.code == code
@@ -168,7 +169,7 @@ def test_payload_must_match_its_topic(worker_factory, probe_factory):
     worker_factory()
     probe = probe_factory(topics.kiosk_events_filter("k2"))
     job = make_job(kiosk_id="k1")
-    probe.publish(topics.job("k2", job.job_id), encode(job))
+    probe.publish(topics.job("k2", job.backend, job.job_id), encode(job))
     failed = expect_event(probe, job.job_id, JobFailed)
     assert failed.code == "invalid_job" and "topic" in failed.message
 
@@ -176,7 +177,7 @@ def test_payload_must_match_its_topic(worker_factory, probe_factory):
 def test_unroutable_topic_is_counted_not_answered(worker_factory, probe_factory):
     worker = worker_factory()
     probe = probe_factory(topics.kiosk_events_filter("k1"))
-    probe.publish("teachbooth/v1/kiosk/k1/jobs/no spaces allowed", encode(make_job()))
+    probe.publish("teachbooth/v2/kiosk/k1/jobs/classic/no spaces allowed", encode(make_job()))
     barrier(probe)
     assert worker.stats["unroutable"] == 1
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import struct
 
-from shared.protocol import WireModel
+from shared.protocol import PROTOCOL_VERSION, WireModel
 
 
-def raw_frame(header: dict, blobs: list[tuple[str, bytes]], version: int = 1) -> bytes:
+def raw_frame(header: dict, blobs: list[tuple[str, bytes]], version: int = PROTOCOL_VERSION) -> bytes:
     header = {**header, "_blobs": [[name, len(blob)] for name, blob in blobs]}
     header_bytes = json.dumps(header).encode()
     return (

@@ -97,18 +97,20 @@ def test_a_kiosk_cannot_read_another_kiosks_events(client_factory):
 def test_a_kiosk_cannot_file_or_cancel_jobs_as_another_kiosk(client_factory):
     worker = client_factory("w1", topics.ALL_JOBS_FILTER, topics.ALL_CANCELS_FILTER)
     impostor = client_factory("kA")
-    impostor.publish(topics.job("kB", "forged"), b"{}")
+    impostor.publish(topics.job("kB", "classic", "forged"), b"{}")
+    impostor.publish(topics.job("kB", "inpaint", "forged"), b"{}")
     impostor.publish(topics.cancel("kB", "forged"), b"{}")
     impostor.publish(topics.kiosk_status("kB"), b"{}", retain=True)
-    impostor.publish(topics.job("kA", "marker"), b"{}")
-    _marker(worker, topics.job("kA", "marker"))
-    assert _topics_seen(worker) == {topics.job("kA", "marker")}
+    impostor.publish(topics.job("kA", "inpaint", "own"), b"{}")
+    impostor.publish(topics.job("kA", "classic", "marker"), b"{}")
+    _marker(worker, topics.job("kA", "classic", "marker"))
+    assert _topics_seen(worker) == {topics.job("kA", "inpaint", "own"), topics.job("kA", "classic", "marker")}
 
 
 def test_a_kiosk_cannot_read_other_kiosks_jobs(client_factory):
     """Jobs carry camera images: only workers see them."""
     spy = client_factory("kA", topics.ALL_JOBS_FILTER, topics.kiosk_events_filter("kA"))
-    client_factory("kB").publish(topics.job("kB", "private"), b"{}")
+    client_factory("kB").publish(topics.job("kB", "classic", "private"), b"{}")
     client_factory("w1").publish(topics.events("kA", "marker"), b"{}")
     _marker(spy, topics.events("kA", "marker"))
     assert _topics_seen(spy) == {topics.events("kA", "marker")}
@@ -139,10 +141,14 @@ def test_a_worker_cannot_pose_as_another_worker(client_factory):
     assert seen.payload == b'{"real": 1}'
 
 
-def test_workers_share_jobs_through_a_shared_subscription(client_factory, secured):
-    worker = client_factory("w2", f"$share/any-group/{topics.ALL_JOBS_FILTER}", topics.ALL_CANCELS_FILTER)
+def test_workers_share_a_backend_s_jobs_through_its_shared_subscription(client_factory, secured):
+    """What `WorkerService` subscribes to for one backend: that backend's jobs reach it, no other's."""
+    worker = client_factory(
+        "w2", topics.shared_backend_jobs_filter("any-group", "inpaint"), topics.ALL_CANCELS_FILTER
+    )
     kiosk = client_factory("kB")
-    kiosk.publish(topics.job("kB", "j1"), b"{}")
+    kiosk.publish(topics.job("kB", "classic", "j0"), b"{}")
+    kiosk.publish(topics.job("kB", "inpaint", "j1"), b"{}")
     kiosk.publish(topics.cancel("kB", "j1"), b"{}")
     _marker(worker, topics.cancel("kB", "j1"))
-    assert _topics_seen(worker) == {topics.job("kB", "j1"), topics.cancel("kB", "j1")}
+    assert _topics_seen(worker) == {topics.job("kB", "inpaint", "j1"), topics.cancel("kB", "j1")}

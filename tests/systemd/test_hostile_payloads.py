@@ -43,7 +43,7 @@ class Line:
 
     def send(self, payload: bytes, job_id: str | None = None) -> str:
         job_id = job_id or uuid.uuid4().hex
-        self.kiosk.publish(topics.job("kA", job_id), payload)
+        self.kiosk.publish(topics.job("kA", "classic", job_id), payload)
         return job_id
 
     def outcome(self, job_id: str) -> JobDone | JobFailed:
@@ -144,7 +144,7 @@ def test_the_broker_cuts_off_a_client_sending_a_packet_over_its_limit(secured, l
     client.loop_start()
     try:
         assert connected.get(timeout=10) == "Success"
-        client.publish(topics.job("kA", "oversized"), b"\x00" * MAX_PACKET, qos=1)
+        client.publish(topics.job("kA", "classic", "oversized"), b"\x00" * MAX_PACKET, qos=1)
         assert gone.get(timeout=20) != "Success"
     finally:
         client.loop_stop()

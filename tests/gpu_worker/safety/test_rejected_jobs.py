@@ -7,7 +7,7 @@ from tests.support.jobs import make_job
 
 
 def _send(probe, job) -> None:
-    probe.publish(topics.job(job.kiosk_id, job.job_id), encode(job))
+    probe.publish(topics.job(job.kiosk_id, job.backend, job.job_id), encode(job))
 
 
 def _outcome(probe, job_id: str):

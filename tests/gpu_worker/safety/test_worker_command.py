@@ -34,7 +34,8 @@ def test_the_worker_command_blocks_the_words_of_its_file(mosquitto, probe_factor
     process = subprocess.Popen([*command, "--worker-id", "w-words", "--word-file", str(words)])
 
     def outcome(job_id: str, label: str):
-        events.publish(topics.job("k1", job_id), encode(make_job(job_id=job_id, label=label, num_images=1)))
+        job = make_job(job_id=job_id, label=label, num_images=1)
+        events.publish(topics.job("k1", job.backend, job_id), encode(job))
         return events.expect(
             lambda seen: isinstance(seen.message, JobDone | JobFailed) and seen.message.job_id == job_id
         ).message

@@ -49,7 +49,7 @@ def _cancel_mid_job(mosquitto, clients, probe_factory, gated: GatedBackend) -> N
     # Open the gate only once the worker has read the cancel: the broker has passed the cancel on
     # when the probe sees it, and the worker reads it before a bad job sent after that.
     events.expect(lambda seen: isinstance(seen.message, JobCancel) and seen.message.job_id == handle.job_id)
-    barrier(events)
+    barrier(events, backend="gated")
     gated.gate.set()
     failed = events.expect(
         lambda seen: (

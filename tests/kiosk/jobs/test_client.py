@@ -11,6 +11,7 @@ from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient, JobFailedError, JobTimeout
 from kiosk.jobs.handle import JobState
 from shared.mqtt import BrokerUrl
+from shared.presets import Preset
 from shared.protocol import JobFailed, JobImage, WorkerStatus, topics
 from tests.support.jobs import GatedBackend, make_job
 from tests.support.mosquitto import free_port
@@ -68,10 +69,32 @@ def test_failure_carries_the_workers_reason(mosquitto, clients, workers, probe_f
     wait_worker_online(probe_factory, "w1")
     client = clients(mosquitto.url)
     assert client.wait_connected(10)
-    with pytest.raises(JobFailedError, match="dalle") as failure:
-        client.wait(client.submit(make_job(backend="dalle")), timeout=30)
-    assert failure.value.code == "unsupported_backend"
+    with pytest.raises(JobFailedError, match="rotten") as failure:
+        client.wait(client.submit(make_job(preset=Preset.ROTTEN)), timeout=30)
+    assert failure.value.code == "unsupported_preset"
     assert client.outbox_depth() == 0
+
+
+def test_a_job_for_a_backend_nobody_serves_waits_and_says_what_for(
+    mosquitto, clients, workers, probe_factory
+):
+    """A classic worker is online; the inpaint job is not refused by it (it never reaches it): it waits."""
+    workers(mosquitto.url)
+    wait_worker_online(probe_factory, "w1")
+    client = clients(mosquitto.url)
+    assert client.wait_connected(10)
+    assert client.wait_for_workers(timeout=20, backend="classic") == ["w1"]
+    handle = client.submit(make_job(backend="inpaint"))
+    with pytest.raises(JobTimeout, match=r"no online worker runs inpaint .*online: w1"):
+        client.wait(handle, timeout=0.5)
+    assert handle.state is JobState.QUEUED and handle.failure is None
+    assert client.waiting_for_backend(handle) == "inpaint"
+    assert client.outbox_depth() == 1
+    classic = client.submit(make_job(backend="classic"))
+    assert client.waiting_for_backend(classic) is None, "w1 runs classic: the job waits for no backend"
+    client.wait(classic, timeout=30)
+    assert client.waiting_for_backend(classic) is None, "a finished job waits for nothing"
+    assert handle.state is JobState.QUEUED and client.outbox_depth() == 1
 
 
 def test_job_waits_for_a_worker_and_goes_out_when_one_comes(mosquitto, clients, workers):

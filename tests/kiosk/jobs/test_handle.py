@@ -13,7 +13,7 @@ def image(index: int, worker: str = "w1") -> JobImage:
 
 
 def test_one_image_per_index_and_nothing_after_the_end():
-    handle = JobHandle("k1", "j", num_images=2)
+    handle = JobHandle("k1", "j", num_images=2, backend="classic")
     assert handle.apply(JobAccepted(job_id="j", worker_id="w1", queue_position=0)) is Applied.NEW
     assert handle.apply(JobAccepted(job_id="j", worker_id="w2", queue_position=0)) is Applied.DUPLICATE
     assert handle.apply(image(0)) is Applied.NEW
@@ -29,7 +29,7 @@ def test_one_image_per_index_and_nothing_after_the_end():
 
 
 def test_done_before_all_images_asks_for_a_replay():
-    handle = JobHandle("k1", "j", num_images=2)
+    handle = JobHandle("k1", "j", num_images=2, backend="classic")
     handle.apply(image(1))
     done = JobDone(job_id="j", worker_id="w1", num_images=2, elapsed_s=0.1)
     assert handle.apply(done) is Applied.INCOMPLETE_DONE
@@ -40,7 +40,7 @@ def test_done_before_all_images_asks_for_a_replay():
 
 
 def test_wait_reports_timeout_and_end():
-    handle = JobHandle("k1", "j", num_images=1)
+    handle = JobHandle("k1", "j", num_images=1, backend="classic")
     assert handle.wait(0.01) is False
     handle.apply(JobFailed(job_id="j", worker_id="w1", code="busy", message="full"))
     assert handle.wait(0.01) is True

@@ -23,6 +23,7 @@ from shared.protocol import ProtocolError, decode, encode, limits
 from shared.protocol.codec import describe_validation_error
 from shared.protocol.messages import (
     MESSAGE_TYPES,
+    PROTOCOL_VERSION,
     GenerationJob,
     JobDone,
     JobImage,
@@ -79,7 +80,7 @@ def frame(
     header: dict | bytes,
     blobs: list[tuple[str, bytes]] = (),
     *,
-    version: int = 1,
+    version: int = PROTOCOL_VERSION,
     declare: list | None = None,
     header_len: int | None = None,
     trailer: bytes = b"",
@@ -107,7 +108,7 @@ MASK = PNG_MAGIC + SECRET * 5
 
 def job_header(**overrides) -> dict:
     header = {
-        "v": 1,
+        "v": PROTOCOL_VERSION,
         "type": "job",
         "job_id": "job-1",
         "kiosk_id": "kiosk-1",
@@ -129,7 +130,7 @@ def job_frame(image: bytes = IMAGE, mask: bytes | None = None, **overrides) -> b
 
 
 def done_json(**overrides) -> bytes:
-    doc = {"v": 1, "type": "done", "job_id": "job-1", "worker_id": "w1", "at": 5.0}
+    doc = {"v": PROTOCOL_VERSION, "type": "done", "job_id": "job-1", "worker_id": "w1", "at": 5.0}
     doc |= {"num_images": 2, "elapsed_s": 1.5} | overrides
     return json.dumps({k: v for k, v in doc.items() if v is not ...}).encode()
 
@@ -177,7 +178,7 @@ def test_messages_without_images_are_plain_json(message):
     document = json.loads(data.decode("utf-8"))
     assert document == message.model_dump(mode="json")
     assert document["type"] == message.type
-    assert document["v"] == 1
+    assert document["v"] == PROTOCOL_VERSION
     assert "_blobs" not in document
 
 
@@ -185,9 +186,9 @@ def test_messages_without_images_are_plain_json(message):
 @given(st.one_of(MESSAGE_STRATEGIES["job"], MESSAGE_STRATEGIES["image"]))
 def test_messages_with_images_are_frames_with_raw_blobs(message):
     data = encode(message)
-    assert data.startswith(b"TB\x01")
+    assert data.startswith(b"TB" + bytes([PROTOCOL_VERSION]))
     version, header, body = split_frame(data)
-    assert version == 1
+    assert version == PROTOCOL_VERSION
     present = [name for name in message.BLOB_FIELDS if getattr(message, name) is not None]
     assert header["_blobs"] == [[name, len(getattr(message, name))] for name in present]
     assert body == b"".join(getattr(message, name) for name in present), "blobs travel raw, back to back"
@@ -324,7 +325,7 @@ def _edit_document(draw: st.DrawFn, document: dict) -> dict:
     elif op == "type":
         document["type"] = draw(st.sampled_from(sorted(MESSAGE_TYPES)) | json_values)
     elif op == "version":
-        document["v"] = draw(st.sampled_from([0, 2, 1.0, True, "1", None, -1, 2**64]) | json_values)
+        document["v"] = draw(st.sampled_from([0, 1, 3, 2.0, True, "2", None, -1, 2**64]) | json_values)
     elif op == "blobs":
         document["_blobs"] = _edit_blob_list(draw, document.get("_blobs"))
     return document
@@ -538,19 +539,19 @@ def test_type_and_fields_must_agree():
     reject(job_frame(type="image"), "invalid")
 
 
-@pytest.mark.parametrize("version", [2, 0, -1, "1", None, 2**70])
+@pytest.mark.parametrize("version", [1, 3, 0, -1, "2", None, 2**70])
 def test_wrong_message_version_is_unsupported(version):
     reject(done_json(v=version), "unsupported_version")
     reject(job_frame(v=version), "unsupported_version")
 
 
-@pytest.mark.parametrize("version", [True, 1.0])
+@pytest.mark.parametrize("version", [True, 2.0])
 def test_version_is_not_coerced(version):
     with pytest.raises(ProtocolError):
         decode(done_json(v=version))
 
 
-@pytest.mark.parametrize("version_byte", [0, 2, 255])
+@pytest.mark.parametrize("version_byte", [0, 1, 3, 255])
 def test_wrong_frame_version_byte_is_unsupported(version_byte):
     data = bytearray(job_frame())
     data[2] = version_byte
@@ -558,13 +559,16 @@ def test_wrong_frame_version_byte_is_unsupported(version_byte):
 
 
 def test_oversized_input_is_refused_before_parsing():
-    garbage_frame = b"TB\x01" + b"\xff" * (limits.MAX_FRAME_BYTES - 2)
+    garbage_frame = b"TB" + bytes([PROTOCOL_VERSION]) + b"\xff" * (limits.MAX_FRAME_BYTES - 2)
     assert len(garbage_frame) == limits.MAX_FRAME_BYTES + 1
     reject(garbage_frame, "too_large", str(limits.MAX_FRAME_BYTES))
     reject(b"\x00" * (limits.MAX_FRAME_BYTES + 1), "too_large")
     # One byte less is parsed, and the garbage is then found.
     reject(garbage_frame[:-1], "too_large", "header")  # its header length field reads 0xffffffff
-    reject(PREFIX.pack(b"TB", 1, 8) + b"\xff" * (limits.MAX_FRAME_BYTES - PREFIX.size), "malformed")
+    reject(
+        PREFIX.pack(b"TB", PROTOCOL_VERSION, 8) + b"\xff" * (limits.MAX_FRAME_BYTES - PREFIX.size),
+        "malformed",
+    )
 
 
 def test_oversized_json_message_is_too_large():
@@ -880,7 +884,7 @@ def test_summary_without_extra_errors_has_no_tail():
 
 def test_summary_locations():
     model_level = _validation_error(
-        GenerationJob, {**job_header(v=1, preset=None), "image": IMAGE}
+        GenerationJob, {**job_header(v=PROTOCOL_VERSION, preset=None), "image": IMAGE}
     )  # the model validator's error has no location
     assert describe_validation_error(model_level).startswith("message: ")
 
@@ -901,7 +905,11 @@ def test_summary_locations():
 def test_summary_never_echoes_input():
     error = _validation_error(
         GenerationJob,
-        {**job_header(v=1, label=SECRET.decode()), "image": b"GIF89a" + SECRET, "num_images": 0},
+        {
+            **job_header(v=PROTOCOL_VERSION, label=SECRET.decode()),
+            "image": b"GIF89a" + SECRET,
+            "num_images": 0,
+        },
     )
     assert "SECRET" not in describe_validation_error(error)
     assert "SECRET" in str(error), "pydantic itself would have echoed it"

@@ -70,7 +70,7 @@ def test_message_types_registry():
         assert issubclass(model, WireModel)
         assert model.model_fields["type"].default == kind
     assert (JobDone, JobFailed) == TERMINAL_EVENTS
-    assert PROTOCOL_VERSION == 1
+    assert PROTOCOL_VERSION == 2
 
 
 def test_only_job_and_image_carry_blobs():
@@ -89,7 +89,7 @@ def test_strategies_build_valid_messages(message):
     """The strategies are only useful if what they build survives validation again."""
     again = type(message).model_validate(message.model_dump())
     assert again == message
-    assert message.v == 1
+    assert message.v == PROTOCOL_VERSION
 
 
 def test_defaults():
