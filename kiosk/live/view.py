@@ -38,10 +38,9 @@ def preview_image(frame: np.ndarray, result: MaskResult | None, hold: float = 0.
     small = np.array(Image.fromarray(frame).resize(PREVIEW_SIZE, Image.Resampling.BILINEAR))
     height, width = small.shape[:2]
     if result is not None and result.mask is not None:
-        mask = np.array(Image.fromarray(result.mask).resize(PREVIEW_SIZE, Image.Resampling.NEAREST))
-        tinted = small[mask].astype(np.float32) * (1 - TINT_SHARE) + MASK_TINT * TINT_SHARE
-        small[mask] = tinted.astype(np.uint8)
-        small[_edge(mask)] = EDGE_COLOUR
+        mark_object(
+            small, np.array(Image.fromarray(result.mask).resize(PREVIEW_SIZE, Image.Resampling.NEAREST))
+        )
     if result is not None:
         for hand in result.hands:
             for x, y in hand.pixels(width - 1, height - 1).astype(int):
@@ -50,6 +49,26 @@ def preview_image(frame: np.ndarray, result: MaskResult | None, hold: float = 0.
     if hold > 0:
         small[height - 6 :, : int(width * min(hold, 1.0))] = HOLD_COLOUR
     return Image.fromarray(small)
+
+
+def mark_object(pixels: np.ndarray, mask: np.ndarray) -> None:
+    """Tint the object (`mask`, bool, the pixels' size) and outline it, in place: how the preview and
+    the Expand step's photo picker both show what the masker took for the object."""
+    tinted = pixels[mask].astype(np.float32) * (1 - TINT_SHARE) + MASK_TINT * TINT_SHARE
+    pixels[mask] = tinted.astype(np.uint8)
+    pixels[_edge(mask)] = EDGE_COLOUR
+
+
+def photo_with_mask(image: Image.Image, mask: Image.Image | None, longest_side: int) -> Image.Image:
+    """A stored photo shrunk to `longest_side` with its mask marked (unmarked without a mask)."""
+    small = image.convert("RGB")
+    small.thumbnail((longest_side, longest_side))
+    if mask is None:
+        return small
+    pixels = np.array(small)
+    outline = np.array(mask.convert("L").resize(small.size, Image.Resampling.NEAREST)) > 127
+    mark_object(pixels, outline)
+    return Image.fromarray(pixels)
 
 
 def _edge(mask: np.ndarray) -> np.ndarray:
