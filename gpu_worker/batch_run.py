@@ -23,7 +23,8 @@ from gpu_worker.intake import QueuedJob, Rejection
 from gpu_worker.replies import Replies
 from gpu_worker.results import StoredEvent
 from gpu_worker.safety.image_checker import ImageSafetyChecker
-from shared.imaging import encode_jpeg
+from shared.imaging import BadImage, encode_jpeg
+from shared.masks import encode_mask
 from shared.protocol import FailureCode, ImageRecipe, JobDone, JobImage, JobProgress
 
 log = logging.getLogger(__name__)
@@ -161,9 +162,26 @@ class BatchRunner:
             total=job.num_images,
             recipe=recipe,
             image=encode_jpeg(generated.image),
+            mask=self._mask_png(job.job_id, generated),
         )
         run.kept.append(self._replies.publish(job, image))
         run.images += 1
+
+    @staticmethod
+    def _mask_png(job_id: str, generated: GeneratedImage) -> bytes | None:
+        """The image's object mask for the wire; a mask that does not fit its image is refused here.
+
+        A backend bug must not reach the kiosk as a mask describing the wrong pixels, nor cost the
+        visitor the picture: the image goes without it (the kiosk then masks it itself), and the
+        log says why.
+        """
+        if generated.mask is None:
+            return None
+        try:
+            return encode_mask(generated.mask, generated.image.size, f"image {generated.index}'s mask")
+        except BadImage as exc:
+            log.error("job %s: %s; the image is sent without it", job_id, exc)
+            return None
 
     def _finish(self, run: _JobRun, elapsed_s: float, peak_gpu_mb: float | None) -> None:
         job = run.item.job

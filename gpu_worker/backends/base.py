@@ -54,6 +54,9 @@ class GeneratedImage:
     prompt: str | None = None
     """The prompt the model was given (preset and label filled in), when the backend uses text."""
     negative_prompt: str | None = None
+    mask: Image.Image | None = None
+    """The object's mask in `image` (mode "L", 0/255, the image's size), so the kiosk stores the picture
+    like a photo; None when the backend cannot know where the object is (a whole frame redrawn)."""
 
 
 class UnsupportedRequest(ValueError):

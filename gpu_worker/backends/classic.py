@@ -1,7 +1,8 @@
 """The `classic` backend: the CPU variation engine from `shared`, served over MQTT.
 
 It needs no GPU and no weights, so every worker offers it and the demo and
-tests use it end to end.
+tests use it end to end. Each image carries the object mask as the engine moved
+it (a new angle rotates, scales, mirrors and shifts mask and picture alike).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class ClassicBackend(Backend):
                     image=variation.image,
                     whole_image=variation.whole_image,
                     operations=variation.operations,
+                    mask=variation.mask,
                 )
         except UnsupportedPreset as exc:
             raise UnsupportedRequest(str(exc)) from None

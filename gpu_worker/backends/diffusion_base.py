@@ -44,6 +44,7 @@ from gpu_worker.diffusion.loading import load_pipeline
 from gpu_worker.diffusion.paste_back import edited_region, paste_back
 from gpu_worker.diffusion.recipes import DiffusionBackendName, EditedPart, edited_part, prompts
 from gpu_worker.diffusion.settings import DiffusionModelSettings
+from shared.masks import binary_mask
 from shared.presets import Preset
 
 if TYPE_CHECKING:
@@ -81,6 +82,19 @@ class Region:
 
     part: EditedPart
     mask: Image.Image
+
+
+def object_mask(request: GenerationRequest, region: Region | None) -> Image.Image | None:
+    """Where the object is in a generated image: where it was in the source, when only a part changed.
+
+    A backend that changed only the object (or, for a new background, only the rest) pasted the
+    source back over everything else, so the object has not moved: its mask is the kiosk's mask,
+    not the edited part (a new background edits the backdrop, yet the object is still the object).
+    A whole frame redrawn (img2img, instruct without a mask) leaves it unknown: None.
+    """
+    if region is None or request.mask is None:
+        return None
+    return binary_mask(request.mask)
 
 
 @dataclass(frozen=True)
@@ -287,6 +301,7 @@ class DiffusionBackend(Backend, Generic[RecipeT]):
             image = paste_back(image, request.image, region.mask)
             operations.append(f"source kept outside the {region.part}")
         return GeneratedImage(
+            mask=object_mask(request, region),
             index=slot.index,
             image=image,
             whole_image=region is None,

@@ -181,20 +181,39 @@ class JobProgress(_JobEvent):
 
 
 class JobImage(_JobEvent):
-    """One generated image; a job's images arrive as separate messages to keep each small."""
+    """One generated image; a job's images arrive as separate messages to keep each small.
 
-    BLOB_FIELDS: ClassVar[tuple[str, ...]] = ("image",)
+    `mask` (wire version 2) is the object's mask in the generated image, so the kiosk stores
+    the picture like a photo: it crops and trains alike and can be varied again. It travels
+    like the image (a raw blob) as a PNG of the image's size (shared/masks.py checks that);
+    None when the worker cannot know where the object is (img2img redraws the whole frame,
+    and the kiosk masks such pictures itself).
+    """
+
+    BLOB_FIELDS: ClassVar[tuple[str, ...]] = ("image", "mask")
 
     type: Literal["image"] = "image"
     index: int = Field(ge=0, lt=limits.MAX_IMAGES_PER_JOB)
     total: int = Field(ge=1, le=limits.MAX_IMAGES_PER_JOB)
     recipe: ImageRecipe
     image: bytes = Field(max_length=limits.MAX_RESULT_IMAGE_BYTES)
+    mask: bytes | None = Field(
+        default=None,
+        max_length=limits.MAX_MASK_BYTES,
+        description="The object's mask in `image`, PNG of the same size; None when unknown.",
+    )
 
     @field_validator("image")
     @classmethod
     def _image_format(cls, value: bytes) -> bytes:
         return _image_bytes(value, "image")
+
+    @field_validator("mask")
+    @classmethod
+    def _mask_png(cls, value: bytes | None) -> bytes | None:
+        if value is not None and not value.startswith(_PNG_MAGIC):
+            raise ValueError("mask is not a PNG (1-bit or 8-bit, the image's size)")
+        return value
 
     @model_validator(mode="after")
     def _index_within_total(self) -> JobImage:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
+from shared.imaging import decode_image
+from shared.masks import binary_mask, decode_mask
 from shared.presets import Preset
 from shared.protocol import FailureCode, JobDone, JobFailed, JobImage, JobProgress, topics
 from tests.gpu_worker.backends.generation import WORKING_SIZE
@@ -62,6 +65,24 @@ def test_a_masked_job_end_to_end(serve, name):
         assert not recipe.whole_image and recipe.operations == operations
         assert recipe.prompt is not None and "apple" in recipe.prompt, "the prompt the model was given"
         assert recipe.negative_prompt is not None and "blurry" in recipe.negative_prompt
+        assert event.mask is not None and event.mask.startswith(b"\x89PNG")
+        assert Image.open(io.BytesIO(event.mask)).mode == "1", "written as a 1-bit PNG"
+        np.testing.assert_array_equal(
+            np.asarray(decode_mask(event.mask, (64, 48))), np.asarray(job_mask_at_working_size(job))
+        )
+
+
+def job_mask_at_working_size(job) -> Image.Image:
+    """The kiosk's mask as the worker saw it: at working size, 0/255."""
+    return binary_mask(decode_image(job.mask).resize((64, 48), Image.Resampling.NEAREST))
+
+
+def test_img2img_images_come_without_a_mask_for_the_kiosk_to_make(serve):
+    _, probe = serve("img2img")
+    job = make_job(backend="img2img", num_images=2)
+    send(probe, job)
+    assert expect_event(probe, job.job_id, JobDone).num_images == 2
+    assert [event.mask for event in events_of(probe, job.job_id, JobImage)] == [None, None]
 
 
 @pytest.mark.parametrize("name", UNSERVED)

@@ -119,6 +119,7 @@ def job_images(draw: st.DrawFn) -> JobImage:
         total=total,
         recipe=draw(image_recipes),
         image=draw(image_bytes()),
+        mask=draw(st.none() | image_bytes(PNG_MAGIC)),
     )
 
 

@@ -75,7 +75,7 @@ def test_message_types_registry():
 
 def test_only_job_and_image_carry_blobs():
     assert GenerationJob.BLOB_FIELDS == ("image", "mask")
-    assert JobImage.BLOB_FIELDS == ("image",)
+    assert JobImage.BLOB_FIELDS == ("image", "mask")
     for model in MESSAGE_TYPES.values():
         for name in model.BLOB_FIELDS:
             assert name in model.model_fields
