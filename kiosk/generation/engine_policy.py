@@ -168,14 +168,17 @@ class EnginePolicy:
 DEFAULT_POLICY = EnginePolicy()
 
 
-def made_by(recipe: Mapping[str, Any], traits: Mapping[str, BackendTraits] = BACKENDS) -> str:
-    """One line naming the engine and model of a picture from its recipe, for its review card:
-    "inpainting diffusion · sd-2-inpainting", "classic engine · this kiosk"."""
+def made_by(recipe: Mapping[str, Any]) -> str:
+    """A picture's engine and model, short enough for its review card, from its recipe:
+    "inpaint · sd-2-inpainting" (the model folder's or id's last part), "classic · w1" (a worker's
+    classic engine), "classic · this kiosk"."""
     backend = str(recipe.get("backend", "?"))
-    known = traits.get(backend)
-    engine = known.engine if known is not None else backend
     model = recipe.get("model")
-    if model:
-        return f"{engine} · {PurePath(str(model)).name or model}"
-    where = recipe.get("worker")
-    return f"{engine} · {where}" if where else f"{engine} · this kiosk"
+    where = PurePath(str(model)).name or str(model) if model else recipe.get("worker") or "this kiosk"
+    return f"{backend} · {where}"
+
+
+def engine_name(backend: str, traits: Mapping[str, BackendTraits] = BACKENDS) -> str:
+    """The backend's name for people ("inpainting diffusion"), or the backend itself if unknown."""
+    known = traits.get(backend)
+    return known.engine if known is not None else backend

@@ -40,6 +40,7 @@ from kiosk.generation.engine_policy import (
     EnginePolicy,
     NoEngine,
     Offer,
+    engine_name,
 )
 from kiosk.generation.status import (
     ClassRequest,
@@ -136,7 +137,7 @@ class Expansion:
             served: dict[str, list[str]] = {}
             for backend, workers in fleet.items():
                 for worker in workers:
-                    served.setdefault(worker, []).append(self.policy.traits[backend].engine)
+                    served.setdefault(worker, []).append(engine_name(backend, self.policy.traits))
             named = ", ".join(
                 f"{worker} ({', '.join(engines)})" for worker, engines in sorted(served.items())
             )
@@ -255,6 +256,14 @@ class Expansion:
         if job.wire is not None and self._client is not None:
             self._client.cancel(job_id)
         return self._set(job, phase=Phase.CANCELLED, message="Cancelled.", results=())
+
+    def group(self, group: str) -> list[JobStatus]:
+        """The jobs of one whole-class run, in the order they were sent."""
+        return [status for status in self.statuses() if status.group == group]
+
+    def cancel_group(self, group: str) -> list[JobStatus]:
+        """Cancel every unfinished job of a whole-class run (one tap: "Cancel all")."""
+        return [self.cancel(status.job_id) for status in self.group(group)]
 
     def accept(self, job_id: str, indices: Iterable[int] | None = None) -> list[Sample]:
         """Save the chosen results (all with None) as accepted generated samples of the source
@@ -403,7 +412,7 @@ class Expansion:
             words = "Cannot reach the worker's network: the job is kept and sent when it is back."
             return self._set(job, phase=Phase.WAITING, message=words)
         backend = job.status.backend
-        engine = self.policy.traits[backend].engine if backend in self.policy.traits else backend
+        engine = engine_name(backend, self.policy.traits)
         if handle.state is JobState.QUEUED:
             taken = any(isinstance(event, JobAccepted) for event in list(handle.events))
             if self._client.workers_offering(backend):

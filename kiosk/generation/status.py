@@ -8,7 +8,8 @@ it to the screen, which never reads half-updated state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -128,6 +129,38 @@ class JobStatus:
         if self.phase is Phase.RUNNING and self.total:
             return f"step {self.step} of {self.total}"
         return self.phase.value
+
+
+def group_status(group: str, statuses: Sequence[JobStatus]) -> JobStatus:
+    """One snapshot standing for a whole-class run, for its one progress bar: the run's phase is the
+    most urgent of its jobs' (running, then waiting, then queued), its steps their sum, its message
+    the waiting job's (it says which backend is missing) or a count of the photos done."""
+    if not statuses:
+        raise ValueError("a group needs at least one job")
+    phases = {status.phase for status in statuses}
+    done = [status for status in statuses if status.phase.finished]
+    failed = [status for status in statuses if status.phase is Phase.FAILED]
+    waiting = next((status for status in statuses if status.phase is Phase.WAITING), None)
+    photos = f"{len(done)} of {len(statuses)} photos done"
+    if len(done) == len(statuses):
+        phase = next(p for p in (Phase.DONE, Phase.FAILED, Phase.CANCELLED) if p in phases)
+        message = f"{len(done) - len(failed)} of {len(statuses)} photos have new pictures."
+        if phase is Phase.CANCELLED:
+            message = "Cancelled."
+        if failed:
+            message += f" {len(failed)} failed: {failed[0].message}"
+    elif Phase.RUNNING in phases:
+        phase = Phase.RUNNING
+        running = next(status for status in statuses if status.phase is Phase.RUNNING)
+        message = f"{photos}. {running.message}"
+    elif waiting is not None:
+        phase, message = Phase.WAITING, f"{photos}. {waiting.message}"
+    else:
+        phase, message = Phase.QUEUED, f"{photos}. Sent: waiting for the worker to start."
+    step = sum(status.total if status.phase.finished else status.step for status in statuses)
+    total = sum(status.total for status in statuses)
+    first = statuses[0]
+    return replace(first, job_id=group, phase=phase, message=message, step=step, total=total, results=())
 
 
 _FAILURE_WORDS: dict[FailureCode, str] = {

@@ -121,6 +121,8 @@ def test_through_a_broker_the_policy_picks_the_online_diffusion_worker_and_the_w
     finally:
         worker.stop(timeout_s=1)
     assert result.returncode == 0, result.stderr
+    # Sent together: the jobs the worker had not started when the first one ran went as one batch.
+    assert worker.stats["batched_jobs"] >= 2
     assert f"a helper computer: {kind}-1" in result.stderr
     made = records(result)
     assert (

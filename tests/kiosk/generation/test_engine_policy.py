@@ -15,6 +15,7 @@ from kiosk.generation.engine_policy import (
     Choice,
     EnginePolicy,
     NoEngine,
+    engine_name,
     made_by,
 )
 from shared.presets import Preset
@@ -116,9 +117,8 @@ def test_a_table_naming_an_unknown_backend_is_refused():
 
 
 def test_a_card_names_engine_and_model():
-    assert made_by({"backend": "inpaint", "model": "/models/sd-2-inpainting"}) == (
-        "inpainting diffusion · sd-2-inpainting"
-    )
-    assert made_by({"backend": "classic", "worker": "w1"}) == "classic engine · w1"
-    assert made_by({"backend": "classic", "engine": "kiosk"}) == "classic engine · this kiosk"
-    assert made_by({"backend": "gated"}) == "gated · this kiosk"
+    assert made_by({"backend": "inpaint", "model": "/models/sd-2-inpainting"}) == "inpaint · sd-2-inpainting"
+    assert made_by({"backend": "instruct", "model": "org/instruct-pix2pix"}) == "instruct · instruct-pix2pix"
+    assert made_by({"backend": "classic", "worker": "w1"}) == "classic · w1"
+    assert made_by({"backend": "classic", "engine": "kiosk"}) == "classic · this kiosk"
+    assert engine_name("inpaint") == "inpainting diffusion" and engine_name("gated") == "gated"

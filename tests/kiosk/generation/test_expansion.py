@@ -10,7 +10,7 @@ import pytest
 from gpu_worker.backends.classic import ClassicBackend
 from kiosk.generation.engine_policy import Choice
 from kiosk.generation.expansion import Expansion, ExpansionError
-from kiosk.generation.status import Engine, JobStatus, Phase, Request
+from kiosk.generation.status import ClassRequest, Engine, JobStatus, Phase, Request, group_status
 from kiosk.jobs.client import JobClient
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import Source, Status
@@ -192,7 +192,9 @@ def test_a_worker_going_offline_mid_job_leaves_it_waiting_until_a_worker_is_back
 
     first.stop(timeout_s=0.1)  # goes offline while its job is provably half done
     waiting = recorder.expect(lambda s: s.phase is Phase.WAITING)
-    assert "went offline" in waiting.message
+    assert waiting.message.startswith(
+        "The worker went offline: your pictures will be made when a worker that runs gated"
+    )
     gated.gate.set()
 
     workers(mosquitto.url, backends={"gated": ClassicBackend()})  # the worker is back
@@ -223,4 +225,55 @@ def test_closing_withdraws_unfinished_jobs_from_the_worker(project, photos, mosq
     thread.join(10)
     assert not thread.is_alive() and expansion.status(job_id).phase is Phase.CANCELLED
     assert client.handle(job_id).failure.code == "cancelled" and client.outbox_depth() == 0
+    gated.gate.set()
+
+
+def test_a_whole_class_is_sent_at_once_and_followed_as_one_run(project, photos):
+    expansion = Expansion(project, None)
+    run = expansion.send_class(ClassRequest("Apple ", Preset.NEW_COLOUR, 0.5, count=2, seed=10))
+    assert run.label == "apple" and len(run.job_ids) == 2 and run.skipped == ()
+    sent = expansion.group(run.group)
+    assert [s.request.sample_id for s in sent] == [p.id for p in photos["apple"]]
+    assert [s.request.seed for s in sent] == [10, 11] and {s.group for s in sent} == {run.group}
+    assert group_status(run.group, sent).phase is Phase.QUEUED
+
+    finals = expansion.follow_all(run.job_ids)
+
+    assert [s.phase for s in finals] == [Phase.DONE, Phase.DONE] and all(len(s.results) == 2 for s in finals)
+    summary = group_status(run.group, finals)
+    assert summary.phase is Phase.DONE and summary.fraction == 1.0 and summary.job_id == run.group
+    assert summary.message == "2 of 2 photos have new pictures." and (summary.step, summary.total) == (4, 4)
+    only_one = expansion.send_class(
+        ClassRequest("leaf", Preset.MIX, 0.5, count=1, sample_ids=(photos["leaf"][1].id,))
+    )
+    assert [expansion.status(j).request.sample_id for j in only_one.job_ids] == [photos["leaf"][1].id]
+
+
+def test_a_whole_class_request_that_cannot_work_is_refused(project, photos):
+    project.add_class("sky")
+    expansion = Expansion(project, None)
+    with pytest.raises(ExpansionError, match="no class “pear”"):
+        expansion.send_class(ClassRequest("pear", Preset.MIX, 0.5))
+    with pytest.raises(ExpansionError, match="no photos to vary"):
+        expansion.send_class(ClassRequest("sky", Preset.MIX, 0.5))
+    with pytest.raises(ExpansionError, match="between 0 and 1"):
+        expansion.send_class(ClassRequest("apple", Preset.MIX, -0.1))
+    with pytest.raises(ExpansionError, match="needs a diffusion worker"):
+        expansion.send_class(ClassRequest("apple", Preset.ROTTEN, 0.5))
+    assert expansion.statuses() == []
+
+
+def test_cancel_all_stops_every_job_of_a_class_run(project, photos, mosquitto, client, workers):
+    gated = GatedBackend()
+    workers(mosquitto.url, backends={"gated": gated})
+    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
+    expansion = Expansion(project, client, policy=only("gated"), tick_s=0.05)
+    run = expansion.send_class(ClassRequest("apple", Preset.NEW_COLOUR, 0.5, count=3, seed=1))
+    assert gated.first_image_out.wait(20)
+
+    cancelled = expansion.cancel_group(run.group)
+
+    assert [s.phase for s in cancelled] == [Phase.CANCELLED, Phase.CANCELLED]
+    assert group_status(run.group, cancelled).message == "Cancelled."
+    assert client.outbox_depth() == 0 and project.samples(source=Source.GENERATED) == []
     gated.gate.set()
