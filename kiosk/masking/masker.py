@@ -37,6 +37,7 @@ from kiosk.masking.crop import square_box, tight_box
 from kiosk.masking.grabcut import refine_with_grabcut
 from kiosk.masking.held import held_in_person
 from kiosk.masking.landmarks import Hand
+from kiosk.masking.mediapipe_models import HandTracker, PersonSegmenter
 from kiosk.masking.regions import choose_region, find_regions
 from kiosk.masking.result import MaskResult
 
@@ -71,6 +72,21 @@ def check_frame(frame: object) -> np.ndarray:
             f"a frame must be at least {MIN_SIDE}x{MIN_SIDE} pixels, got {frame.shape[1]}x{frame.shape[0]}"
         )
     return frame
+
+
+def working_size(width: int, height: int, work_width: int) -> tuple[int, int]:
+    """(width, height) of a frame shrunk to the working width, its aspect kept (never enlarged)."""
+    work_w = min(width, work_width)
+    return work_w, max(1, round(height * work_w / width))
+
+
+def shrink(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The frame at `size` (from `working_size`), area-averaged; the frame itself when it is that size."""
+    import cv2
+
+    if (frame.shape[1], frame.shape[0]) == size:
+        return frame
+    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
 
 
 def _check_person(person: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -118,8 +134,6 @@ class ObjectMasker:
 
     def _segment(self, small: np.ndarray) -> np.ndarray:
         if self._segmenter is None:
-            from kiosk.masking.mediapipe_models import PersonSegmenter
-
             self._segmenter = PersonSegmenter()
         return self._segmenter(small)
 
@@ -127,8 +141,6 @@ class ObjectMasker:
         if not self.config.run_hands:
             return []
         if self._hand_finder is None:
-            from kiosk.masking.mediapipe_models import HandTracker
-
             self._hand_finder = HandTracker()
         return self._hand_finder(small)
 
@@ -146,9 +158,8 @@ class ObjectMasker:
         config = self.config
         height, width = frame.shape[:2]
         clock = _Stopwatch()
-        work_w = min(width, config.work_width)
-        work_size = (work_w, max(1, round(height * work_w / width)))
-        small = cv2.resize(frame, work_size, interpolation=cv2.INTER_AREA) if work_w != width else frame
+        work_size = working_size(width, height, config.work_width)
+        small = shrink(frame, work_size)
         clock.lap("resize")
 
         if person is None:
