@@ -130,11 +130,10 @@ class WorkerService:
         cancels = (topics.ALL_CANCELS_FILTER, 1)
         if session.shared_subscriptions:
             group = self.config.shared_group
-            return [(topics.shared_backend_jobs_filter(group, name), 1) for name in self._backends] + [
-                cancels
-            ]
+            jobs = [(topics.shared_backend_jobs_filter(group, name), 1) for name in self._backends]
+            return [*jobs, cancels]
         log.warning("broker offers no shared subscriptions: every worker of a backend receives its every job")
-        return [(topics.backend_jobs_filter(name), 1) for name in self._backends] + [cancels]
+        return [*((topics.backend_jobs_filter(name), 1) for name in self._backends), cancels]
 
     def _on_connected(self, _session: Session) -> None:
         self._online_since = time.time()

@@ -6,41 +6,16 @@ kiosk must still show exactly one set of images.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections import Counter
-
-import pytest
 
 from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
-from kiosk.embedded_broker import serve
 from kiosk.jobs.client import JobClient
 from shared.mqtt import BrokerUrl
 from shared.protocol import JobImage, WorkerStatus, topics
+from tests.support.embedded_broker import embedded_url  # noqa: F401  (a fixture)
 from tests.support.jobs import make_job
-from tests.support.mosquitto import free_port
 from tests.support.probe import Probe
-
-
-@pytest.fixture
-def embedded_url():
-    port = free_port()
-    ready = threading.Event()
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-
-    thread = threading.Thread(
-        target=loop.run_until_complete,
-        args=(serve("127.0.0.1", port, stop, on_ready=ready.set),),
-        daemon=True,
-    )
-    thread.start()
-    assert ready.wait(20), "embedded broker did not start"
-    yield f"mqtt://127.0.0.1:{port}"
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(20)
-    loop.close()
 
 
 def start_worker(url: str, worker_id: str) -> WorkerService:
@@ -49,7 +24,7 @@ def start_worker(url: str, worker_id: str) -> WorkerService:
     return service
 
 
-def test_two_workers_without_shared_subscriptions_deliver_one_set(embedded_url, tmp_path):
+def test_two_workers_without_shared_subscriptions_deliver_one_set(embedded_url, tmp_path):  # noqa: F811
     status = Probe(embedded_url, topics.WORKER_STATUS_FILTER)
     workers = [start_worker(embedded_url, "w1"), start_worker(embedded_url, "w2")]
     for worker_id in ("w1", "w2"):
@@ -83,7 +58,7 @@ def test_two_workers_without_shared_subscriptions_deliver_one_set(embedded_url, 
     )
 
 
-def test_retained_status_and_last_will_work_on_mqtt_311(embedded_url):
+def test_retained_status_and_last_will_work_on_mqtt_311(embedded_url):  # noqa: F811
     worker = start_worker(embedded_url, "w-311")
     status = Probe(embedded_url, topics.worker_status("w-311"))
     try:
