@@ -10,9 +10,10 @@ from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient, JobFailedError, JobTimeout
 from kiosk.jobs.handle import JobState
+from kiosk.jobs.outbox import Outbox
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
-from shared.protocol import JobFailed, JobImage, WorkerStatus, topics
+from shared.protocol import JobFailed, JobImage, WorkerStatus, encode, topics
 from tests.support.jobs import GatedBackend, make_job
 from tests.support.mosquitto import free_port
 
@@ -108,6 +109,35 @@ def test_job_waits_for_a_worker_and_goes_out_when_one_comes(mosquitto, clients, 
     workers(mosquitto.url)
     client.wait(handle, timeout=30)
     assert len(handle.images) == 4
+
+
+def test_a_worker_coming_online_draws_only_the_waiting_jobs_of_its_backends(mosquitto, clients, workers):
+    """Jobs for other backends would reach no new reader: they stay put until their own worker comes."""
+    client = clients(mosquitto.url)
+    assert client.wait_connected(10)
+    inpaint = client.submit(make_job(backend="inpaint"))
+    classic = client.submit(make_job(backend="classic"))
+    workers(mosquitto.url)  # serves classic only
+    client.wait(classic, timeout=30)
+    assert client.stats["sent_from_outbox"] == 1, "the classic job went out again, the inpaint job did not"
+    assert client.waiting_for_backend(inpaint) == "inpaint" and client.outbox_depth() == 1
+
+
+def test_outbox_rows_of_an_older_wire_version_are_dropped_with_a_warning(clients, tmp_path, caplog):
+    """A v1 kiosk's stored job could never reach a v2 worker: dropped at start, the kiosk keeps going."""
+    kept, old = make_job(), make_job()
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    outbox.add("k1", kept.job_id, topics.job("k1", "classic", kept.job_id), encode(kept), kept.deadline)
+    v1_frame = bytearray(encode(old))
+    v1_frame[2] = 1  # the frame's version byte
+    outbox.add("k1", old.job_id, f"teachbooth/v1/kiosk/k1/jobs/{old.job_id}", bytes(v1_frame), old.deadline)
+    outbox.close()
+
+    client = clients(f"mqtt://127.0.0.1:{free_port()}")
+    assert client.stats["unreadable_outbox_rows"] == 1
+    assert client.handle(old.job_id) is None and client.handle(kept.job_id) is not None
+    assert client.outbox_depth() == 1
+    assert f"dropped job {old.job_id} from the outbox: frame version 1" in caplog.text
 
 
 def test_timeout_explains_an_unreachable_broker(clients):
