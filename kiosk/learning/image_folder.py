@@ -1,6 +1,7 @@
 """A labelled image folder (one sub-folder per class), as `teachbooth train` and `eval` read it.
 
     DATA_DIR/apple/IMG_0001.jpg
+    DATA_DIR/apple/IMG_0001.mask.png     the object mask of IMG_0001.jpg: never a sample itself
     DATA_DIR/pear/scan.tiff
 
 Folders come from people's disks, so every file is suspect: a file that is not a readable image of
@@ -18,6 +19,9 @@ from pathlib import Path
 from PIL import Image
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"})
+MASK_SUFFIX = ".mask.png"
+"""`NAME.mask.png` beside `NAME.jpg` (any image suffix) is that image's object mask, as `teachbooth
+export` writes them and `teachbooth import` reads them; train and eval leave masks out of the images."""
 FORMATS = ("JPEG", "PNG", "BMP", "TIFF")
 """Pillow decoders a dataset file may use. Phone MPO files (a JPEG with a depth or preview frame) open
 through "JPEG"; "MPO" itself is no opener in Pillow, and naming it made every file the others refuse
@@ -51,7 +55,32 @@ class ImageFolder:
     files: tuple[tuple[Path, str], ...]
     """(image file, class) for every file with an image suffix, in class then name order."""
     ignored: tuple[Skipped, ...] = field(default=())
-    """Files without an image suffix."""
+    """Files without an image suffix, and masks without their image."""
+    masks: dict[Path, Path] = field(default_factory=dict)
+    """Image file -> its `NAME.mask.png`, for the images that have one."""
+
+
+def is_mask_file(path: Path) -> bool:
+    """Whether `path` is named as an image's mask (`NAME.mask.png`, any case)."""
+    return path.name.lower().endswith(MASK_SUFFIX) and len(path.name) > len(MASK_SUFFIX)
+
+
+def _pair_masks(masks: list[Path], files: list[tuple[Path, str]]) -> tuple[dict[Path, Path], list[Skipped]]:
+    """Each mask with the images of its folder whose name it repeats; a mask of no image is ignored."""
+    by_stem: dict[tuple[Path, str], list[Path]] = {}
+    for path, _ in files:
+        by_stem.setdefault((path.parent, path.stem), []).append(path)
+    paired: dict[Path, Path] = {}
+    orphans: list[Skipped] = []
+    for mask in masks:
+        images = by_stem.get((mask.parent, mask.name[: -len(MASK_SUFFIX)]), [])
+        for image in images:
+            paired[image] = mask
+        if not images:
+            orphans.append(
+                Skipped(mask, f"a mask without its image (NAME{MASK_SUFFIX} goes beside NAME.jpg)")
+            )
+    return paired, orphans
 
 
 def read_image(path: str | Path) -> Image.Image:
@@ -99,13 +128,16 @@ def scan_image_folder(root: str | Path, *, require_images_per_class: bool = True
         )
     files: list[tuple[Path, str]] = []
     ignored: list[Skipped] = []
+    masks: list[Path] = []
     empty: list[str] = []
     for folder in class_dirs:
         found = 0
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or path.is_dir():
                 continue
-            if path.suffix.lower() in IMAGE_SUFFIXES:
+            if is_mask_file(path):
+                masks.append(path)
+            elif path.suffix.lower() in IMAGE_SUFFIXES:
                 files.append((path, folder.name))
                 found += 1
             else:
@@ -116,4 +148,6 @@ def scan_image_folder(root: str | Path, *, require_images_per_class: bool = True
         raise DatasetError(f"{root}: no images (jpg, png, bmp or tiff) in any class folder")
     if empty and require_images_per_class:
         raise DatasetError(f"{root}: class folder(s) without images: {', '.join(empty)}")
-    return ImageFolder(root, tuple(folder.name for folder in class_dirs), tuple(files), tuple(ignored))
+    paired, orphans = _pair_masks(masks, files)
+    classes = tuple(folder.name for folder in class_dirs)
+    return ImageFolder(root, classes, tuple(files), (*ignored, *orphans), paired)

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from PIL import Image
 
 from shared.cli import main
 from tests.kiosk.learning.images import write_dataset
@@ -55,3 +56,13 @@ def test_missing_model_and_data_exit_2(tmp_path, capsys, model_dir):
     assert "no such model folder" in capsys.readouterr().err
     assert main(["eval", str(model_dir), str(tmp_path / "none")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_eval_leaves_masks_out_of_the_images(tmp_path, capsys, model_dir):
+    data = write_dataset(tmp_path / "test", per_class=2, seed=4)
+    for path in sorted((data / "leaf").iterdir()):
+        Image.new("L", (64, 64), 255).save(path.with_name(f"{path.stem}.mask.png"))
+    capsys.readouterr()
+    assert main(["eval", str(model_dir), str(data), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["count"] == 6 and report["skipped"] == []

@@ -1,5 +1,7 @@
 import pytest
+from PIL import Image
 
+from kiosk.learning.image_folder import read_image
 from kiosk.learning.model_dir import load_model
 from shared.cli import main
 from tests.kiosk.learning.images import write_dataset
@@ -51,3 +53,12 @@ def test_missing_folder_and_bad_options_exit_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["train", str(data)])  # --out is required
     assert exit_info.value.code == 2
+
+
+def test_train_leaves_masks_out_of_the_images(tmp_path, capsys):
+    data = write_dataset(tmp_path / "data", per_class=4)
+    for path in sorted((data / "apple").iterdir()):
+        Image.new("L", read_image(path).size, 255).save(path.with_name(f"{path.stem}.mask.png"))
+    assert main(["train", str(data), "--out", str(tmp_path / "model"), "--augmentation", "off"]) == 0
+    out = capsys.readouterr().out
+    assert "apple: 4 images" in out and "skipped" not in out

@@ -96,3 +96,22 @@ def test_scan_errors_name_the_problem(tmp_path):
     with pytest.raises(DatasetError, match="without images: pear"):
         scan_image_folder(tmp_path)
     assert scan_image_folder(tmp_path, require_images_per_class=False).classes == ("apple", "pear")
+
+
+def test_a_mask_beside_an_image_is_its_mask_never_an_image(tmp_path):
+    for label in ("apple", "pear"):
+        (tmp_path / label).mkdir()
+    Image.new("RGB", (8, 6)).save(tmp_path / "apple" / "IMG_1.jpg")
+    Image.new("L", (8, 6)).save(tmp_path / "apple" / "IMG_1.mask.png")
+    Image.new("RGB", (8, 6)).save(tmp_path / "apple" / "IMG_2.png")
+    Image.new("L", (8, 6)).save(tmp_path / "apple" / "IMG_9.MASK.PNG")
+    Image.new("L", (8, 6)).save(tmp_path / "pear" / "only.mask.png")
+    folder = scan_image_folder(tmp_path, require_images_per_class=False)
+    assert [path.name for path, _ in folder.files] == ["IMG_1.jpg", "IMG_2.png"]
+    assert folder.masks == {tmp_path / "apple" / "IMG_1.jpg": tmp_path / "apple" / "IMG_1.mask.png"}
+    assert {item.path.name: item.reason for item in folder.ignored} == {
+        "IMG_9.MASK.PNG": "a mask without its image (NAME.mask.png goes beside NAME.jpg)",
+        "only.mask.png": "a mask without its image (NAME.mask.png goes beside NAME.jpg)",
+    }
+    with pytest.raises(DatasetError, match="without images: pear"):
+        scan_image_folder(tmp_path)
