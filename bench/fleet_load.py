@@ -10,7 +10,8 @@ Each kiosk is the product's own `JobClient` with its own kiosk id and durable ou
 thread of this process, submitting the bundled sample (640x480 JPEG and mask, built by
 `job_from_files`) for 4 `classic` images, one job in flight, back-to-back (`--think` seconds between
 jobs, 0 by default: the fleet saturates the workers, the worst case). The workers are two
-`teachbooth worker` processes in one MQTT 5 shared-subscription group. After `--duration` seconds
+`teachbooth worker` processes in the `classic` backend's MQTT 5 shared-subscription group
+(`$share/teachbooth-classic/...`, wire v2, docs/protocol.md). After `--duration` seconds
 no new job starts; the jobs in flight are waited for (up to `--timeout`).
 
 First, one kiosk alone runs `--baseline-jobs` jobs one after another on the idle workers: the
@@ -336,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             "job": f"classic {CHEAP_PRESET}, {NUM_IMAGES} images of the bundled 640x480 sample and its mask",
             "design": (
                 "each kiosk: its own JobClient, kiosk id and outbox on its own thread of this process, one"
-                " job in flight, back-to-back; workers: `teachbooth worker` processes in one MQTT 5 shared"
-                " subscription group; broker: mosquitto on 127.0.0.1, persistence off"
+                " job in flight, back-to-back; workers: `teachbooth worker` processes in the classic"
+                " backend's MQTT 5 shared subscription group; broker: mosquitto on 127.0.0.1, persistence off"
             ),
         },
     }

@@ -23,7 +23,7 @@ retained status or session from an earlier part leaks into the next):
 2. Throughput. C concurrent kiosks (each its own `JobClient`, kiosk id and outbox, on its
    own thread of this process) each submit a fixed number of jobs (`--per-client`)
    back-to-back, one in flight per kiosk, against one worker process and then two worker
-   processes sharing the jobs through an MQTT 5 shared subscription. jobs/s = jobs done /
+   processes sharing the jobs through the classic backend's MQTT 5 shared subscription. jobs/s = jobs done /
    wall time from the common start to the last job's end; latency per job is submit to
    wait returning. Preset `different_light`, 4 images, so the broker path weighs as much
    as possible; on a 2-core machine the two workers, the broker and the kiosks share the
@@ -596,7 +596,8 @@ def throughput_part(args: argparse.Namespace, workdir: Path) -> dict[str, object
             " one uncounted warm-up job each, then --per-client jobs back-to-back (one in flight per"
             " client) from a common start. jobs_per_s = jobs done / (last job's end - common start);"
             " latency = submit() to wait() returning. Two workers = two `teachbooth worker` processes"
-            " in one MQTT 5 shared-subscription group. cpu.cpu_s: CPU seconds each process used in the"
+            " in the classic backend's MQTT 5 shared-subscription group. cpu.cpu_s: CPU seconds each process"
+            " used in the"
             " measured window (the kiosks are this bench process); cpu.busy_share: their sum over wall x"
             " usable cores; cpu.other_processes_s: CPU used by anything else on the machine meanwhile"
         ),
