@@ -168,14 +168,14 @@ class EnginePolicy:
 DEFAULT_POLICY = EnginePolicy()
 
 
-def made_by(recipe: Mapping[str, Any]) -> str:
-    """A picture's engine and model, short enough for its review card, from its recipe:
-    "inpaint · sd-2-inpainting" (the model folder's or id's last part), "classic · w1" (a worker's
-    classic engine), "classic · this kiosk"."""
+def made_by(recipe: Mapping[str, Any]) -> tuple[str, str]:
+    """A picture's engine and model from its recipe, two short lines for its review card:
+    ("inpaint", "sd-2-inpainting") (the model folder's or id's last part), ("classic", "w1") (a
+    worker's classic engine, which has no model), ("classic", "this kiosk")."""
     backend = str(recipe.get("backend", "?"))
     model = recipe.get("model")
     where = PurePath(str(model)).name or str(model) if model else recipe.get("worker") or "this kiosk"
-    return f"{backend} · {where}"
+    return backend, str(where)
 
 
 def engine_name(backend: str, traits: Mapping[str, BackendTraits] = BACKENDS) -> str:

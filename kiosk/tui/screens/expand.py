@@ -1,9 +1,13 @@
-"""Step 3, Expand: new versions of a captured photo, made by the GPU worker or this kiosk, reviewed.
+"""Step 3, Expand: new versions of captured photos, made by a worker or this kiosk, then reviewed.
 
-Left, the request: which photo (big ◀ ▶), which change (one button per preset), how much (the one
-slider), optional words, and Send. Right, every job with its progress and a Cancel button, and the
-review grid of the oldest job that still has undecided pictures. The line under Send says who makes
-the pictures right now (the worker, or the classic engine on this kiosk when none is online).
+Left, the request: which photo (big ◀ ▶, shown with its mask; photos whose mask is poor are marked
+and come last, `kiosk.generation.mask_quality`), which change (one button per preset the online
+engines can make, `kiosk.generation.engine_policy`), how much (the one slider), words (only while a
+backend that reads them is online), and two sends: this photo, or every photo of its class at once.
+Right, every job (or class run: one bar, one Cancel all) with its progress, and the review grid of
+the oldest job or run that still has undecided pictures, one section per source photo, each card
+naming the engine and model that made it. The line under Send says who makes the pictures right
+now: which helper computers, running which engine, or the classic engine on this kiosk.
 
 Jobs belong to the session's `Expansion`, not to this screen, and their worker threads to the app:
 a visitor may step away while pictures are being made and find them waiting for review on return.
@@ -20,13 +24,16 @@ from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 from kiosk.coach.suggestion import GenerateVariations, ReviewGenerated
+from kiosk.generation.engine_policy import engine_name
 from kiosk.generation.expansion import Expansion, ExpansionError
-from kiosk.generation.status import JobStatus, Request
+from kiosk.generation.mask_quality import MaskQuality, assess, trusted_first
+from kiosk.generation.status import ClassRequest, JobStatus, Request, group_status
+from kiosk.live.view import photo_with_mask
 from kiosk.store import Sample
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.widgets.change_slider import ChangeSlider
 from kiosk.tui.widgets.job_progress import JobProgress
-from kiosk.tui.widgets.review_grid import ReviewGrid
+from kiosk.tui.widgets.review_grid import ReviewGrid, ReviewSection
 from kiosk.tui.widgets.thumbnail import thumbnail
 from kiosk.tui.workers import run_guarded
 from shared.presets import Preset
@@ -38,7 +45,13 @@ PRESETS: tuple[tuple[Preset, str], ...] = (
     (Preset.NEW_ANGLE, "Angle"),
     (Preset.MIX, "Mix"),
 )
-"""The presets offered, with the word on their button; all five work on the classic engine too."""
+"""The presets every kiosk can make (its own classic engine does them), with their button's word."""
+DIFFUSION_PRESETS: tuple[tuple[Preset, str], ...] = (
+    (Preset.RIPER, "Riper"),
+    (Preset.ROTTEN, "Rotten"),
+    (Preset.UNRIPE, "Unripe"),
+)
+"""Presets only a diffusion worker makes: their row shows only while the policy offers them."""
 PICTURES_PER_JOB = 4
 PHOTO_CELLS = (8, 3)
 THUMBNAIL_PIXELS = 96
@@ -72,9 +85,13 @@ class ExpandScreen(StepScreen):
     ExpandScreen.-narrow ReviewGrid Grid {
         grid-size: 2;
     }
-    ExpandScreen #photo-row, ExpandScreen #preset-row, ExpandScreen #send-row {
+    ExpandScreen #photo-row, ExpandScreen .preset-row, ExpandScreen #send-row {
         height: 3;
         width: 100%;
+    }
+    ExpandScreen #send-row > Button {
+        width: 1fr;
+        min-width: 8;
     }
     ExpandScreen #photo-row > Button {
         width: 5;
@@ -86,18 +103,18 @@ class ExpandScreen(StepScreen):
         padding: 0 1;
         content-align: left middle;
     }
-    ExpandScreen #preset-row > Button {
+    ExpandScreen #photo-label.-poor-mask {
+        color: $warning;
+    }
+    ExpandScreen .preset-row > Button {
         width: 1fr;
         min-width: 8;
         padding: 0;
     }
-    ExpandScreen #preset-row > Button.-selected {
+    ExpandScreen .preset-row > Button.-selected {
         text-style: bold reverse;
     }
     ExpandScreen #expand-text {
-        width: 100%;
-    }
-    ExpandScreen #expand-send {
         width: 100%;
     }
     ExpandScreen #expand-engine {
@@ -136,6 +153,7 @@ class ExpandScreen(StepScreen):
         super().__init__(session, request)
         self.photos: list[Sample] = []
         self.thumbnails: dict[str, Image.Image] = {}
+        self.masks: dict[str, MaskQuality] = {}
         self.photo_index = 0
         self.preset: Preset | None = Preset.NEW_COLOUR
         if isinstance(request, GenerateVariations):
@@ -155,13 +173,17 @@ class ExpandScreen(StepScreen):
                     yield thumbnail(None, PHOTO_CELLS, id="photo-thumbnail")
                     yield Static("Loading your photos...", id="photo-label")
                     yield Button("▶", id="photo-next")
-                with Horizontal(id="preset-row"):
+                with Horizontal(id="preset-row", classes="preset-row"):
                     for preset, word in PRESETS:
                         yield Button(word, id=f"preset-{preset}", classes="preset")
+                with Horizontal(id="preset-row-diffusion", classes="preset-row"):
+                    for preset, word in DIFFUSION_PRESETS:
+                        yield Button(word, id=f"preset-{preset}", classes="preset")
                 yield ChangeSlider(0.5, id="expand-change")
-                yield Input(placeholder="or write what to change (GPU worker only)", id="expand-text")
+                yield Input(placeholder="and write what to change (optional)", id="expand-text")
                 with Horizontal(id="send-row"):
                     yield Button(f"Make {PICTURES_PER_JOB} new pictures", id="expand-send", variant="primary")
+                    yield Button("Vary whole class", id="expand-send-class")
                 yield Static("", id="expand-engine")
             with Vertical(id="expand-results"):
                 yield VerticalScroll(id="expand-jobs")
@@ -178,22 +200,35 @@ class ExpandScreen(StepScreen):
     # -- choosing the photo ---------------------------------------------------------------------
 
     def show_engine(self) -> None:
-        """Say who would make the pictures now; a worker coming or going changes it."""
-        self.query_one("#expand-engine", Static).update(self.expansion.engine_words())
+        """Say who would make the pictures now, and show what they can make: a worker coming or
+        going changes the line, the presets offered and whether the text box is there."""
+        expansion = self.expansion
+        offer = expansion.offer()
+        self.query_one("#expand-engine", Static).update(expansion.engine_words())
+        for button in self.query(".preset-row > Button").results(Button):
+            button.display = Preset((button.id or "").removeprefix("preset-")) in offer.presets
+        diffusion = self.query_one("#preset-row-diffusion")
+        diffusion.display = any(preset in offer.presets for preset, _ in DIFFUSION_PRESETS)
+        self.query_one("#expand-text", Input).display = offer.reads_text
 
     def _load_photos(self) -> None:
         from kiosk.learning.project_training import real_samples
 
         project = self.session.project
         photos = real_samples(project)
-        thumbnails = {}
-        for loaded in project.iter_images(photos):
-            loaded.image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
-            thumbnails[loaded.sample.id] = loaded.image
-        self.app.call_from_thread(self._photos_loaded, photos, thumbnails)
+        thumbnails, masks = {}, {}
+        for loaded in project.iter_images(photos, masks=True):
+            masks[loaded.sample.id] = assess(loaded.mask)
+            thumbnails[loaded.sample.id] = photo_with_mask(loaded.image, loaded.mask, THUMBNAIL_PIXELS)
+        self.app.call_from_thread(self._photos_loaded, photos, thumbnails, masks)
 
-    def _photos_loaded(self, photos: list[Sample], thumbnails: dict[str, Image.Image]) -> None:
-        self.photos = [photo for photo in photos if photo.id in thumbnails]
+    def _photos_loaded(
+        self, photos: list[Sample], thumbnails: dict[str, Image.Image], masks: dict[str, MaskQuality]
+    ) -> None:
+        """Photos with a trusted mask first: the ones a visitor should vary are the ones met first."""
+        self.masks = masks
+        loaded = [photo for photo in photos if photo.id in thumbnails]
+        self.photos = trusted_first(loaded, lambda photo: masks[photo.id])
         self.thumbnails = thumbnails
         wanted = self._requested_labels()
         start = next((i for i, p in enumerate(self.photos) if p.label in wanted), 0)
@@ -216,7 +251,10 @@ class ExpandScreen(StepScreen):
         self.photo_index = index % len(self.photos)
         photo = self.photos[self.photo_index]
         self.query_one("#photo-thumbnail").image = self.thumbnails[photo.id]  # type: ignore[attr-defined]
-        label.update(f"{photo.label}\nphoto {self.photo_index + 1} of {len(self.photos)}")
+        quality = self.masks[photo.id]
+        label.set_class(not quality.trusted, "-poor-mask")
+        warning = "" if quality.trusted else f"\n⚠ {quality.words}"
+        label.update(f"{photo.label}\nphoto {self.photo_index + 1} of {len(self.photos)}{warning}")
 
     def action_photo(self, step: int) -> None:
         self._show_photo(self.photo_index + step)
@@ -228,7 +266,7 @@ class ExpandScreen(StepScreen):
     # -- the request ----------------------------------------------------------------------------
 
     def _mark_preset(self) -> None:
-        for button in self.query("#preset-row > Button").results(Button):
+        for button in self.query(".preset-row > Button").results(Button):
             button.set_class(button.id == f"preset-{self.preset}", "-selected")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -243,6 +281,14 @@ class ExpandScreen(StepScreen):
         elif name == "expand-send":
             event.stop()
             self.send()
+        elif name == "expand-send-class":
+            event.stop()
+            self.send_class()
+
+    def _typed(self) -> str | None:
+        """The words typed, when the box is there to type in (a backend that reads them is online)."""
+        box = self.query_one("#expand-text", Input)
+        return (box.value.strip() or None) if box.display else None
 
     def send(self) -> None:
         """Send the request on a worker thread owned by the app, so it outlives this screen."""
@@ -250,16 +296,33 @@ class ExpandScreen(StepScreen):
         if photo is None:
             self.set_hint("Take a photo on the Capture step first.", warning=True)
             return
-        text = self.query_one("#expand-text", Input).value.strip() or None
         change = self.query_one(ChangeSlider).value
-        request = Request(photo.id, self.preset, change, text, PICTURES_PER_JOB)
+        request = Request(photo.id, self.preset, change, self._typed(), PICTURES_PER_JOB)
         self.show_engine()
-        run_guarded(self.app, self._run_job, self.expansion, request, name="expand", group="expand-jobs")
+        run_guarded(self.app, self._run_jobs, self.expansion, request, name="expand", group="expand-jobs")
 
-    def _run_job(self, expansion: Expansion, request: Request) -> None:
+    def send_class(self) -> None:
+        """One tap: every photo of the shown photo's class, sent together (the worker batches them)."""
+        photo = self.photo
+        if photo is None:
+            self.set_hint("Take a photo on the Capture step first.", warning=True)
+            return
+        change = self.query_one(ChangeSlider).value
+        request = ClassRequest(photo.label, self.preset, change, self._typed(), PICTURES_PER_JOB)
+        self.show_engine()
+        run_guarded(self.app, self._run_jobs, self.expansion, request, name="expand", group="expand-jobs")
+
+    def _run_jobs(self, expansion: Expansion, request: Request | ClassRequest) -> None:
         app, worker = self.app, get_current_worker()
         try:
-            job_id = expansion.send(request)
+            if isinstance(request, ClassRequest):
+                run = expansion.send_class(request)
+                job_ids = run.job_ids
+                if run.skipped:
+                    words = f"{len(run.skipped)} photos were left out: {run.skipped[0][1]}"
+                    app.call_from_thread(_deliver, app, "set_hint", words, warning=True)
+            else:
+                job_ids = (expansion.send(request),)
         except ExpansionError as exc:
             app.call_from_thread(_deliver, app, "set_hint", str(exc), warning=True)
             return
@@ -267,44 +330,66 @@ class ExpandScreen(StepScreen):
         def report(status: JobStatus) -> None:
             app.call_from_thread(_deliver, app, "show_job", status)
 
-        expansion.follow(job_id, report, stop=lambda: worker.is_cancelled)
+        expansion.follow_all(job_ids, report, stop=lambda: worker.is_cancelled)
 
     # -- jobs and review ------------------------------------------------------------------------
 
     def show_job(self, status: JobStatus) -> None:
-        """Draw a job's latest state, and the review grid when it has pictures to decide on."""
-        jobs = self.query_one("#expand-jobs", VerticalScroll)
-        found = jobs.query(f"#job-{status.job_id}").results(JobProgress)
+        """Draw a job's latest state (its class run's, for a job of one), and the review grid when
+        there are pictures to decide on."""
+        photos = 1
+        if status.group is not None:
+            jobs = self.expansion.group(status.group)
+            status, photos = group_status(status.group, jobs), len(jobs)
+        area = self.query_one("#expand-jobs", VerticalScroll)
+        found = area.query(f"#job-{status.job_id}").results(JobProgress)
         shown = next(iter(found), None)
         if shown is None:
-            jobs.mount(JobProgress(status))
-            jobs.scroll_end(animate=False)
+            area.mount(JobProgress(status, photos))
+            area.scroll_end(animate=False)
         else:
-            shown.show(status)
+            shown.show(status, photos)
         self._show_review()
 
     def _show_review(self) -> None:
-        """The grid of the oldest job with undecided pictures (rebuilt only when that changes)."""
-        waiting = next((s for s in self.expansion.statuses() if s.phase.finished and s.results), None)
+        """The grid of the oldest job or class run with undecided pictures, one section per source
+        photo (rebuilt only when what it shows changes)."""
+        sections: list[ReviewSection] = []
+        unit = None
+        for status in self.expansion.statuses():
+            if not (status.phase.finished and status.results):
+                continue
+            key = status.group or status.job_id
+            if unit not in (None, key):
+                continue
+            unit = key
+            sections.append(ReviewSection(status.job_id, self._source_heading(status), status.results))
         area = self.query_one("#expand-review", Vertical)
         current = next(iter(area.query(ReviewGrid).results(ReviewGrid)), None)
-        wanted = None if waiting is None else (waiting.job_id, tuple(r.index for r in waiting.results))
-        have = None if current is None else (current.job_id, tuple(r.index for r in current.results))
-        if wanted == have:
+        wanted = tuple((s.job_id, tuple(r.index for r in s.results)) for s in sections)
+        if wanted == (() if current is None else current.key):
             return
         area.remove_children()
-        if waiting is None:
+        if not sections:
             area.mount(Static("New pictures appear here.", id="review-empty"))
         else:
-            area.mount(ReviewGrid(waiting.job_id, waiting.results))
+            area.mount(ReviewGrid(sections))
+
+    def _source_heading(self, status: JobStatus) -> str:
+        """ "From apple photo 2 (inpainting diffusion)": which photo a section's pictures vary."""
+        number = next((i + 1 for i, p in enumerate(self.photos) if p.id == status.request.sample_id), None)
+        photo = f"{status.label} photo {number}" if number else f"a {status.label} photo"
+        return f"From {photo} ({engine_name(status.backend, self.expansion.policy.traits)})"
 
     def on_job_progress_cancel_pressed(self, event: JobProgress.CancelPressed) -> None:
         event.stop()
         expansion, app = self.expansion, self.app
+        group = event.job_id if expansion.group(event.job_id) else None
 
         def cancel() -> None:
-            status = expansion.cancel(event.job_id)
-            app.call_from_thread(_deliver, app, "show_job", status)
+            statuses = expansion.cancel_group(group) if group else [expansion.cancel(event.job_id)]
+            for status in statuses:
+                app.call_from_thread(_deliver, app, "show_job", status)
 
         self.run_in_thread(cancel, name="cancel")
 
@@ -314,13 +399,14 @@ class ExpandScreen(StepScreen):
 
         def decide() -> None:
             if event.keep:
-                saved = expansion.accept(event.job_id, event.indices)
-                label = expansion.status(event.job_id).label
+                saved = [s for job_id, indices in event.choices for s in expansion.accept(job_id, indices)]
+                label = expansion.status(event.choices[0][0]).label
                 words = f"Kept {len(saved)}: they will help train the {label} class."
             else:
-                dropped = expansion.reject(event.job_id, event.indices)
+                dropped = sum(expansion.reject(job_id, indices) for job_id, indices in event.choices)
                 words = f"Dropped {dropped}."
-            app.call_from_thread(_deliver, app, "after_review", expansion.status(event.job_id), words)
+            last = expansion.status(event.choices[-1][0])
+            app.call_from_thread(_deliver, app, "after_review", last, words)
 
         self.run_in_thread(decide, name="review")
 

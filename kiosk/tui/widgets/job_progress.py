@@ -1,8 +1,10 @@
-"""One generation job on the expand step: what was asked, a progress bar, what is happening now.
+"""One generation job, or one whole-class run, on the expand step: what was asked, a progress bar,
+what is happening now.
 
 Every state a job passes through has a sentence (`kiosk.generation.status`), so a visitor whose worker
-went offline reads "waiting" rather than watching a bar that never moves; a running job has a big
-Cancel button beside it.
+went offline reads "waiting" (and for which backend) rather than watching a bar that never moves;
+a running job has a big Cancel button beside it. A whole-class run is one bar (`group_status`), and
+its button cancels all of its jobs.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from kiosk.tui.widgets.bars import bar_text
 BAR_CELLS = 16
 
 
-def job_title(status: JobStatus) -> str:
+def job_title(status: JobStatus, photos: int = 1) -> str:
+    """ "apple: new colour, change 0.5", and "apple (all 5 photos): ..." for a whole-class run."""
     request = status.request
     wanted = str(request.preset).replace("_", " ") if request.preset else f"“{request.text}”"
-    return f"{status.label}: {wanted}, change {request.change:.1f}"
+    if request.preset and request.text:
+        wanted += f" “{request.text}”"
+    whose = f"{status.label} (all {photos} photos)" if status.group else status.label
+    return f"{whose}: {wanted}, change {request.change:.1f}"
 
 
 class JobProgress(Horizontal):
@@ -58,9 +64,10 @@ class JobProgress(Horizontal):
             super().__init__()
             self.job_id = job_id
 
-    def __init__(self, status: JobStatus) -> None:
+    def __init__(self, status: JobStatus, photos: int = 1) -> None:
         super().__init__(id=f"job-{status.job_id}", classes="job-progress")
         self.status = status
+        self.photos = photos
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -70,12 +77,12 @@ class JobProgress(Horizontal):
         yield Button("Cancel", classes="job-cancel", variant="error")
 
     def on_mount(self) -> None:
-        self.show(self.status)
+        self.show(self.status, self.photos)
 
-    def show(self, status: JobStatus) -> None:
-        """Draw `status`; the latest snapshot wins."""
-        self.status = status
-        self.query_one(".job-title", Static).update(job_title(status))
+    def show(self, status: JobStatus, photos: int = 1) -> None:
+        """Draw `status` (of `photos` photos, for a whole-class run); the latest snapshot wins."""
+        self.status, self.photos = status, photos
+        self.query_one(".job-title", Static).update(job_title(status, photos))
         bar = f"{bar_text(status.fraction, BAR_CELLS)} {status.progress_text}"
         self.query_one(".job-bar", Static).update(bar)
         self.query_one(".job-message", Static).update(status.message)

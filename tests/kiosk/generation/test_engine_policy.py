@@ -117,8 +117,8 @@ def test_a_table_naming_an_unknown_backend_is_refused():
 
 
 def test_a_card_names_engine_and_model():
-    assert made_by({"backend": "inpaint", "model": "/models/sd-2-inpainting"}) == "inpaint · sd-2-inpainting"
-    assert made_by({"backend": "instruct", "model": "org/instruct-pix2pix"}) == "instruct · instruct-pix2pix"
-    assert made_by({"backend": "classic", "worker": "w1"}) == "classic · w1"
-    assert made_by({"backend": "classic", "engine": "kiosk"}) == "classic · this kiosk"
+    assert made_by({"backend": "inpaint", "model": "/models/sd-inpainting"}) == ("inpaint", "sd-inpainting")
+    assert made_by({"backend": "instruct", "model": "org/pix2pix"}) == ("instruct", "pix2pix")
+    assert made_by({"backend": "classic", "worker": "w1"}) == ("classic", "w1")
+    assert made_by({"backend": "classic", "engine": "kiosk"}) == ("classic", "this kiosk")
     assert engine_name("inpaint") == "inpainting diffusion" and engine_name("gated") == "gated"

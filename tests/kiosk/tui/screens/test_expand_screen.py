@@ -12,16 +12,18 @@ from kiosk.coach.suggestion import GenerateVariations
 from kiosk.generation.expansion import Expansion
 from kiosk.generation.status import Phase
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
+from kiosk.session import KioskSession
 from kiosk.store import Source, Status
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
-from kiosk.tui.session import KioskSession
 from kiosk.tui.widgets.change_slider import ChangeSlider
 from kiosk.tui.widgets.job_progress import JobProgress
 from kiosk.tui.widgets.review_grid import ReviewGrid
 from shared.presets import Preset
-from tests.kiosk.tui.conftest import REPLAY, SIZE
+from tests.kiosk.conftest import REPLAY
+from tests.kiosk.generation.policies import only
+from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import add_photos, eventually, start_worker
 from tests.kiosk.tui.pilot_helpers import shown, wait_until
 from tests.support.jobs import GatedBackend
@@ -63,10 +65,10 @@ async def test_send_progress_review_and_accept_with_the_classic_engine(make_app,
         (job,) = job_widgets(app)
         assert job.status.phase is Phase.DONE and "done" in text(app, f"#job-{job.status.job_id} .job-bar")
         assert text(app, f"#job-{job.status.job_id} .job-title") == "apple: new background, change 0.7"
-        await pilot.click("#keep-0")
-        await wait_until(pilot, lambda: not app.screen.query("#keep-0"))
-        await pilot.click("#drop-1")
-        await wait_until(pilot, lambda: not app.screen.query("#drop-1"))
+        await pilot.click("#keep-0-0")
+        await wait_until(pilot, lambda: not app.screen.query("#keep-0-0"))
+        await pilot.click("#drop-0-1")
+        await wait_until(pilot, lambda: not app.screen.query("#drop-0-1"))
         await pilot.click("#keep-all")
         await wait_until(pilot, lambda: not app.screen.query(ReviewGrid))
         assert "Kept 2" in text(app, "#hint")
@@ -137,7 +139,7 @@ def gated_kiosk(project, mosquitto, broker_session, workers):
     worker = workers(mosquitto.url, {"gated": gated})
     client = broker_session.jobs
     eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
-    broker_session.keep(EXPANSION, lambda: Expansion(project, client, backend="gated", tick_s=0.05))
+    broker_session.keep(EXPANSION, lambda: Expansion(project, client, policy=only("gated"), tick_s=0.05))
     yield TeachBoothApp(broker_session, KioskSettings(coach=False)), gated, worker
     gated.gate.set()
 
@@ -148,7 +150,9 @@ async def send_and_wait_until_running(app, pilot, gated: GatedBackend) -> str:
     assert await asyncio.to_thread(gated.first_image_out.wait, 20)
 
     def running() -> bool:
-        return bool(job_widgets(app)) and "GPU worker w1 is making" in text(app, ".job-message")
+        return bool(job_widgets(app)) and "w1 is making your pictures with the gated engine" in text(
+            app, ".job-message"
+        )
 
     await wait_until(pilot, running, 30)
     assert job_widgets(app)[0].status.phase is Phase.RUNNING
@@ -163,7 +167,7 @@ async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_complete
     app, gated, first = gated_kiosk
     async with app.run_test(size=SIZE) as pilot:
         job_id = await send_and_wait_until_running(app, pilot, gated)
-        assert "GPU worker (w1)" in text(app, "#expand-engine")
+        assert "a helper computer: w1 (gated engine)" in text(app, "#expand-engine")
 
         await asyncio.to_thread(first.stop, 0.1)  # the worker goes away with the job half done
         await wait_until(pilot, lambda: "went offline" in text(app, f"#job-{job_id} .job-message"), 30)
