@@ -174,6 +174,25 @@ def test_payload_must_match_its_topic(worker_factory, probe_factory):
     assert failed.code == "invalid_job" and "topic" in failed.message
 
 
+def test_a_worker_never_hears_of_another_backend_s_jobs_and_refuses_one_handed_to_it(
+    worker_factory, probe_factory
+):
+    """Routing keeps an inpaint job away from a worker without inpaint; should one reach it anyway
+    (a hand-made subscription, a broker bug), it is refused with a reason, never run."""
+    worker = worker_factory()  # classic, gated and failing
+    probe = probe_factory(topics.kiosk_events_filter("k1"))
+    job = make_job(backend="inpaint", num_images=1)
+    send(probe, job)
+    barrier(probe)
+    assert worker.stats["accepted"] == 0 and events_of(probe, job.job_id, JobFailed) == []
+
+    worker._on_message(topics.job("k1", "inpaint", job.job_id), encode(job))  # as paho would hand it over
+    failed = expect_event(probe, job.job_id, JobFailed)
+    assert failed.code == "unsupported_backend"
+    assert failed.message == "this worker runs classic, gated, failing, not 'inpaint'"
+    assert worker.stats["accepted"] == 0
+
+
 def test_unroutable_topic_is_counted_not_answered(worker_factory, probe_factory):
     worker = worker_factory()
     probe = probe_factory(topics.kiosk_events_filter("k1"))
