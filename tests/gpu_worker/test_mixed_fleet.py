@@ -24,9 +24,9 @@ from gpu_worker.diffusion.settings import DiffusionModelSettings, Img2ImgSetting
 from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient, JobTimeout
 from kiosk.jobs.handle import JobHandle, JobState
-from shared.mqtt import BrokerUrl
 from shared.protocol import GenerationJob, JobEvent, JobImage, JobProgress, topics
 from tests.gpu_worker.backends.generation import WORKING_SIZE
+from tests.kiosk.jobs.test_client import clients  # noqa: F401  (a fixture)
 from tests.support.embedded_broker import embedded_url  # noqa: F401  (a fixture)
 from tests.support.jobs import make_job
 from tests.support.probe import Probe
@@ -107,31 +107,20 @@ class Kiosks:
     def client_of(self, handle: JobHandle) -> JobClient:
         return self.clients[handle.kiosk_id]
 
-    def stop(self) -> None:
-        for client in self.clients.values():
-            client.stop()
-
 
 @pytest.fixture
-def kiosks(tmp_path) -> Iterator[Callable[[str], Kiosks]]:
-    made: list[Kiosks] = []
+def kiosks(clients) -> Callable[..., Kiosks]:  # noqa: F811
+    """Kiosks (`JobClient`s, each with its own outbox) on one broker, reporting to one `Deliveries`."""
 
     def make(url: str, kiosk_ids: tuple[str, ...] = KIOSKS) -> Kiosks:
         deliveries = Deliveries()
-        clients = {
-            kiosk_id: JobClient(
-                BrokerUrl.parse(url), kiosk_id, tmp_path / f"{kiosk_id}.sqlite", on_event=deliveries.on_event
-            )
+        made = {
+            kiosk_id: clients(url, kiosk_id, f"{kiosk_id}.sqlite", on_event=deliveries.on_event)
             for kiosk_id in kiosk_ids
         }
-        for client in clients.values():
-            client.start()
-        made.append(Kiosks(clients, deliveries))
-        return made[-1]
+        return Kiosks(made, deliveries)
 
-    yield make
-    for group in made:
-        group.stop()
+    return make
 
 
 def mixed_jobs(count: int, kiosk_ids: tuple[str, ...] = KIOSKS) -> list[GenerationJob]:
