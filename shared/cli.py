@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "expand": "kiosk.commands.expand",
     "export": "kiosk.commands.export",
     "generate": "kiosk.commands.generate",
+    "import": "kiosk.commands.import_",
     "kiosk": "kiosk.commands.kiosk",
     "train": "kiosk.commands.train",
     "eval": "kiosk.commands.eval",

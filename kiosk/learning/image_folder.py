@@ -20,8 +20,8 @@ from PIL import Image
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"})
 MASK_SUFFIX = ".mask.png"
-"""`NAME.mask.png` beside `NAME.jpg` (any image suffix) is that image's object mask, as `teachbooth
-export` writes them and `teachbooth import` reads them; train and eval leave masks out of the images."""
+"""`NAME.mask.png` beside `NAME.jpg` (any image suffix) is that image's object mask, which `teachbooth
+import` stores with it; train and eval leave masks out of the images."""
 FORMATS = ("JPEG", "PNG", "BMP", "TIFF")
 """Pillow decoders a dataset file may use. Phone MPO files (a JPEG with a depth or preview frame) open
 through "JPEG"; "MPO" itself is no opener in Pillow, and naming it made every file the others refuse

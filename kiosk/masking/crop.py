@@ -9,6 +9,9 @@ photos, and the classifier learns what surrounds objects at the kiosk).
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
+
+from shared.variations.frame import MASK_THRESHOLD
 
 Box = tuple[int, int, int, int]
 """(left, top, right, bottom) in pixels, right and bottom exclusive."""
@@ -33,3 +36,15 @@ def square_box(box: Box, width: int, height: int, margin: float) -> Box:
     x0 = int(np.clip(round(centre_x - side / 2.0), 0, width - side))
     y0 = int(np.clip(round(centre_y - side / 2.0), 0, height - side))
     return x0, y0, x0 + side, y0 + side
+
+
+def crop_to_object(picture: Image.Image, mask: Image.Image, margin: float) -> tuple[Image.Image, Image.Image]:
+    """The square crop a capture keeps (`square_box` around the mask's object), of picture and mask.
+
+    A mask with no object leaves both whole.
+    """
+    box = tight_box(np.asarray(mask) > MASK_THRESHOLD)
+    if box is None:
+        return picture, mask
+    crop_box = square_box(box, picture.width, picture.height, margin)
+    return picture.crop(crop_box), mask.crop(crop_box)
