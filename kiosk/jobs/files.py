@@ -78,17 +78,21 @@ def _read_image(path: Path, what: str) -> Image.Image:
 
 
 def save_result(job: GenerationJob, handle: JobHandle, out_dir: Path) -> list[Path]:
-    """Write the images and a `job.json` (the job and every event, image bytes left out)."""
+    """Write the images, each picture's object mask beside it as `NN.mask.png` when the worker sent
+    one (the layout `teachbooth import` reads), and a `job.json` (the job and every event, the
+    binary fields left out). Returns the images written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for image in handle.sorted_images():
         path = out_dir / f"{image.index:02d}.jpg"
         path.write_bytes(image.image)
+        if image.mask is not None:
+            (out_dir / f"{image.index:02d}.mask.png").write_bytes(image.mask)
         written.append(path)
     record = {
-        "job": job.model_dump(mode="json", exclude={"image", "mask"}),
+        "job": job.model_dump(mode="json", exclude=set(job.BLOB_FIELDS)),
         "state": handle.state.value,
-        "events": [event.model_dump(mode="json", exclude={"image"}) for event in handle.events],
+        "events": [event.model_dump(mode="json", exclude=set(event.BLOB_FIELDS)) for event in handle.events],
         "images": [path.name for path in written],
     }
     (out_dir / "job.json").write_text(json.dumps(record, indent=2))

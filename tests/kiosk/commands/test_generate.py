@@ -58,7 +58,11 @@ def test_writes_images_and_job_json(tmp_path, mosquitto, worker):
     images = sorted(out.glob("*.jpg"))
     assert [path.name for path in images] == ["00.jpg", "01.jpg", "02.jpg"]
     assert Image.open(images[0]).size == (640, 480)
+    masks = sorted(path.name for path in out.glob("*.mask.png"))  # the classic engine knows its object
+    assert masks == ["00.mask.png", "01.mask.png", "02.mask.png"]
+    assert Image.open(out / masks[0]).size == (640, 480)
     record = json.loads((out / "job.json").read_text())
+    assert all("mask" not in event for event in record["events"])
     assert record["state"] == "done" and record["images"] == ["00.jpg", "01.jpg", "02.jpg"]
     assert record["job"]["seed"] == 5 and record["job"]["label"] == "red_apple"
     assert [event["type"] for event in record["events"]][-1] == "done"
