@@ -68,7 +68,8 @@ async def test_a_whole_visit(project, mosquitto, tmp_path):
             assert app.current_step == "expand"
             await wait_until(pilot, lambda: bool(getattr(app.screen, "photos", None)), timeout=30)
             engine = app.screen.query_one("#expand-engine")
-            await wait_until(pilot, lambda: "GPU worker (w1)" in shown(engine), timeout=30)
+            worker_named = "helper computer: w1 (classic engine)"  # not "the GPU": it runs the CPU engine
+            await wait_until(pilot, lambda: worker_named in " ".join(shown(engine).split()), timeout=30)
             await tap(pilot, "#expand-send")
             await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, timeout=60)
             await tap(pilot, "#keep-all")
