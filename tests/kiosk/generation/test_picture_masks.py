@@ -19,7 +19,10 @@ from shared.imaging import BadImage, decode_image, encode_jpeg, encode_png
 from shared.masks import decode_mask, encode_mask
 from shared.presets import Preset
 from shared.protocol import ImageRecipe, JobImage
-from tests.kiosk.tui.photos import start_worker
+from tests.kiosk.generation.fleet import add_masked_photos, diffusion_backend
+from tests.kiosk.generation.policies import only
+from tests.kiosk.generation.test_expansion import client  # noqa: F401  (a fixture)
+from tests.kiosk.tui.photos import eventually, start_worker
 from tests.support.scenes import Blob, empty_frame, render_scene
 
 BALL = Blob(cx=330, cy=250, rx=70, ry=64, colour=(205.0, 40.0, 35.0))
@@ -118,7 +121,7 @@ def object_colour_share(image: Image.Image, mask: Image.Image) -> tuple[float, f
     return float(red[inside].mean()), float(red[~inside].mean())
 
 
-def test_an_accepted_picture_is_stored_with_its_mask_and_can_be_varied_again(project, mosquitto, client):
+def test_an_accepted_picture_is_stored_with_its_mask_and_can_be_varied_again(project, mosquitto, client):  # noqa: F811
     """A real classic worker through mosquitto: a new angle moves the ball and its mask together; the
     accepted picture is stored like a photo (image and mask of one size) and is itself a job's source."""
     service = start_worker(mosquitto.url)
@@ -163,3 +166,52 @@ def test_a_mask_of_another_size_is_refused_before_a_job_is_made(tmp_path):
     (tmp_path / "a.mask.png").write_bytes(encode_png(Image.fromarray(truth).resize((10, 10))))
     with pytest.raises(BadImage, match="is 10x10, image is 640x480"):
         job_from_files("k1", tmp_path / "a.jpg", tmp_path / "a.mask.png", JobSpec("apple", Preset.NEW_COLOUR))
+
+
+def test_tiny_diffusion_workers_pictures_are_stored_with_a_mask_of_their_size(
+    project,
+    mosquitto,
+    client,  # noqa: F811
+    tiny_pipelines,
+):
+    """Real inpaint and img2img workers (tiny pipelines) through mosquitto: inpaint's pictures (the real
+    policy's choice for a new colour) carry the photo's own mask; img2img's (a policy that asks it first)
+    come without one and are masked here (the tiny model draws noise, so the source's mask stands in
+    when the masker finds no object)."""
+    photos = add_masked_photos(project, {"apple": 1})
+    photo = photos["apple"][0]
+    source_mask = np.asarray(project.load_mask(photo.id)) > 127
+    services = [
+        start_worker(
+            mosquitto.url, "w-inpaint", {"inpaint": diffusion_backend("inpaint", tiny_pipelines["inpaint"])}
+        ),
+        start_worker(
+            mosquitto.url, "w-img2img", {"img2img": diffusion_backend("img2img", tiny_pipelines["img2img"])}
+        ),
+    ]
+    try:
+        eventually(lambda: len(client.workers_online()) == 2, what="the client seeing both workers")
+        expansion = Expansion(project, client)
+        img2img_first = Expansion(project, client, policy=only("img2img"))
+        inpainted = expansion.follow(
+            expansion.send(Request(photo.id, Preset.NEW_COLOUR, 0.5, count=2, seed=1))
+        )
+        redrawn = img2img_first.follow(
+            img2img_first.send(Request(photo.id, Preset.RIPER, 0.5, count=2, seed=1))
+        )
+    finally:
+        for service in services:
+            service.stop(timeout_s=1)
+    assert (inpainted.phase, inpainted.backend, redrawn.phase, redrawn.backend) == (
+        Phase.DONE,
+        "inpaint",
+        Phase.DONE,
+        "img2img",
+    )
+    for result in inpainted.results:
+        assert result.mask is not None and result.mask.size == result.image.size
+        np.testing.assert_array_equal(np.asarray(result.mask) > 127, source_mask)
+    for result in redrawn.results:
+        assert result.mask is not None and result.mask.size == result.image.size
+    stored = img2img_first.accept(redrawn.job_id) + expansion.accept(inpainted.job_id)
+    assert len(stored) == 4 and all(sample.mask_path is not None for sample in stored)
