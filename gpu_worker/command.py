@@ -18,15 +18,14 @@ import sys
 import threading
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
+from gpu_worker.config import WorkerConfig
 from shared.commands.broker_option import add_broker_option
+from shared.protocol.codec import describe_validation_error
 from shared.watchdog import Watchdog
-
-if TYPE_CHECKING:
-    from gpu_worker.config import WorkerConfig
 
 HEALTH_CHECK_S = 1.0
 """How often the main thread looks at the service for the systemd watchdog."""
@@ -107,8 +106,6 @@ def _merged(file: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
 
 def worker_config(args: argparse.Namespace) -> WorkerConfig:
     """The configuration from the options and --config; ValidationError or ValueError say what is wrong."""
-    from gpu_worker.config import WorkerConfig
-
     given = {
         "broker": args.broker,
         "backends": args.backends,
@@ -128,8 +125,8 @@ def worker_config(args: argparse.Namespace) -> WorkerConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Lazy, not heavy: `teachbooth worker --help` builds this parser without the service (test_cli.py).
     from gpu_worker.service import WorkerService
-    from shared.protocol.codec import describe_validation_error
 
     try:
         config = worker_config(args)

@@ -19,15 +19,12 @@ import torch
 from diffusers import DiffusionPipeline
 from diffusers.models.attention_processor import AttnProcessor2_0
 
+from gpu_worker.diffusion.device import resolve_device
 from gpu_worker.diffusion.settings import DiffusionModelSettings
 
 
 class ModelUnavailable(ValueError):
     """The configured model cannot be loaded as the pipeline a backend needs; says why."""
-
-
-class DeviceUnavailable(RuntimeError):
-    """The configured device is not there (CUDA asked for, torch sees no GPU)."""
 
 
 @dataclass(frozen=True)
@@ -40,15 +37,6 @@ class LoadedPipeline:
     dtype: torch.dtype
     compiled: bool
     load_seconds: float
-
-
-def resolve_device(requested: str) -> torch.device:
-    """`auto` means the GPU when there is one; `cuda` without one is an error, not a silent CPU run."""
-    if requested == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise DeviceUnavailable(f"device 'cuda' configured, but torch {torch.__version__} sees no CUDA GPU")
-    return torch.device(requested)
 
 
 def _looks_like_a_path(model: str) -> bool:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gpu_worker.diffusion.device import resolve_device
+
 if TYPE_CHECKING:
     from PIL import Image
 
@@ -51,8 +53,6 @@ class ImageSafetyChecker:
         import torch
         from diffusers.pipelines.stable_diffusion.safety_checker import StableDiffusionSafetyChecker
         from transformers import CLIPImageProcessorPil
-
-        from gpu_worker.diffusion.loading import resolve_device
 
         folder = Path(settings.model).expanduser()
         if not folder.is_dir():

@@ -16,7 +16,8 @@ from PIL import Image
 from pydantic import ValidationError
 from safetensors.torch import load_file
 
-from gpu_worker.diffusion.loading import DeviceUnavailable, ModelUnavailable, load_pipeline
+from gpu_worker.diffusion.device import DeviceUnavailable
+from gpu_worker.diffusion.loading import ModelUnavailable, load_pipeline
 from gpu_worker.diffusion.settings import DiffusionModelSettings
 from tests.support.cuda import needs_cuda
 
