@@ -94,7 +94,7 @@ def test_strategies_build_valid_messages(message):
 
 def test_defaults():
     made = job()
-    assert (made.v, made.type, made.backend, made.prompt, made.mask) == (1, "job", "classic", None, None)
+    assert (made.v, made.type, made.backend, made.prompt, made.mask) == (2, "job", "classic", None, None)
     before = time.time()
     status = WorkerStatus(worker_id="w", state="online", version="1.0")
     assert before <= status.at <= time.time()
@@ -158,9 +158,11 @@ def test_preset_and_failure_code_accept_their_string_values():
         job(preset="sparkles")
 
 
-def test_version_other_than_one_is_rejected():
+def test_version_other_than_two_is_rejected():
     with pytest.raises(ValidationError):
-        job(v=2)
+        job(v=1)  # v1 job topics had no backend level: a v1 message is not ours
+    with pytest.raises(ValidationError):
+        job(v=3)
     with pytest.raises(ValidationError):
         job(v=0)
 
