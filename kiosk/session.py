@@ -21,20 +21,19 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from kiosk.camera import Camera, CameraError, Frame, make_camera, parse_spec
+from kiosk.features.backbone import Backbone
+from kiosk.jobs.client import JobClient
+from kiosk.jobs.handle import JobHandle
+from kiosk.masking import ObjectMasker
 from kiosk.store import Project
-
-if TYPE_CHECKING:
-    from kiosk.camera import Camera, Frame
-    from kiosk.features.backbone import Backbone
-    from kiosk.jobs.client import JobClient
-    from kiosk.jobs.handle import JobHandle
-    from kiosk.masking import ObjectMasker
-    from shared.protocol import JobEvent
+from shared.mqtt import BrokerUrl
+from shared.protocol import JobEvent
 
 T = TypeVar("T")
-JobListener = Callable[["JobHandle", "JobEvent"], None]
+JobListener = Callable[[JobHandle, JobEvent], None]
 
 DEFAULT_KIOSK_ID = "kiosk"
 
@@ -96,12 +95,7 @@ class KioskSession:
         """The open camera; CameraError when it cannot be opened (the capture step says so)."""
         with self._lock:
             if self._camera is None:
-                if self._camera_factory is not None:
-                    camera = self._camera_factory(self.camera_spec)
-                else:
-                    from kiosk.camera import make_camera
-
-                    camera = make_camera(self.camera_spec)
+                camera = (self._camera_factory or make_camera)(self.camera_spec)
                 self._camera = camera.open()
             return self._camera
 
@@ -109,8 +103,6 @@ class KioskSession:
         """The current camera's next frame. A read that fails because the admin swapped cameras
         meanwhile (the old one was closed under it) is retried on the new camera, so live loops
         follow a camera change instead of ending on an error card."""
-        from kiosk.camera import CameraError
-
         while True:
             camera = self.camera
             try:
@@ -124,8 +116,6 @@ class KioskSession:
     def change_camera(self, spec: str) -> None:
         """Use another camera from now on (admin screen); the old one is closed. ValueError for a
         spec that is not one of the valid forms, before anything changes."""
-        from kiosk.camera import parse_spec
-
         parse_spec(spec)
         with self._lock:
             old, self._camera = self._camera, None
@@ -138,14 +128,14 @@ class KioskSession:
     def masker(self) -> ObjectMasker:
         with self._lock:
             if self._masker is None:
-                self._masker = (self._masker_factory or _real_masker)()
+                self._masker = (self._masker_factory or ObjectMasker)()
             return self._masker
 
     @property
     def backbone(self) -> Backbone:
         with self._lock:
             if self._backbone is None:
-                self._backbone = (self._backbone_factory or _real_backbone)()
+                self._backbone = (self._backbone_factory or Backbone)()
             return self._backbone
 
     # -- the link to the GPU worker -------------------------------------------------------------
@@ -155,9 +145,6 @@ class KioskSession:
         """The started job client, or None without a broker URL. Built on first use."""
         with self._lock:
             if self._jobs is None and self.broker_url is not None:
-                from kiosk.jobs.client import JobClient
-                from shared.mqtt import BrokerUrl
-
                 client = JobClient(
                     BrokerUrl.parse(self.broker_url),
                     self.kiosk_id,
@@ -174,8 +161,6 @@ class KioskSession:
         and go to the new broker."""
         url = url or None
         if url is not None:
-            from shared.mqtt import BrokerUrl
-
             BrokerUrl.parse(url)
         with self._lock:
             old, self._jobs = self._jobs, None
@@ -250,18 +235,6 @@ class KioskSession:
             camera.close()
         if masker is not None:
             masker.close()
-
-
-def _real_masker() -> ObjectMasker:
-    from kiosk.masking import ObjectMasker
-
-    return ObjectMasker()
-
-
-def _real_backbone() -> Backbone:
-    from kiosk.features.backbone import Backbone
-
-    return Backbone()
 
 
 def _close_if_closable(value: object) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from kiosk.camera.base import DEFAULT_SIZE, Camera
+from kiosk.camera.opencv import OpenCVCamera
+from kiosk.camera.picam import Picamera2Camera
+from kiosk.camera.replay import ReplayCamera
 from kiosk.camera.spec import parse_spec
 
 
@@ -14,16 +17,10 @@ def make_camera(spec: str, *, size: tuple[int, int] = DEFAULT_SIZE, fps: float |
     size = parsed.size or size
     fps = parsed.fps if parsed.fps is not None else fps
     if parsed.kind == "replay":
-        from kiosk.camera.replay import ReplayCamera
-
         return ReplayCamera(parsed.target, size=size, fps=fps, loop=parsed.loop)
     if parsed.kind == "opencv":
-        from kiosk.camera.opencv import OpenCVCamera
-
         device: int | str = int(parsed.target) if parsed.target.isdigit() else parsed.target
         return OpenCVCamera(device, size=size, fps=fps)
-    from kiosk.camera.picam import Picamera2Camera
-
     return Picamera2Camera(int(parsed.target), size=size, fps=fps, main_size=parsed.main_size)
 
 

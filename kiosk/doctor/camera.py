@@ -7,6 +7,9 @@ import queue
 import threading
 import time
 
+from kiosk.camera.base import CameraError
+from kiosk.camera.factory import open_camera
+from kiosk.camera.spec import parse_spec
 from kiosk.doctor.finding import Finding, fail, ok, warn
 from kiosk.doctor.settings import DoctorSettings
 
@@ -20,8 +23,6 @@ CAMERA_FIX = {
 
 def check_camera(settings: DoctorSettings) -> Finding:
     """Open the camera and read one frame, in a thread so a hung driver cannot hang the doctor."""
-    from kiosk.camera.spec import parse_spec
-
     try:
         kind = parse_spec(settings.camera).kind
     except ValueError as exc:
@@ -40,9 +41,6 @@ def check_camera(settings: DoctorSettings) -> Finding:
 
 
 def _one_frame(spec: str, answer: queue.Queue[tuple[str, str]]) -> None:
-    from kiosk.camera.base import CameraError
-    from kiosk.camera.factory import open_camera
-
     started = time.perf_counter()
     try:
         with open_camera(spec) as camera:

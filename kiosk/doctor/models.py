@@ -8,6 +8,9 @@ import numpy as np
 
 from kiosk.doctor.finding import Finding, fail, ok
 from kiosk.doctor.settings import DoctorSettings
+from kiosk.features.backbone import DEFAULT_MODEL, Backbone
+from kiosk.features.runtime import INSTALL_HINT, RuntimeMissing, interpreter_class
+from kiosk.masking.mediapipe_models import HandTracker, PersonSegmenter
 
 REINSTALL = "reinstall the kiosk: pip install 'teachbooth[kiosk]' (the backbone ships in kiosk/models)"
 MEDIAPIPE_FIX = (
@@ -17,9 +20,6 @@ MEDIAPIPE_FIX = (
 
 def check_tflite(settings: DoctorSettings) -> Finding:
     """Load the backbone with whichever TFLite runtime is installed and embed one frame."""
-    from kiosk.features.backbone import DEFAULT_MODEL, Backbone
-    from kiosk.features.runtime import INSTALL_HINT, RuntimeMissing, interpreter_class
-
     path = settings.backbone or DEFAULT_MODEL
     try:
         _cls, runtime = interpreter_class()
@@ -41,8 +41,6 @@ def check_mediapipe(settings: DoctorSettings) -> Finding:
     """Build the person segmenter and the hand tracker (models inside the wheel) and run each once."""
     del settings  # nothing to configure: the models come with the wheel
     try:
-        from kiosk.masking.mediapipe_models import HandTracker, PersonSegmenter
-
         frame = np.zeros((480, 640, 3), dtype=np.uint8)
         started = time.perf_counter()
         for model_class in (PersonSegmenter, HandTracker):

@@ -16,16 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import numpy as np
+
+from kiosk.features.backbone import Backbone
+from kiosk.learning.comparison import Comparison, compare_training_sets
+from kiosk.learning.config import TrainingConfig
 from kiosk.learning.evaluate import Miss
+from kiosk.learning.project_training import (
+    ProjectTraining,
+    feature_rows,
+    group_of,
+    real_samples,
+    train_project,
+)
+from kiosk.learning.svm import TrainingError
 from kiosk.store import Project, Source, Status
-
-if TYPE_CHECKING:
-    from kiosk.features.backbone import Backbone
-    from kiosk.learning.comparison import Comparison
-    from kiosk.learning.config import TrainingConfig
-    from kiosk.learning.project_training import ProjectTraining
 
 MIN_CLASSES = 2
 
@@ -141,9 +147,6 @@ class TrainingRun:
     def run(self, on_progress: ProgressCallback | None = None) -> TrainingReport:
         """Train, record the model as the current one, compare, and report. Raises `TrainingRefused`
         (plain words) when the project cannot train yet."""
-        from kiosk.learning.project_training import train_project
-        from kiosk.learning.svm import TrainingError
-
         report = on_progress or (lambda _progress: None)
         reason = training_refusal(self.project)
         if reason is not None:
@@ -163,12 +166,6 @@ class TrainingRun:
     def _compare(self, trained: ProjectTraining, report: ProgressCallback) -> Comparison | None:
         """Real-only vs generated-only vs mixed on the features training just cached; None when no
         generated picture passed review and the gate (nothing to compare)."""
-        import numpy as np
-
-        from kiosk.learning.comparison import compare_training_sets
-        from kiosk.learning.config import TrainingConfig
-        from kiosk.learning.project_training import feature_rows, group_of, real_samples
-
         passed = [sid for sid, verdict in trained.verdicts.items() if verdict.passed]
         if not passed:
             return None

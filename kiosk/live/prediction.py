@@ -16,6 +16,7 @@ from PIL import Image
 
 from kiosk.features.backbone import Backbone
 from kiosk.learning.model_dir import TrainedModel, load_model
+from kiosk.learning.saliency import occlusion_saliency
 from kiosk.live.view import kept_sample
 from kiosk.masking import MaskResult
 from kiosk.store import Project
@@ -69,8 +70,6 @@ def answer(model: TrainedModel, backbone: Backbone, frame: np.ndarray, result: M
 
 def saliency_image(model: TrainedModel, backbone: Backbone, subject: np.ndarray) -> tuple[Image.Image, str]:
     """The model's input with what mattered to its answer in red, and a caption saying for what."""
-    from kiosk.learning.saliency import occlusion_saliency
-
     found = occlusion_saliency(backbone, model.classifier, subject)
     heat = np.clip(found.heat / max(float(found.heat.max()), 1e-6), 0.0, 1.0)[..., None] * HEAT_SHARE
     pixels = found.pixels.astype(np.float32) * (1 - heat) + HEAT_COLOUR * heat

@@ -16,6 +16,8 @@ from textual.css.query import NoMatches
 from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
+from kiosk.coach import suggest
+from kiosk.coach.project_state import project_state
 from kiosk.coach.suggestion import (
     Action,
     AddClass,
@@ -50,9 +52,6 @@ def button_words(action: Action) -> str:
 
 def top_suggestion(session: KioskSession) -> Suggestion | None:
     """The coach's best suggestion for the project as it is now (blocking: a worker calls it)."""
-    from kiosk.coach import suggest
-    from kiosk.coach.project_state import project_state
-
     found = suggest(project_state(session.project, session.backbone))
     return found[0] if found else None
 
