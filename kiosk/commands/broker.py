@@ -9,6 +9,8 @@ import argparse
 import asyncio
 import signal
 
+from kiosk.embedded_broker import serve
+
 READY = "teachbooth broker: listening on mqtt://{}:{}"
 """Printed on stdout once connections are accepted; `teachbooth demo` waits for it."""
 
@@ -19,8 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.embedded_broker import serve
-
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -17,6 +17,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from kiosk.commands.broker import READY
+from kiosk.commands.kiosk import open_kiosk
+from kiosk.tui.config import KioskSettings
+from shared import cli
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 REPLAY_CAMERA = f"replay:{SAMPLES / 'replay'}?fps=15"
 DEMO_PRESETS = ("new_colour", "new_background")
@@ -52,15 +57,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_app(broker: str, project: Path) -> int:
-    from kiosk.commands.kiosk import open_kiosk
-    from kiosk.tui.config import KioskSettings
-
     return open_kiosk(REPLAY_CAMERA, broker, project, KioskSettings(), "demo-kiosk")
 
 
 def _run_generate(broker: str, preset: str, out: Path, outbox: Path, timeout: float) -> int:
-    from shared import cli
-
     return cli.main(
         [
             "generate",
@@ -115,8 +115,6 @@ def _free_port() -> int:
 
 def _wait_until_ready(process: subprocess.Popen) -> None:
     """Block until the broker says it listens (its only line on stdout), or fail if it exits first."""
-    from kiosk.commands.broker import READY
-
     expected = READY.split("{")[0]
     for line in process.stdout:
         if line.startswith(expected):

@@ -15,10 +15,14 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from kiosk.doctor.finding import Status
+from kiosk.doctor.registry import CHECKS, run_checks
+from kiosk.doctor.settings import DoctorSettings
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from kiosk.doctor.registry import CHECKS
-
     parser.add_argument("--camera", help="camera spec (default: picamera2)")
     parser.add_argument(
         "--broker", help="the kiosk's broker URL, credentials included (default: none, offline)"
@@ -35,12 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from kiosk.doctor.finding import Status
-    from kiosk.doctor.registry import CHECKS, run_checks
-    from kiosk.doctor.settings import DoctorSettings
-
     given = {
         "camera": args.camera,
         "broker": args.broker,

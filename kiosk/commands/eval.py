@@ -13,6 +13,10 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk.learning.folder_training import evaluate_folder
+from kiosk.learning.image_folder import DatasetError
+from kiosk.learning.model_dir import ModelDirError, load_model
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -23,10 +27,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.learning.folder_training import evaluate_folder
-    from kiosk.learning.image_folder import DatasetError
-    from kiosk.learning.model_dir import ModelDirError, load_model
-
     try:
         model = load_model(args.model_dir)
         evaluation, skipped = evaluate_folder(model, args.data_dir, model.open_backbone())

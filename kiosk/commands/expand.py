@@ -24,16 +24,15 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kiosk.commands.generate import default_outbox
+from kiosk.generation.expansion import Expansion, ExpansionError
+from kiosk.generation.status import ClassRequest, ClassRun, JobStatus
+from kiosk.jobs.client import JobClient
+from kiosk.store import Project, StoreError
 from shared.commands.broker_option import add_broker_option
+from shared.mqtt import BrokerUrl
 from shared.presets import Preset
-
-if TYPE_CHECKING:
-    from kiosk.generation.expansion import Expansion
-    from kiosk.generation.status import ClassRun, JobStatus
-    from kiosk.jobs.client import JobClient
 
 USAGE_ERROR = 2
 JOBS_FAILED = 1
@@ -65,10 +64,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.generation.expansion import Expansion, ExpansionError
-    from kiosk.generation.status import ClassRequest
-    from kiosk.store import Project, StoreError
-
     try:
         preset = Preset(args.preset)
     except ValueError:
@@ -104,9 +99,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _start_client(args: argparse.Namespace) -> JobClient:
     """A started job client that has seen the online workers' retained statuses (or waited for them)."""
-    from kiosk.jobs.client import JobClient
-    from shared.mqtt import BrokerUrl
-
     client = JobClient(BrokerUrl.parse(args.broker), args.kiosk_id, args.outbox)
     client.start()
     if client.wait_connected(args.wait_workers):

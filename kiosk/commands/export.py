@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from kiosk.export import BadOutput, DatasetOptions, ExportError, OutputExists, export_bundle, export_dataset
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
@@ -51,8 +53,6 @@ def _subcommand(
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.export import BadOutput, ExportError, OutputExists
-
     try:
         if args.what == "dataset":
             return _dataset(args)
@@ -64,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _dataset(args: argparse.Namespace) -> int:
-    from kiosk.export import DatasetOptions, export_dataset
-
     options = DatasetOptions(
         generated=not args.no_generated, rejected=args.include_rejected, pending=args.include_pending
     )
@@ -81,8 +79,6 @@ def _dataset(args: argparse.Namespace) -> int:
 
 
 def _model(args: argparse.Namespace) -> int:
-    from kiosk.export import export_bundle
-
     report = export_bundle(args.source, args.out, force=args.force)
     labels = ", ".join(report.labels)
     print(f"model bundle ({labels}; backbone {report.backbone_file}) written to {report.path}")

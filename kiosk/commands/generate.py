@@ -11,14 +11,17 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
+from kiosk.jobs.client import JobClient, JobFailedError, JobTimeout
+from kiosk.jobs.files import JobSpec, job_from_files, save_result
 from shared.commands.broker_option import add_broker_option
+from shared.imaging import BadImage
+from shared.mqtt import BrokerUrl
 from shared.presets import Preset
-
-if TYPE_CHECKING:
-    from kiosk.jobs.client import JobClient
-    from shared.protocol import GenerationJob
+from shared.protocol import GenerationJob, JobDone, ProtocolError
+from shared.protocol.codec import describe_validation_error
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C, as shells report a SIGINT."""
@@ -48,14 +51,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from kiosk.jobs.client import JobClient
-    from kiosk.jobs.files import JobSpec, job_from_files
-    from shared.imaging import BadImage
-    from shared.mqtt import BrokerUrl
-    from shared.protocol.codec import describe_validation_error
-
     spec = JobSpec(
         label=args.label or args.image.stem,
         preset=Preset(args.preset) if args.preset else None,
@@ -81,10 +76,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _submit_and_save(client: JobClient, job: GenerationJob, out: Path, timeout: float) -> int:
-    from kiosk.jobs.client import JobFailedError, JobTimeout
-    from kiosk.jobs.files import save_result
-    from shared.protocol import JobDone, ProtocolError
-
     try:
         handle = client.submit(job)
     except ProtocolError as exc:

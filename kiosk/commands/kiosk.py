@@ -13,13 +13,20 @@ import argparse
 import os
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
+from kiosk.camera import parse_spec
+from kiosk.session import KioskSession
+from kiosk.store import Project, StoreError
 from kiosk.store.locations import default_project
+from kiosk.tui.app import TeachBoothApp
+from kiosk.tui.config import KioskSettings
+from kiosk.tui.widgets.picture import detect_graphics
 from shared.commands.broker_option import add_broker_option
-
-if TYPE_CHECKING:
-    from kiosk.tui.config import KioskSettings
+from shared.mqtt import BrokerUrl
+from shared.protocol import topics
+from shared.watchdog import Watchdog
 
 PIN_ENV = "TEACHBOOTH_ADMIN_PIN"
 KIOSK_ID_ENV = "TEACHBOOTH_KIOSK_ID"
@@ -49,10 +56,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from kiosk.tui.config import KioskSettings
-
     try:
         settings = KioskSettings(
             museum=args.museum,
@@ -70,12 +73,6 @@ def open_kiosk(
     camera: str, broker: str | None, project_dir: Path, settings: KioskSettings, kiosk_id: str
 ) -> int:
     """Run the app until the admin exits it; 2 for a bad camera spec, broker URL, kiosk id or project."""
-    from kiosk.camera import parse_spec
-    from kiosk.store import Project, StoreError
-    from kiosk.tui.widgets.picture import detect_graphics
-    from shared.mqtt import BrokerUrl
-    from shared.protocol import topics
-
     try:
         if not topics.is_valid_id(kiosk_id):
             raise ValueError(f"kiosk id {kiosk_id!r} may only hold letters, digits, '-' and '_' (1 to 64)")
@@ -87,10 +84,6 @@ def open_kiosk(
         print(f"teachbooth kiosk: {exc}")
         return 2
     detect_graphics()  # asks the terminal about Sixel/Kitty now: impossible once Textual runs
-
-    from kiosk.session import KioskSession
-    from kiosk.tui.app import TeachBoothApp
-    from shared.watchdog import Watchdog
 
     watchdog = Watchdog.from_environment()
     with project:

@@ -15,6 +15,9 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk.learning.model_dir import ModelDirError, load_model
+from kiosk.learning.prediction import predict_files
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model_dir", metavar="MODEL_DIR", help="a folder written by teachbooth train")
@@ -23,9 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.learning.model_dir import ModelDirError, load_model
-    from kiosk.learning.prediction import predict_files
-
     try:
         model = load_model(Path(args.model_dir))
         backbone = model.open_backbone()

@@ -13,7 +13,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from kiosk.features.backbone import Backbone
 from kiosk.learning.config import TrainingConfig
+from kiosk.learning.folder_training import train_folder
+from kiosk.learning.image_folder import DatasetError
+from kiosk.learning.model_dir import ModelDirError
+from kiosk.learning.svm import TrainingError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,14 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from kiosk.features.backbone import Backbone
-    from kiosk.learning.folder_training import train_folder
-    from kiosk.learning.image_folder import DatasetError
-    from kiosk.learning.model_dir import ModelDirError
-    from kiosk.learning.svm import TrainingError
-
     try:
         config = TrainingConfig(
             augmentation=args.augmentation, folds=args.folds, seed=args.seed, workers=args.workers

@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from shared.provisioning.provision import Provisioned
+from shared.provisioning.fleet import Fleet, FleetError, split_ids
+from shared.provisioning.passwords import find_mosquitto_passwd
+from shared.provisioning.provision import Provisioned, provision
+from shared.provisioning.secret_files import ExistingOutput
+from shared.provisioning.snippets import BROKER_DIR, MACHINE_DIR, redact
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,11 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from shared.provisioning.fleet import Fleet, FleetError, split_ids
-    from shared.provisioning.passwords import find_mosquitto_passwd
-    from shared.provisioning.provision import provision
-    from shared.provisioning.secret_files import ExistingOutput
-
     try:
         fleet = Fleet(
             broker_host=args.broker_host,
@@ -52,8 +49,6 @@ def run(args: argparse.Namespace) -> int:
 
 def summary(result: Provisioned, show_secrets: bool) -> str:
     """What to copy where, and each machine's env file."""
-    from shared.provisioning.snippets import BROKER_DIR, MACHINE_DIR, redact
-
     out = result.out
     lines = [
         f"Broker: copy {out}/broker/* to {BROKER_DIR}/ (key and passwd owned by mosquitto, mode 0600)",
