@@ -11,6 +11,7 @@ from __future__ import annotations
 from PIL import Image
 
 from shared.imaging import BadImage, decode_image, encode_png
+from shared.protocol import limits
 from shared.variations.frame import MASK_THRESHOLD
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -22,9 +23,13 @@ def binary_mask(mask: Image.Image) -> Image.Image:
 
 
 def encode_mask(mask: Image.Image, size: tuple[int, int], what: str = "mask") -> bytes:
-    """A 1-bit PNG of `mask`, which must be `size` (its image's size): `BadImage` says why not."""
+    """A 1-bit PNG of `mask`, which must be `size` (its image's size) and fit the wire's mask limit
+    (only a mask of noise at the largest working size does not): `BadImage` says why not."""
     _check_size(mask, size, what)
-    return encode_png(binary_mask(mask).convert("1", dither=Image.Dither.NONE))
+    data = encode_png(binary_mask(mask).convert("1", dither=Image.Dither.NONE))
+    if len(data) > limits.MAX_MASK_BYTES:
+        raise BadImage(f"{what} is {len(data):,} bytes as a PNG; the limit is {limits.MAX_MASK_BYTES:,}")
+    return data
 
 
 def decode_mask(data: bytes, size: tuple[int, int], what: str = "mask") -> Image.Image:

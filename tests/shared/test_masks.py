@@ -51,6 +51,13 @@ def test_a_mask_of_another_size_is_not_written():
         encode_mask(soft_mask(), (41, 30))
 
 
+def test_a_mask_too_large_for_the_wire_is_not_written():
+    """Only noise at the largest working size (4096 px) gets there: 1 bit a pixel does not compress."""
+    noise = np.random.default_rng(0).integers(0, 2, (4096, 4096), dtype=np.uint8) * 255
+    with pytest.raises(BadImage, match=f"the limit is {limits.MAX_MASK_BYTES:,}"):
+        encode_mask(Image.fromarray(noise), (4096, 4096))
+
+
 def image_event(mask: bytes | None) -> JobImage:
     recipe = ImageRecipe(backend="inpaint", change=0.5, seed=1, index=0, whole_image=False)
     image = encode_jpeg(Image.new("RGB", (40, 30)))
