@@ -303,10 +303,11 @@ class JobClient:
             self.stats["bad_messages"] += 1
 
     def _on_worker_status(self, status: WorkerStatus) -> None:
-        with self._workers_changed:
+        """Act on a worker's news, then let it count: whoever sees a worker online (`workers_offering`,
+        `wait_for_workers`) knows the jobs waiting for it have gone out already, and a job submitted
+        from then on is not sent a second time by this drain."""
+        with self._lock:
             previous = self._workers.get(status.worker_id)
-            self._workers[status.worker_id] = status
-            self._workers_changed.notify_all()
         # A new session (online_since) counts as coming online too: after a broker crash there is no Last
         # Will, the retained `online` from before still stands, and jobs sent meanwhile were dropped.
         came_online = status.state == "online" and (
@@ -318,6 +319,9 @@ class JobClient:
         elif status.state == "offline" and previous is not None and previous.state == "online":
             log.info("worker %s went offline", status.worker_id)
             self._resend_taken_by(status.worker_id)
+        with self._workers_changed:
+            self._workers[status.worker_id] = status
+            self._workers_changed.notify_all()
 
     def _resend_taken_by(self, worker_id: str) -> None:
         """Give another worker of the same backend the jobs a vanished worker had taken.
