@@ -185,9 +185,9 @@ class JobImage(_JobEvent):
 
     `mask` (wire version 2) is the object's mask in the generated image, so the kiosk stores
     the picture like a photo: it crops and trains alike and can be varied again. It travels
-    like the image (a raw blob) as a PNG of the image's size (shared/masks.py checks that);
-    None when the worker cannot know where the object is (img2img redraws the whole frame,
-    and the kiosk masks such pictures itself).
+    like the image (a raw blob) as a PNG of the image's size, which shared/masks.py writes and
+    checks on reading; None when the worker cannot know where the object is (img2img redraws
+    the whole frame, and the kiosk masks such pictures itself).
     """
 
     BLOB_FIELDS: ClassVar[tuple[str, ...]] = ("image", "mask")
@@ -200,20 +200,14 @@ class JobImage(_JobEvent):
     mask: bytes | None = Field(
         default=None,
         max_length=limits.MAX_MASK_BYTES,
-        description="The object's mask in `image`, PNG of the same size; None when unknown.",
+        description="The object's mask in `image`, PNG of the same size; None when unknown. Checked where "
+        "it is used, not here: a bad mask must not cost the kiosk the picture it came with.",
     )
 
     @field_validator("image")
     @classmethod
     def _image_format(cls, value: bytes) -> bytes:
         return _image_bytes(value, "image")
-
-    @field_validator("mask")
-    @classmethod
-    def _mask_png(cls, value: bytes | None) -> bytes | None:
-        if value is not None and not value.startswith(_PNG_MAGIC):
-            raise ValueError("mask is not a PNG (1-bit or 8-bit, the image's size)")
-        return value
 
     @model_validator(mode="after")
     def _index_within_total(self) -> JobImage:

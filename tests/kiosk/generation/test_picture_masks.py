@@ -70,6 +70,7 @@ def test_an_img2img_picture_is_masked_again_on_the_kiosk():
     [
         (encode_png(Image.new("L", (320, 240), 255)), "is 320x240 but its image is 640x480"),
         (b"\x89PNG\r\n\x1a\n" + b"not really a png", "could not be decoded"),
+        (encode_jpeg(Image.new("L", (640, 480))), "is not a PNG"),
     ],
 )
 def test_a_bad_mask_from_the_wire_is_ignored_with_a_log_and_the_picture_masked_here(caplog, bad, reason):
