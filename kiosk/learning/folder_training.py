@@ -116,7 +116,7 @@ def train_folder(
         data_dir=str(folder.root),
         skipped=[item.as_json() for item in embedded.skipped],
     )
-    model = save_model(out, outcome.fit.model, backbone, training)
+    model = save_model(out, outcome.fit.model, backbone, training, outcome.open_set)
     return FolderTraining(model, outcome, embedded.skipped)
 
 

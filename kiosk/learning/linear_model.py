@@ -45,6 +45,21 @@ def unit_rows(features: np.ndarray) -> np.ndarray:
     return features / np.maximum(norms, np.float32(1e-12))
 
 
+def write_atomically(path: Path, data: bytes | memoryview) -> None:
+    """Write `data` to a temporary file, fsync it and rename it over `path`: a crash or a full disk
+    leaves the old file (and no temporary one)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(temporary, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow warnings
 
@@ -131,16 +146,7 @@ class LinearModel:
             sigmoid_a=self.sigmoid_a,
             sigmoid_b=self.sigmoid_b,
         )
-        temporary = path.with_name(f".{path.name}.tmp")
-        try:
-            with open(temporary, "wb") as file:
-                file.write(archive.getbuffer())
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        write_atomically(path, archive.getbuffer())
 
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:

@@ -2,6 +2,8 @@
 
     MODEL_DIR/model.json       labels, the backbone it needs, preprocessing, how it was trained
     MODEL_DIR/classifier.npz   the calibrated linear SVM (`linear_model.py`), no pickle
+    MODEL_DIR/open_set.npz     when to answer "unknown" or "not sure" instead (`open_set.py`); a
+                               model trained before the rule existed has none and answers as it did
 
 The folder names its backbone by file name and sha256 rather than carrying a 13 MB copy: the kiosk
 ships its backbones in `kiosk/models/`, and a model is only valid with the exact file its features
@@ -20,11 +22,13 @@ from typing import Any
 
 from kiosk.features.backbone import MODELS_DIR, Backbone, file_sha256
 from kiosk.learning.linear_model import LinearModel, ModelFileError
+from kiosk.learning.open_set import OpenSetRule
 
 FORMAT = "teachbooth-model"
 VERSION = 1
 MANIFEST = "model.json"
 CLASSIFIER = "classifier.npz"
+OPEN_SET = "open_set.npz"
 PREPROCESSING = {
     "function": "preprocess_image",
     "orientation": "exif",
@@ -76,6 +80,8 @@ class TrainedModel:
     backbone: BackboneSpec
     training: dict[str, Any] = field(default_factory=dict)
     """How it was trained (counts, C, folds, cross-validated accuracy, ...): for people, not code."""
+    open_set: OpenSetRule | None = None
+    """When its answer is "unknown" or "not sure"; None for a model saved without one."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -113,8 +119,16 @@ class TrainedModel:
         return backbone
 
 
+def _rule_fits(open_set: OpenSetRule | None, classifier: LinearModel) -> bool:
+    return open_set is None or open_set.reference.shape[1] == classifier.feature_dim
+
+
 def save_model(
-    folder: str | Path, classifier: LinearModel, backbone: Backbone, training: dict[str, Any] | None = None
+    folder: str | Path,
+    classifier: LinearModel,
+    backbone: Backbone,
+    training: dict[str, Any] | None = None,
+    open_set: OpenSetRule | None = None,
 ) -> TrainedModel:
     """Write a model folder; the manifest goes last, so a folder without one is an unfinished write."""
     folder = Path(folder)
@@ -125,12 +139,17 @@ def save_model(
             f"the backbone gives {backbone.feature_dim}"
         )
     spec = BackboneSpec.of(backbone)
+    if not _rule_fits(open_set, classifier):
+        raise ModelDirError("the open-set rule does not fit the classifier's features")
     classifier.save(folder / CLASSIFIER)
+    if open_set is not None:
+        open_set.save(folder / OPEN_SET)
     manifest = {
         "format": FORMAT,
         "version": VERSION,
         "labels": list(classifier.labels),
         "classifier": CLASSIFIER,
+        **({"open_set": OPEN_SET} if open_set is not None else {}),
         "backbone": spec.as_json(),
         "preprocessing": PREPROCESSING,
         "training": training or {},
@@ -142,7 +161,7 @@ def save_model(
         file.flush()
         os.fsync(file.fileno())
     os.replace(temporary, folder / MANIFEST)
-    return TrainedModel(folder, classifier, spec, training or {})
+    return TrainedModel(folder, classifier, spec, training or {}, open_set)
 
 
 def load_model(folder: str | Path) -> TrainedModel:
@@ -175,11 +194,14 @@ def load_model(folder: str | Path) -> TrainedModel:
             input_range=(float(raw["input_range"][0]), float(raw["input_range"][1])),
         )
         classifier_name = Path(str(manifest["classifier"])).name
+        open_set_name = manifest.get("open_set")
+        open_set_name = None if open_set_name is None else Path(str(open_set_name)).name
         training = manifest.get("training") or {}
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise ModelDirError(f"{manifest_path}: malformed manifest ({exc!r})") from None
     try:
         classifier = LinearModel.load(folder / classifier_name)
+        open_set = None if open_set_name is None else OpenSetRule.load(folder / open_set_name)
     except ModelFileError as exc:
         raise ModelDirError(str(exc)) from None
     if list(classifier.labels) != list(manifest.get("labels", [])):
@@ -188,4 +210,6 @@ def load_model(folder: str | Path) -> TrainedModel:
         raise ModelDirError(
             f"{folder}: the classifier does not fit its backbone's {spec.feature_dim} features"
         )
-    return TrainedModel(folder, classifier, spec, training if isinstance(training, dict) else {})
+    if not _rule_fits(open_set, classifier):
+        raise ModelDirError(f"{folder}: the open-set rule does not fit the classifier's features")
+    return TrainedModel(folder, classifier, spec, training if isinstance(training, dict) else {}, open_set)

@@ -171,7 +171,7 @@ def train_project(
         unreadable=unreadable,
     )
     try:
-        model = save_model(folder, outcome.fit.model, backbone, info)
+        model = save_model(folder, outcome.fit.model, backbone, info, outcome.open_set)
     except OSError as exc:  # a full disk, most likely: the current model stays the current one
         shutil.rmtree(folder, ignore_errors=True)
         raise StoreError(f"could not save the trained model: {exc}") from exc

@@ -8,7 +8,9 @@ and hand them here, so augmentation, weighting and evaluation follow one rule se
 - with augmentation "auto" the classifier is trained with and without the views and the views are
   kept only when they raise the cross-validated accuracy on real rows; the decision and both
   accuracies go into the model's training record;
-- the evaluation is the out-of-fold predictions of the chosen classifier on the real rows.
+- the evaluation is the out-of-fold predictions of the chosen classifier on the real rows;
+- the open-set rule (`open_set.py`) is calibrated on the same out-of-fold probabilities and on the
+  features of `rows` (real photos and gated generated ones; views are left out of its reference).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.evaluate import Evaluation, evaluate_predictions
+from kiosk.learning.open_set import OpenSetRule
 from kiosk.learning.svm import SvmFit, train_linear_svm
 from kiosk.learning.views import VIEWS
 
@@ -97,6 +100,8 @@ class TrainingOutcome:
     counts: dict[str, dict[str, int]]
     """label -> {"real": n, "generated": n, "views": n} of the rows the classifier trained on."""
     seconds: float
+    open_set: OpenSetRule
+    """When the classifier's answer is "unknown" or "not sure" instead."""
 
     def info(self, config: TrainingConfig, **extra: Any) -> dict[str, Any]:
         """The training record for model.json and the store's model metrics (JSON-ready)."""
@@ -112,6 +117,7 @@ class TrainingOutcome:
             "energy_kept": round(fit.energy, 6),
             "augmentation": self.augmentation,
             "evaluation": None if self.evaluation is None else _summary(self.evaluation),
+            "open_set": self.open_set.summary(),
             "config": config.model_dump(),
             "seconds": round(self.seconds, 3),
             **extra,
@@ -192,10 +198,20 @@ def fit_rows(
             fit.model.labels,
             samples=[rows.names[i] for i in real],
         )
+    open_set = OpenSetRule.calibrate(
+        rows.features,
+        rows.labels,
+        rows.groups,
+        rows.real,
+        fit.model.labels,
+        None if fit.oof_proba is None else fit.oof_proba[: len(rows)],
+        seed=config.seed,
+    )
     return TrainingOutcome(
         fit=fit,
         evaluation=evaluation,
         augmentation=decision,
         counts=_counts(rows, len(VIEWS) if decision["used"] else 0),
         seconds=time.perf_counter() - start,
+        open_set=open_set,
     )

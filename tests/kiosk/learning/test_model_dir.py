@@ -8,6 +8,7 @@ from kiosk.features.backbone import INT8_MODEL, Backbone
 from kiosk.learning import model_dir
 from kiosk.learning.linear_model import LinearModel
 from kiosk.learning.model_dir import ModelDirError, load_model, save_model
+from kiosk.learning.open_set import OpenSetRule
 
 
 @pytest.fixture
@@ -69,6 +70,42 @@ def test_damaged_model_folders_are_refused_with_a_reason(tmp_path, backbone, cla
     damage(folder)
     with pytest.raises(ModelDirError, match=message):
         load_model(folder)
+
+
+def open_set_rule(dim: int = 1280) -> OpenSetRule:
+    return OpenSetRule(np.eye(3, dim, dtype=np.float32), neighbours=2, max_distance=0.5, min_confidence=0.6)
+
+
+def test_the_open_set_rule_is_saved_beside_the_classifier(tmp_path, backbone, classifier):
+    save_model(tmp_path / "m", classifier, backbone, open_set=open_set_rule())
+    assert json.loads((tmp_path / "m" / "model.json").read_text())["open_set"] == "open_set.npz"
+    loaded = load_model(tmp_path / "m").open_set
+    assert loaded is not None and (loaded.neighbours, loaded.reference.shape) == (2, (3, 1280))
+    np.testing.assert_array_equal(loaded.reference, np.eye(3, 1280))
+
+
+def test_a_model_saved_before_the_rule_existed_has_none(tmp_path, backbone, classifier):
+    folder = save_model(tmp_path / "m", classifier, backbone).path
+    assert "open_set" not in json.loads((folder / "model.json").read_text())
+    assert not (folder / "open_set.npz").exists()
+    assert load_model(folder).open_set is None
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: (d / "open_set.npz").unlink(), "no open-set rule file"),
+        (lambda d: (d / "open_set.npz").write_bytes(b"\x00" * 50), "unreadable open-set rule"),
+        (lambda d: open_set_rule(dim=8).save(d / "open_set.npz"), "does not fit"),
+    ],
+)
+def test_damaged_open_set_rules_are_refused(tmp_path, backbone, classifier, damage, message):
+    folder = save_model(tmp_path / "m", classifier, backbone, open_set=open_set_rule()).path
+    damage(folder)
+    with pytest.raises(ModelDirError, match=message):
+        load_model(folder)
+    with pytest.raises(ModelDirError, match="does not fit"):
+        save_model(tmp_path / "other", classifier, backbone, open_set=open_set_rule(dim=8))
 
 
 def test_missing_folder_is_refused(tmp_path):

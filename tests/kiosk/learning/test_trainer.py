@@ -44,6 +44,9 @@ def test_augmentation_modes_and_their_record(mode):
     assert outcome.counts["a"] == {"real": 8, "generated": 0, "views": 16 if record["used"] else 0}
     # Scored on the real rows only, whatever trained.
     assert outcome.evaluation.count == len(rows)
+    # The open-set rule stands on the photos themselves, never their views, whatever trained.
+    assert outcome.open_set.reference.shape == rows.features.shape
+    assert outcome.info(TrainingConfig(augmentation=mode))["open_set"] == outcome.open_set.summary()
 
 
 def test_views_that_carry_the_wrong_label_are_rejected_by_auto():
@@ -79,6 +82,8 @@ def test_generated_rows_train_but_are_not_scored():
     info = outcome.info(TrainingConfig(augmentation="off"), source="test")
     assert info["source"] == "test" and info["config"]["augmentation"] == "off"
     assert info["evaluation"]["count"] == len(rows)
+    # Gated generated rows are part of what the model knows: the novelty check counts them.
+    assert outcome.open_set.reference.shape[0] == 2 * len(rows)
 
 
 def test_rows_must_line_up():
