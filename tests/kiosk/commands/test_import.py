@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kiosk.store import Project, Source
+from kiosk.store import MAX_CLASSES, Project, Source
 from shared.cli import main
 from tests.support.scenes import GREEN_CUP, RED_BALL, empty_frame, render_scene
 
@@ -150,3 +150,16 @@ def test_a_project_that_cannot_be_opened_exits_2(tmp_path, capsys):
     (tmp_path / "project" / "project.sqlite").write_bytes(b"this is no database")
     code, _, err = run_import(capsys, data, "--project", tmp_path / "project")
     assert code == 2 and len(err) == 1 and err[0].startswith("teachbooth import: ")
+
+
+def test_a_class_the_project_cannot_take_is_listed_and_the_others_imported(tmp_path, capsys):
+    data = tmp_path / "data"
+    labels = [f"class{n}" for n in range(MAX_CLASSES + 1)]
+    for label in labels:
+        (data / label).mkdir(parents=True)
+        Image.fromarray(empty_frame(1)).resize((64, 48)).save(data / label / "a.png")
+    code, out, err = run_import(capsys, data, "--project", tmp_path / "project")
+    assert code == 1 and len(err) == 1
+    assert f"{labels[-1]}: a project holds at most {MAX_CLASSES} classes" in err[0]
+    assert err[0].endswith("its 1 image(s) not imported")
+    assert out[-1].startswith(f"imported {MAX_CLASSES} image(s) into {MAX_CLASSES} class(es)")
