@@ -2,8 +2,10 @@
 
 With --json, exactly one object: {"model": MODEL_DIR, "predictions": [{"image", "label",
 "probabilities": {label: p}}], "errors": [{"image", "error"}]} (an exported bundle's predict.py
-prints the same). Exit code 0 if every image was predicted, 1 if some could not be read, 2 if the
-model could not be used.
+prints the same). An image the model's open-set rule turns away has "label": null and a "reason",
+"unknown" or "unsure" (then with the two "candidates"), before its probabilities. Exit code 0 if
+every image was judged (rejected ones too), 1 if some could not be read, 2 if the model could not
+be used.
 
 Example: teachbooth predict models/fruit apple.jpg pear.png --json
 """
@@ -16,7 +18,7 @@ import sys
 from pathlib import Path
 
 from kiosk.learning.model_dir import ModelDirError, load_model
-from kiosk.learning.prediction import predict_files
+from kiosk.learning.prediction import describe, predict_files
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,17 +34,12 @@ def run(args: argparse.Namespace) -> int:
     except ModelDirError as exc:
         print(f"teachbooth predict: {exc}", file=sys.stderr)
         return 2
-    predictions, errors = predict_files(backbone, model.classifier, args.images)
+    predictions, errors = predict_files(backbone, model.classifier, args.images, model.open_set)
     if args.json:
         print(json.dumps({"model": args.model_dir, "predictions": predictions, "errors": errors}))
     else:
         for prediction in predictions:
-            ranked = sorted(prediction["probabilities"].items(), key=lambda item: -item[1])
-            others = ", ".join(f"{label} {p:.0%}" for label, p in ranked[1:4])
-            print(
-                f"{prediction['image']}: {prediction['label']} ({ranked[0][1]:.0%})"
-                + (f"; {others}" if others else "")
-            )
+            print(describe(prediction))
         for error in errors:
             print(f"teachbooth predict: {error['error']}", file=sys.stderr)
     return 1 if errors else 0

@@ -6,22 +6,24 @@ Layout (a folder, or a zip holding that folder)::
     model.json                        the model folder's manifest, unchanged: labels, backbone
                                       file and sha256, the preprocessing spec, training summary
     classifier.npz                    the calibrated linear SVM (NumPy arrays, no pickle)
+    open_set.npz                      when to answer "unknown" / "unsure" (if the model has one)
     <backbone>.tflite                 the exact backbone the classifier was trained on
     labels.txt                        one label a line, in output order
     README.md                         what this is and how to run it
     teachbooth_model/runtime.py       verbatim copies of kiosk/features/runtime.py,
     teachbooth_model/backbone.py      kiosk/features/backbone.py (preprocessing included),
     teachbooth_model/linear_model.py  kiosk/learning/linear_model.py
-    teachbooth_model/image_folder.py  kiosk/learning/image_folder.py (how an image file is read)
+    teachbooth_model/image_folder.py  kiosk/learning/image_folder.py (how an image file is read),
+    teachbooth_model/open_set.py      kiosk/learning/open_set.py (the rejection rule)
     teachbooth_model/prediction.py    and kiosk/learning/prediction.py (the JSON records)
 
 The copies are byte for byte, not rewrites: there is one way to read an image file, one
-preprocessing function and one probability computation, so the bundle cannot drift from the
-kiosk or from `teachbooth predict`. Those modules must therefore import nothing but the standard
-library, NumPy, Pillow and each other (relatively); the bundle's test runs them where nothing
-else can be imported. Because the bundle is also a
-valid model folder (its manifest names the backbone it carries, which `TrainedModel.backbone_path`
-looks for first), `teachbooth predict BUNDLE ...` runs on it too.
+preprocessing function, one probability computation and one rejection rule, so the bundle
+cannot drift from the kiosk or from `teachbooth predict`. Those modules must therefore import
+nothing but the standard library, NumPy, Pillow and each other (relatively); the bundle's test
+runs them where nothing else can be imported. Because the bundle is also a valid model folder
+(its manifest names the backbone it carries, which `TrainedModel.backbone_path` looks for
+first), `teachbooth predict BUNDLE ...` runs on it too.
 """
 
 from __future__ import annotations
@@ -40,8 +42,16 @@ from kiosk.features import backbone as backbone_module
 from kiosk.features import runtime as runtime_module
 from kiosk.learning import image_folder as image_folder_module
 from kiosk.learning import linear_model as linear_model_module
+from kiosk.learning import open_set as open_set_module
 from kiosk.learning import prediction as prediction_module
-from kiosk.learning.model_dir import CLASSIFIER, MANIFEST, ModelDirError, TrainedModel, load_model
+from kiosk.learning.model_dir import (
+    CLASSIFIER,
+    MANIFEST,
+    OPEN_SET,
+    ModelDirError,
+    TrainedModel,
+    load_model,
+)
 
 PACKAGE = "teachbooth_model"
 PREDICT = "predict.py"
@@ -51,6 +61,7 @@ CARRIED_MODULES = {
     f"{PACKAGE}/backbone.py": Path(backbone_module.__file__),
     f"{PACKAGE}/linear_model.py": Path(linear_model_module.__file__),
     f"{PACKAGE}/image_folder.py": Path(image_folder_module.__file__),
+    f"{PACKAGE}/open_set.py": Path(open_set_module.__file__),
     f"{PACKAGE}/prediction.py": Path(prediction_module.__file__),
 }
 """Bundle path → the kiosk module copied there unchanged."""
@@ -117,6 +128,8 @@ def _entries(model: TrainedModel, backbone_path: Path) -> Iterator[Entry]:
     yield Entry(PREDICT, source=PREDICT_SOURCE, executable=True)
     yield Entry(MANIFEST, source=model.path / MANIFEST)
     yield Entry(CLASSIFIER, source=model.path / CLASSIFIER)
+    if model.open_set is not None:
+        yield Entry(OPEN_SET, source=model.path / OPEN_SET)
     yield Entry(backbone_path.name, source=backbone_path, sha256=model.backbone.sha256)
     yield Entry("labels.txt", text="".join(f"{label}\n" for label in model.labels))
     yield Entry("README.md", text=readme(model, backbone_path.name))
@@ -164,6 +177,11 @@ def readme(model: TrainedModel, backbone_file: str) -> str:
     spec = model.backbone
     labels = "\n".join(f"- {label}" for label in model.labels)
     height, width = spec.input_size
+    open_set_note = (
+        "rule: `open_set.npz`"
+        if model.open_set is not None
+        else "this model was trained without that rule and labels every image"
+    )
     return f"""# TeachBooth model
 
 A classifier trained on a TeachBooth kiosk: a frozen TFLite image backbone (`{backbone_file}`,
@@ -182,8 +200,10 @@ SVM (`classifier.npz`) turns those into one probability per label.
 
 `--json` prints one object: `{{"model": BUNDLE_FOLDER, "predictions": [{{"image": PATH, "label": LABEL,
 "probabilities": {{LABEL: P, ...}}}}], "errors": [{{"image": PATH, "error": MESSAGE}}]}}`, the same
-shape as `teachbooth predict --json`. Exit status 0 when every image got a label, 1 when any
-could not be read, 2 when the model cannot be used.
+shape as `teachbooth predict --json`. An image unlike anything the model was taught gets
+`"label": null, "reason": "unknown"`; one too close to call gets `"label": null, "reason": "unsure",
+"candidates": [A, B]`; both still list the probabilities ({open_set_note}). Exit status 0 when
+every image was judged, 1 when any could not be read, 2 when the model cannot be used.
 Python 3.10 or newer.
 
 ## Preprocessing
@@ -196,9 +216,8 @@ crop of the model's aspect ratio, bilinear antialiased resize to {width} x {heig
 ## Files
 
 `teachbooth_model/` holds unchanged copies of TeachBooth's `kiosk/features/runtime.py`,
-`kiosk/features/backbone.py`, `kiosk/learning/linear_model.py`, `kiosk/learning/prediction.py` and
-`kiosk/learning/image_folder.py` (which image files are accepted: JPEG, PNG, BMP, TIFF, up to 50
-megapixels). `predict.py` checks the
-backbone's sha256 against `model.json` before it runs: the classifier means nothing on any other
-backbone.
+`kiosk/features/backbone.py`, `kiosk/learning/linear_model.py`, `kiosk/learning/open_set.py`,
+`kiosk/learning/prediction.py` and `kiosk/learning/image_folder.py` (which image files are
+accepted: JPEG, PNG, BMP, TIFF, up to 50 megapixels). `predict.py` checks the backbone's
+sha256 against `model.json` before it runs: the classifier means nothing on any other backbone.
 """

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Label images with this exported TeachBooth model, without TeachBooth.
 
-    python predict.py photo.jpg other.png          one line per image: label and confidence
+    python predict.py photo.jpg other.png          one line per image: label (or "not sure", or
+                                                   "unknown") and the probabilities
     python predict.py photo.jpg other.png --json   one JSON object, as `teachbooth predict --json` prints
 
 Needs Python 3.10+, NumPy, Pillow and a TFLite runtime: `pip install ai-edge-litert numpy pillow`
-(or `tflite-runtime` where ai-edge-litert has no wheel). Exit status: 0 when every image got a
-label, 1 when any image could not be read, 2 when the model cannot be used or the command line
+(or `tflite-runtime` where ai-edge-litert has no wheel). Exit status: 0 when every image was
+judged, 1 when any image could not be read, 2 when the model cannot be used or the command line
 is wrong (as `teachbooth predict`).
 
 This file is `kiosk/export/bundle_predict.py` of TeachBooth, copied into every model bundle as
@@ -32,18 +33,22 @@ class BundleError(Exception):
     """The bundle's own files are missing, changed or unreadable."""
 
 
-def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any]:
-    """(backbone, classifier) of the bundle, after checking the backbone is the one trained on."""
+def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any, Any]:
+    """(backbone, classifier, open-set rule or None) of the bundle, after checking the backbone is
+    the one trained on."""
     if str(bundle) not in sys.path:
         sys.path.insert(0, str(bundle))  # `python -P` / `-I` leave the script's folder off the path
     from teachbooth_model.backbone import Backbone, file_sha256
     from teachbooth_model.linear_model import LinearModel, ModelFileError
+    from teachbooth_model.open_set import OpenSetRule
 
     try:
         manifest = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
         spec = manifest["backbone"]
         backbone_file = bundle / Path(str(spec["file"])).name
         classifier_file = bundle / Path(str(manifest["classifier"])).name
+        open_set_name = manifest.get("open_set")
+        open_set_file = None if open_set_name is None else bundle / Path(str(open_set_name)).name
         input_range = (float(spec["input_range"][0]), float(spec["input_range"][1]))
         labels = [str(label) for label in manifest["labels"]]
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
@@ -54,12 +59,15 @@ def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any]:
         raise BundleError(f"{backbone_file}: not the backbone this model was trained on (its sha256 differs)")
     try:
         classifier = LinearModel.load(classifier_file)
+        open_set = None if open_set_file is None else OpenSetRule.load(open_set_file)
         backbone = Backbone(backbone_file, num_threads=num_threads, input_range=input_range)
     except (ModelFileError, ImportError, ValueError) as exc:
         raise BundleError(str(exc)) from None
     if list(classifier.labels) != labels or classifier.feature_dim != backbone.feature_dim:
         raise BundleError(f"{bundle}: the classifier does not match {MANIFEST} or the backbone")
-    return backbone, classifier
+    if open_set is not None and open_set.reference.shape[1] != classifier.feature_dim:
+        raise BundleError(f"{bundle}: the open-set rule does not match the classifier")
+    return backbone, classifier, open_set
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -73,19 +81,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        backbone, classifier = load_model(BUNDLE, max(1, args.threads))
+        backbone, classifier, open_set = load_model(BUNDLE, max(1, args.threads))
     except BundleError as exc:
         print(f"predict.py: {exc}", file=sys.stderr)
         return 2
-    from teachbooth_model.prediction import predict_files
+    from teachbooth_model.prediction import describe, predict_files
 
-    predictions, errors = predict_files(backbone, classifier, args.images)
+    predictions, errors = predict_files(backbone, classifier, args.images, open_set)
     if args.json:
         print(json.dumps({"model": str(BUNDLE), "predictions": predictions, "errors": errors}))
     else:
         for record in predictions:
-            label = record["label"]
-            print(f"{record['image']}: {label} ({record['probabilities'][label]:.1%})")
+            print(describe(record))
         for error in errors:
             print(f"predict.py: {error['error']}", file=sys.stderr)
     return 1 if errors else 0

@@ -4,10 +4,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from shared.cli import main
 from tests.kiosk.learning.images import write_dataset
+from tests.kiosk.learning.model_copies import with_open_set_changed, without_open_set
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -34,6 +37,58 @@ def test_json_has_exactly_the_agreed_shape(capsys, trained):
         assert list(prediction["probabilities"]) == ["apple", "leaf", "sky"]
         assert sum(prediction["probabilities"].values()) == pytest.approx(1.0)
         assert prediction["label"] == max(prediction["probabilities"], key=prediction["probabilities"].get)
+
+
+@pytest.fixture(scope="module")
+def strange(tmp_path_factory) -> list[str]:
+    """An empty backdrop like the training images' and random noise: nothing the model was taught."""
+    folder = tmp_path_factory.mktemp("strange")
+    Image.new("RGB", (64, 64), (190, 190, 190)).save(folder / "empty.png")
+    noise = np.random.default_rng(3).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(folder / "noise.png")
+    return [str(folder / "empty.png"), str(folder / "noise.png")]
+
+
+def predicted(capsys, model_dir, images) -> list[dict]:
+    capsys.readouterr()
+    assert main(["predict", str(model_dir), *images, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)["predictions"]
+
+
+def test_an_empty_backdrop_and_noise_are_unknown_with_their_probabilities(capsys, trained, strange):
+    model_dir, images = trained
+    predictions = predicted(capsys, model_dir, [*strange, images[0]])
+    for prediction in predictions[:2]:
+        assert list(prediction) == ["image", "label", "reason", "probabilities"], prediction
+        assert prediction["label"] is None and prediction["reason"] == "unknown"
+        assert list(prediction["probabilities"]) == ["apple", "leaf", "sky"]
+        assert sum(prediction["probabilities"].values()) == pytest.approx(1.0)
+    assert predictions[2]["label"] == "apple"
+    capsys.readouterr()
+    assert main(["predict", str(model_dir), strange[0]]) == 0
+    assert capsys.readouterr().out.startswith(f"{strange[0]}: unknown, like nothing it was taught (")
+
+
+def test_a_close_call_is_unsure_and_names_the_two_likely_classes(tmp_path, capsys, trained):
+    model_dir, images = trained
+    # Nothing is sure enough for this copy.
+    doubting = with_open_set_changed(model_dir, tmp_path / "doubting", min_confidence=1.0)
+    for prediction in predicted(capsys, doubting, images):
+        ranked = sorted(prediction["probabilities"], key=prediction["probabilities"].get, reverse=True)
+        assert list(prediction) == ["image", "label", "reason", "candidates", "probabilities"]
+        assert prediction["label"] is None and prediction["reason"] == "unsure"
+        assert prediction["candidates"] == ranked[:2]
+    capsys.readouterr()
+    assert main(["predict", str(doubting), images[0]]) == 0
+    assert capsys.readouterr().out.startswith(f"{images[0]}: not sure, apple or ")
+
+
+def test_a_model_without_the_rule_labels_everything_as_before(tmp_path, capsys, trained, strange):
+    model_dir, _ = trained
+    legacy = without_open_set(model_dir, tmp_path / "legacy")
+    for prediction in predicted(capsys, legacy, strange):
+        assert list(prediction) == ["image", "label", "probabilities"]
+        assert prediction["label"] in ("apple", "leaf", "sky")
 
 
 def test_unreadable_images_go_to_errors_and_exit_1(tmp_path, capsys, trained):

@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from kiosk.features.backbone import Backbone
 from kiosk.learning.model_dir import TrainedModel, save_model
+from kiosk.learning.open_set import OpenSetRule
 from kiosk.learning.svm import train_linear_svm
 
 SHAPES = ("disc", "square", "bar")
@@ -47,11 +48,16 @@ def backbone() -> Backbone:
 
 
 def train_shapes_model(folder: Path, backbone: Backbone) -> TrainedModel:
-    """A three-class model folder trained on the real backbone features of 6 rendered images per class."""
+    """A three-class model folder trained on the real backbone features of 6 rendered images per
+    class, with its open-set rule calibrated as `teachbooth train` calibrates it."""
     images = [(shape, render(shape, seed)) for shape in SHAPES for seed in range(6)]
     features = backbone.embed([image for _, image in images])
-    fit = train_linear_svm(features, [shape for shape, _ in images])
-    return save_model(folder, fit.model, backbone, {"samples": len(images), "c": fit.c})
+    labels = [shape for shape, _ in images]
+    fit = train_linear_svm(features, labels)
+    rule = OpenSetRule.calibrate(
+        features, labels, range(len(labels)), np.ones(len(labels), bool), fit.model.labels, fit.oof_proba
+    )
+    return save_model(folder, fit.model, backbone, {"samples": len(images), "c": fit.c}, rule)
 
 
 @pytest.fixture(scope="session")
@@ -61,11 +67,12 @@ def trained_model(tmp_path_factory, backbone: Backbone) -> TrainedModel:
 
 @pytest.fixture(scope="session")
 def query_images(tmp_path_factory) -> list[Path]:
-    """Images the model has not seen, in the formats and modes predict must handle alike."""
+    """Images the model has not seen, in the formats and modes predict must handle alike, drawn as
+    its training images were (a shape a third the size on a larger canvas is rightly unknown)."""
     folder = tmp_path_factory.mktemp("queries")
     paths = []
     for index, shape in enumerate(SHAPES):
-        image = render(shape, 100 + index, size=(160, 120))
+        image = render(shape, 100 + index)
         paths.append(folder / f"{shape}.jpg")
         image.save(paths[-1], quality=90)
     grey = render("disc", 200).convert("L")
@@ -76,3 +83,14 @@ def query_images(tmp_path_factory) -> list[Path]:
     paths.append(folder / "bar.png")
     rgba.save(paths[-1])
     return paths
+
+
+@pytest.fixture(scope="session")
+def strange_images(tmp_path_factory) -> list[Path]:
+    """Images like nothing the shapes model was taught: an empty grey backdrop and random noise."""
+    folder = tmp_path_factory.mktemp("strange")
+    empty, noise = folder / "empty backdrop.png", folder / "noise.png"
+    Image.new("RGB", (160, 120), (128, 128, 128)).save(empty)
+    pixels = np.random.default_rng(7).integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(noise)
+    return [empty, noise]

@@ -14,6 +14,7 @@ from kiosk.export import BadOutput, ExportError, OutputExists, export_bundle
 from kiosk.export.bundle import CARRIED_MODULES, PREDICT_SOURCE
 from kiosk.features import backbone as backbone_module
 from kiosk.learning.model_dir import load_model
+from tests.kiosk.learning.model_copies import without_open_set
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -30,6 +31,7 @@ def test_folder_bundle_carries_verbatim_modules_and_is_a_model_folder(tmp_path, 
         REPO / "kiosk/features/backbone.py",
         REPO / "kiosk/learning/linear_model.py",
         REPO / "kiosk/learning/image_folder.py",
+        REPO / "kiosk/learning/open_set.py",
         REPO / "kiosk/learning/prediction.py",
     }
     for name, source in CARRIED_MODULES.items():
@@ -38,6 +40,7 @@ def test_folder_bundle_carries_verbatim_modules_and_is_a_model_folder(tmp_path, 
     assert (bundle / "predict.py").stat().st_mode & stat.S_IXUSR
     assert (bundle / "model.json").read_bytes() == (trained_model.path / "model.json").read_bytes()
     assert (bundle / "classifier.npz").read_bytes() == (trained_model.path / "classifier.npz").read_bytes()
+    assert (bundle / "open_set.npz").read_bytes() == (trained_model.path / "open_set.npz").read_bytes()
     assert (bundle / report.backbone_file).read_bytes() == backbone_module.FP32_MODEL.read_bytes()
     assert (bundle / "labels.txt").read_text().splitlines() == list(report.labels)
     readme = (bundle / "README.md").read_text()
@@ -46,6 +49,14 @@ def test_folder_bundle_carries_verbatim_modules_and_is_a_model_folder(tmp_path, 
     reopened = load_model(bundle)  # `teachbooth predict BUNDLE` works: the bundle is a model folder
     assert reopened.backbone_path() == bundle / report.backbone_file
     assert reopened.labels == trained_model.labels
+
+
+def test_a_model_without_the_open_set_rule_exports_as_before(tmp_path, trained_model):
+    bundle = tmp_path / "bundle"
+    report = export_bundle(without_open_set(trained_model.path, tmp_path / "legacy"), bundle)
+    assert "open_set.npz" not in report.files and not (bundle / "open_set.npz").exists()
+    assert "trained without that rule and labels every image" in (bundle / "README.md").read_text()
+    assert load_model(bundle).open_set is None
 
 
 def test_zip_bundle_holds_the_same_files_under_one_folder(tmp_path, trained_model):

@@ -72,6 +72,8 @@ def assert_same(bundle_json: dict, reference: dict) -> None:
     assert [p["image"] for p in bundle_json["predictions"]] == [p["image"] for p in reference["predictions"]]
     for ours, theirs in zip(bundle_json["predictions"], reference["predictions"], strict=True):
         assert ours["label"] == theirs["label"], ours["image"]
+        assert ours.get("reason") == theirs.get("reason"), ours["image"]  # the same rule turns it away
+        assert ours.get("candidates") == theirs.get("candidates"), ours["image"]
         assert ours["probabilities"].keys() == theirs["probabilities"].keys()
         for label, p in theirs["probabilities"].items():
             assert ours["probabilities"][label] == pytest.approx(p, abs=1e-6), (ours["image"], label)
@@ -91,13 +93,37 @@ def test_folder_bundle_predicts_like_teachbooth_predict(
     assert printed["model"] == str(bundle.resolve())
     assert printed["errors"] == []
     assert [p["image"] for p in printed["predictions"]] == images
-    assert {p["label"] for p in printed["predictions"]} >= {"disc", "square", "bar"}  # the model is no toy
+    # The model is no toy; a greyscale disc is unlike all the colour pictures it was taught.
+    assert [p["label"] for p in printed["predictions"]] == ["disc", "square", "bar", None, "bar"]
     for prediction in printed["predictions"]:
-        assert set(prediction) == {"image", "label", "probabilities"}
+        rejected = ["reason"] if prediction["label"] is None else []
+        assert list(prediction) == ["image", "label", *rejected, "probabilities"]
         assert sum(prediction["probabilities"].values()) == pytest.approx(1.0, abs=1e-9)
+    assert printed["predictions"][3]["reason"] == "unknown"
     reference = cli_predictions(capsys, trained_model.path, query_images)
     assert reference["status"] == 0
     assert_same(printed, reference)
+
+
+def test_bundle_turns_away_what_teachbooth_predict_turns_away(
+    tmp_path, trained_model, query_images, strange_images, stranger_env, capsys
+):
+    bundle = tmp_path / "bundle"
+    export_bundle(trained_model.path, bundle)
+    images = [*map(str, strange_images), str(query_images[0])]
+    result = run_python([str(bundle / "predict.py"), *images, "--json"], tmp_path, stranger_env)
+    assert result.returncode == 0, result.stderr  # a rejected image was still judged
+    printed = json.loads(result.stdout)
+    for rejected in printed["predictions"][:2]:
+        assert list(rejected) == ["image", "label", "reason", "probabilities"], rejected
+        assert rejected["label"] is None and rejected["reason"] == "unknown"
+        assert sum(rejected["probabilities"].values()) == pytest.approx(1.0, abs=1e-9)
+    assert printed["predictions"][2]["label"] == "disc"
+    reference = cli_predictions(capsys, trained_model.path, images)
+    assert_same(printed, reference)
+    text = run_python([str(bundle / "predict.py"), images[0]], tmp_path, stranger_env)
+    assert text.returncode == 0
+    assert text.stdout.startswith(f"{images[0]}: unknown, like nothing it was taught")
 
 
 def test_zip_bundle_reports_bad_images_like_teachbooth_predict(
