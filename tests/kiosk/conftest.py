@@ -12,6 +12,7 @@ import pytest
 from kiosk.masking import ObjectMasker
 from kiosk.session import KioskSession
 from kiosk.store import Project
+from tests.kiosk.tui.photos import start_worker
 
 REPLAY = Path(__file__).resolve().parents[2] / "kiosk" / "samples" / "replay"
 REPLAY_FPS = 15
@@ -39,3 +40,18 @@ def session(project) -> Iterator[KioskSession]:
     )
     yield made
     made.close()
+
+
+@pytest.fixture
+def workers():
+    """Start in-process workers (`start_worker`: returned once online); all stopped at the end."""
+    started = []
+
+    def make(url: str, worker_id: str = "w1", backends=None):
+        service = start_worker(url, worker_id, backends)
+        started.append(service)
+        return service
+
+    yield make
+    for service in started:
+        service.stop(timeout_s=1)

@@ -15,6 +15,7 @@ a visitor may step away while pictures are being made and find them waiting for 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from PIL import Image
@@ -291,24 +292,23 @@ class ExpandScreen(StepScreen):
         return (box.value.strip() or None) if box.display else None
 
     def send(self) -> None:
-        """Send the request on a worker thread owned by the app, so it outlives this screen."""
-        photo = self.photo
-        if photo is None:
-            self.set_hint("Take a photo on the Capture step first.", warning=True)
-            return
-        change = self.query_one(ChangeSlider).value
-        request = Request(photo.id, self.preset, change, self._typed(), PICTURES_PER_JOB)
-        self.show_engine()
-        run_guarded(self.app, self._run_jobs, self.expansion, request, name="expand", group="expand-jobs")
+        """Vary the shown photo."""
+        self._send(lambda photo, change, text: Request(photo.id, self.preset, change, text, PICTURES_PER_JOB))
 
     def send_class(self) -> None:
         """One tap: every photo of the shown photo's class, sent together (the worker batches them)."""
+        self._send(
+            lambda photo, change, text: ClassRequest(photo.label, self.preset, change, text, PICTURES_PER_JOB)
+        )
+
+    def _send(self, make: Callable[[Sample, float, str | None], Request | ClassRequest]) -> None:
+        """Send the request `make` builds on a worker thread owned by the app, so it outlives this
+        screen."""
         photo = self.photo
         if photo is None:
             self.set_hint("Take a photo on the Capture step first.", warning=True)
             return
-        change = self.query_one(ChangeSlider).value
-        request = ClassRequest(photo.label, self.preset, change, self._typed(), PICTURES_PER_JOB)
+        request = make(photo, self.query_one(ChangeSlider).value, self._typed())
         self.show_engine()
         run_guarded(self.app, self._run_jobs, self.expansion, request, name="expand", group="expand-jobs")
 

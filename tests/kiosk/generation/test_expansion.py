@@ -17,7 +17,7 @@ from kiosk.store import Source, Status
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
 from tests.kiosk.generation.policies import only
-from tests.kiosk.tui.photos import add_photos, eventually, start_worker
+from tests.kiosk.tui.photos import add_photos, eventually
 from tests.support.jobs import FailingBackend, GatedBackend
 
 
@@ -33,20 +33,6 @@ def client(mosquitto, tmp_path):
     assert made.wait_connected(10)
     yield made
     made.stop()
-
-
-@pytest.fixture
-def workers():
-    started = []
-
-    def make(url, worker_id="w1", backends=None):
-        service = start_worker(url, worker_id, backends)
-        started.append(service)
-        return service
-
-    yield make
-    for service in started:
-        service.stop(timeout_s=1)
 
 
 class Recorder:
@@ -68,6 +54,17 @@ class Recorder:
             self.seen.append(status)
             if predicate(status):
                 return status
+
+
+@pytest.fixture
+def gated_expansion(project, mosquitto, client, workers):
+    """An Expansion whose one worker runs the gated backend: it sends the first picture of a job,
+    then holds it until the test opens the gate, so the test acts while a job is provably running."""
+    gated = GatedBackend()
+    worker = workers(mosquitto.url, backends={"gated": gated})
+    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
+    yield Expansion(project, client, policy=only("gated"), tick_s=0.05), gated, worker
+    gated.gate.set()
 
 
 def follow_in_thread(expansion: Expansion, job_id: str) -> tuple[threading.Thread, Recorder]:
@@ -179,12 +176,9 @@ def test_a_worker_failure_is_told_in_plain_words(project, photos, mosquitto, cli
 
 
 def test_a_worker_going_offline_mid_job_leaves_it_waiting_until_a_worker_is_back(
-    project, photos, mosquitto, client, workers
+    photos, mosquitto, workers, gated_expansion
 ):
-    gated = GatedBackend()
-    first = workers(mosquitto.url, backends={"gated": gated})
-    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
-    expansion = Expansion(project, client, policy=only("gated"), tick_s=0.05)
+    expansion, gated, first = gated_expansion
     job_id = expansion.send(Request(photos["apple"][0].id, Preset.NEW_COLOUR, change=0.5, count=3, seed=4))
     thread, recorder = follow_in_thread(expansion, job_id)
     assert gated.first_image_out.wait(20)
@@ -211,11 +205,8 @@ def test_without_any_worker_online_a_broker_alone_means_the_kiosk_makes_them(pro
     assert client.outbox_depth() == 0
 
 
-def test_closing_withdraws_unfinished_jobs_from_the_worker(project, photos, mosquitto, client, workers):
-    gated = GatedBackend()
-    workers(mosquitto.url, backends={"gated": gated})
-    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
-    expansion = Expansion(project, client, policy=only("gated"), tick_s=0.05)
+def test_closing_withdraws_unfinished_jobs_from_the_worker(photos, client, gated_expansion):
+    expansion, gated, _ = gated_expansion
     job_id = expansion.send(Request(photos["leaf"][0].id, Preset.NEW_COLOUR, change=0.5, count=3, seed=4))
     thread, recorder = follow_in_thread(expansion, job_id)
     assert gated.first_image_out.wait(20)
@@ -263,11 +254,8 @@ def test_a_whole_class_request_that_cannot_work_is_refused(project, photos):
     assert expansion.statuses() == []
 
 
-def test_cancel_all_stops_every_job_of_a_class_run(project, photos, mosquitto, client, workers):
-    gated = GatedBackend()
-    workers(mosquitto.url, backends={"gated": gated})
-    eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
-    expansion = Expansion(project, client, policy=only("gated"), tick_s=0.05)
+def test_cancel_all_stops_every_job_of_a_class_run(project, photos, client, gated_expansion):
+    expansion, gated, _ = gated_expansion
     run = expansion.send_class(ClassRequest("apple", Preset.NEW_COLOUR, 0.5, count=3, seed=1))
     assert gated.first_image_out.wait(20)
 

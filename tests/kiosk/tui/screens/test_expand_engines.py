@@ -9,22 +9,17 @@ import asyncio
 import pytest
 
 from gpu_worker.backends.classic import ClassicBackend
-from kiosk.generation.expansion import Expansion
 from kiosk.generation.status import Engine, Phase
-from kiosk.session import KioskSession
 from kiosk.store import Source
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
-from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
+from kiosk.tui.screens.expand import ExpandScreen
 from kiosk.tui.widgets.job_progress import JobProgress
 from kiosk.tui.widgets.review_grid import ReviewGrid
-from tests.kiosk.conftest import REPLAY
 from tests.kiosk.generation.fleet import add_masked_photos, diffusion_backend
-from tests.kiosk.generation.policies import only
 from tests.kiosk.tui.conftest import SIZE
-from tests.kiosk.tui.photos import add_photos, eventually, start_worker
+from tests.kiosk.tui.photos import add_photos, eventually
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
-from tests.support.jobs import GatedBackend
 
 pytestmark = pytest.mark.asyncio
 
@@ -53,29 +48,6 @@ async def open_expand(app, pilot) -> ExpandScreen:
     await pilot.pause()
     await wait_until(pilot, lambda: isinstance(app.screen, ExpandScreen) and bool(app.screen.photos), 30)
     return app.screen
-
-
-@pytest.fixture
-def broker_session(project, mosquitto):
-    made = KioskSession(
-        project, camera_spec=f"replay:{REPLAY}?fps=0", broker_url=mosquitto.url, kiosk_id="k1"
-    )
-    yield made
-    made.close()
-
-
-@pytest.fixture
-def workers():
-    started = []
-
-    def make(url, worker_id, backends):
-        service = start_worker(url, worker_id, backends)
-        started.append(service)
-        return service
-
-    yield make
-    for service in started:
-        service.stop(timeout_s=1)
 
 
 async def test_inpaint_and_instruct_workers_make_the_pictures_their_cards_name_them_and_words_reach_them(
@@ -147,47 +119,36 @@ async def test_with_only_a_classic_worker_the_screen_says_so_and_offers_no_diffu
 
 
 async def test_a_worker_vanishing_mid_job_shows_the_kiosks_fallback_and_loses_nothing(
-    project, mosquitto, broker_session, workers
+    project, mosquitto, broker_session, workers, gated_kiosk
 ):
     add_photos(project, {"apple": 2, "leaf": 1})
-    gated = GatedBackend()
-    first = workers(mosquitto.url, "w1", {"gated": gated})
+    app, gated, first = gated_kiosk
     client = broker_session.jobs
-    eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
-    broker_session.keep(EXPANSION, lambda: Expansion(project, client, policy=only("gated"), tick_s=0.05))
-    app = TeachBoothApp(broker_session, KioskSettings(coach=False))
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await open_expand(app, pilot)
-            await tap(pilot, "#expand-send")
-            assert await asyncio.to_thread(gated.first_image_out.wait, 20)
-            await wait_until(pilot, lambda: "w1 is making your pictures" in text(app, ".job-message"), 30)
-            remote = jobs(app)[0].status.job_id
+    async with app.run_test(size=SIZE) as pilot:
+        await open_expand(app, pilot)
+        await tap(pilot, "#expand-send")
+        assert await asyncio.to_thread(gated.first_image_out.wait, 20)
+        await wait_until(pilot, lambda: "w1 is making your pictures" in text(app, ".job-message"), 30)
+        remote = jobs(app)[0].status.job_id
 
-            await asyncio.to_thread(first.stop, 0.1)  # gone, with the job half done
-            await wait_until(pilot, lambda: "went offline" in text(app, f"#job-{remote} .job-message"), 30)
-            await wait_until(
-                pilot, lambda: "on this kiosk (classic engine)" in text(app, "#expand-engine"), 10
-            )
-            # The fallback is there to use: a new request is made on the kiosk while the first one waits.
-            await tap(pilot, "#expand-send")
-            await wait_until(
-                pilot, lambda: len(jobs(app)) == 2 and jobs(app)[1].status.phase is Phase.DONE, 30
-            )
-            local = jobs(app)[1].status
-            assert local.engine is Engine.LOCAL and jobs(app)[0].status.phase is Phase.WAITING
-            assert cards(app) == ["classic this kiosk"] * 4
-            await tap_when_laid_out(pilot, "#keep-all")
-            await wait_until(pilot, lambda: len(project.samples(source=Source.GENERATED)) == 4)
+        await asyncio.to_thread(first.stop, 0.1)  # gone, with the job half done
+        await wait_until(pilot, lambda: "went offline" in text(app, f"#job-{remote} .job-message"), 30)
+        await wait_until(pilot, lambda: "on this kiosk (classic engine)" in text(app, "#expand-engine"), 10)
+        # The fallback is there to use: a new request is made on the kiosk while the first one waits.
+        await tap(pilot, "#expand-send")
+        await wait_until(pilot, lambda: len(jobs(app)) == 2 and jobs(app)[1].status.phase is Phase.DONE, 30)
+        local = jobs(app)[1].status
+        assert local.engine is Engine.LOCAL and jobs(app)[0].status.phase is Phase.WAITING
+        assert cards(app) == ["classic this kiosk"] * 4
+        await tap_when_laid_out(pilot, "#keep-all")
+        await wait_until(pilot, lambda: len(project.samples(source=Source.GENERATED)) == 4)
 
-            gated.gate.set()
-            await asyncio.to_thread(workers, mosquitto.url, "w1", {"gated": ClassicBackend()})
-            await wait_until(pilot, lambda: jobs(app)[0].status.phase is Phase.DONE, 30)
-            await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, 30)
-            await tap_when_laid_out(pilot, "#keep-all")
-            await wait_until(pilot, lambda: len(project.samples(source=Source.GENERATED)) == 8)
-    finally:
         gated.gate.set()
+        await asyncio.to_thread(workers, mosquitto.url, "w1", {"gated": ClassicBackend()})
+        await wait_until(pilot, lambda: jobs(app)[0].status.phase is Phase.DONE, 30)
+        await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, 30)
+        await tap_when_laid_out(pilot, "#keep-all")
+        await wait_until(pilot, lambda: len(project.samples(source=Source.GENERATED)) == 8)
     kept = project.samples(source=Source.GENERATED)
     assert sorted(s.recipe["job_id"] for s in kept) == sorted([remote] * 4 + [local.job_id] * 4)
     assert client.outbox_depth() == 0
@@ -234,25 +195,18 @@ async def test_one_tap_varies_the_whole_class_with_one_bar_and_a_review_per_phot
     assert sorted({s.recipe["source_sample"] for s in kept}) == sorted(p.id for p in photos["apple"])
 
 
-async def test_cancel_all_stops_a_whole_class_run(project, mosquitto, broker_session, workers):
+async def test_cancel_all_stops_a_whole_class_run(project, broker_session, gated_kiosk):
     add_photos(project, {"apple": 3, "leaf": 1})
-    gated = GatedBackend()
-    workers(mosquitto.url, "w1", {"gated": gated})
+    app, gated, _ = gated_kiosk
     client = broker_session.jobs
-    eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
-    broker_session.keep(EXPANSION, lambda: Expansion(project, client, policy=only("gated"), tick_s=0.05))
-    app = TeachBoothApp(broker_session, KioskSettings(coach=False))
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await open_expand(app, pilot)
-            await tap(pilot, "#expand-send-class")
-            assert await asyncio.to_thread(gated.first_image_out.wait, 20)
-            await wait_until(
-                pilot, lambda: len(jobs(app)) == 1 and jobs(app)[0].status.phase is Phase.RUNNING, 30
-            )
-            await tap(pilot, ".job-cancel")
-            await wait_until(pilot, lambda: text(app, ".job-message") == "Cancelled.", 30)
-            assert all(s.phase is Phase.CANCELLED for s in app.screen.expansion.statuses())
-    finally:
-        gated.gate.set()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_expand(app, pilot)
+        await tap(pilot, "#expand-send-class")
+        assert await asyncio.to_thread(gated.first_image_out.wait, 20)
+        await wait_until(
+            pilot, lambda: len(jobs(app)) == 1 and jobs(app)[0].status.phase is Phase.RUNNING, 30
+        )
+        await tap(pilot, ".job-cancel")
+        await wait_until(pilot, lambda: text(app, ".job-message") == "Cancelled.", 30)
+        assert all(s.phase is Phase.CANCELLED for s in app.screen.expansion.statuses())
     assert client.outbox_depth() == 0 and project.samples(source=Source.GENERATED) == []

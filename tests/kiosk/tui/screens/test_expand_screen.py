@@ -12,19 +12,14 @@ from kiosk.coach.suggestion import GenerateVariations
 from kiosk.generation.expansion import Expansion
 from kiosk.generation.status import Phase
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
-from kiosk.session import KioskSession
 from kiosk.store import Source, Status
-from kiosk.tui.app import TeachBoothApp
-from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
 from kiosk.tui.widgets.change_slider import ChangeSlider
 from kiosk.tui.widgets.job_progress import JobProgress
 from kiosk.tui.widgets.review_grid import ReviewGrid
 from shared.presets import Preset
-from tests.kiosk.conftest import REPLAY
-from tests.kiosk.generation.policies import only
 from tests.kiosk.tui.conftest import SIZE
-from tests.kiosk.tui.photos import add_photos, eventually, start_worker
+from tests.kiosk.tui.photos import add_photos
 from tests.kiosk.tui.pilot_helpers import shown, wait_until
 from tests.support.jobs import GatedBackend
 
@@ -108,42 +103,6 @@ async def test_without_photos_send_says_what_to_do(make_app, project):
         assert not job_widgets(app)
 
 
-@pytest.fixture
-def broker_session(project, mosquitto, tmp_path):
-    made = KioskSession(
-        project, camera_spec=f"replay:{REPLAY}?fps=0", broker_url=mosquitto.url, kiosk_id="k1"
-    )
-    yield made
-    made.close()
-
-
-@pytest.fixture
-def workers():
-    started = []
-
-    def make(url, backends):
-        service = start_worker(url, "w1", backends)
-        started.append(service)
-        return service
-
-    yield make
-    for service in started:
-        service.stop(timeout_s=1)
-
-
-@pytest.fixture
-def gated_kiosk(project, mosquitto, broker_session, workers):
-    """The app on a kiosk whose one worker runs the gated backend: it sends the first picture, then
-    holds the job until the test opens the gate, so the test acts while the job is provably running."""
-    gated = GatedBackend()
-    worker = workers(mosquitto.url, {"gated": gated})
-    client = broker_session.jobs
-    eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
-    broker_session.keep(EXPANSION, lambda: Expansion(project, client, policy=only("gated"), tick_s=0.05))
-    yield TeachBoothApp(broker_session, KioskSettings(coach=False)), gated, worker
-    gated.gate.set()
-
-
 async def send_and_wait_until_running(app, pilot, gated: GatedBackend) -> str:
     await open_expand(app, pilot)
     await pilot.click("#expand-send")
@@ -176,7 +135,7 @@ async def test_a_worker_going_offline_mid_job_shows_waiting_and_the_job_complete
         await wait_until(pilot, lambda: "no worker is online" in text(app, "#expand-engine"), 10)
         gated.gate.set()
 
-        await asyncio.to_thread(workers, mosquitto.url, {"gated": ClassicBackend()})  # it is back
+        await asyncio.to_thread(workers, mosquitto.url, backends={"gated": ClassicBackend()})  # it is back
         await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, timeout=30)
         assert job_widgets(app)[0].status.phase is Phase.DONE
 

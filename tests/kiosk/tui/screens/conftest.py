@@ -1,0 +1,38 @@
+"""Fixtures of the step screens' tests: a kiosk session on a real broker, and the app on a kiosk whose
+worker holds its job mid-way."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.generation.expansion import Expansion
+from kiosk.session import KioskSession
+from kiosk.tui.app import TeachBoothApp
+from kiosk.tui.config import KioskSettings
+from kiosk.tui.screens.expand import EXPANSION
+from tests.kiosk.conftest import REPLAY
+from tests.kiosk.generation.policies import only
+from tests.kiosk.tui.photos import eventually
+from tests.support.jobs import GatedBackend
+
+
+@pytest.fixture
+def broker_session(project, mosquitto, tmp_path):
+    made = KioskSession(
+        project, camera_spec=f"replay:{REPLAY}?fps=0", broker_url=mosquitto.url, kiosk_id="k1"
+    )
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def gated_kiosk(project, mosquitto, broker_session, workers):
+    """The app on a kiosk whose one worker runs the gated backend: it sends the first picture, then
+    holds the job until the test opens the gate, so the test acts while the job is provably running."""
+    gated = GatedBackend()
+    worker = workers(mosquitto.url, backends={"gated": gated})
+    client = broker_session.jobs
+    eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
+    broker_session.keep(EXPANSION, lambda: Expansion(project, client, policy=only("gated"), tick_s=0.05))
+    yield TeachBoothApp(broker_session, KioskSettings(coach=False)), gated, worker
+    gated.gate.set()
