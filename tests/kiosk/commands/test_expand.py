@@ -15,7 +15,8 @@ from kiosk.store import Project, Source, Status
 from shared.cli import main
 from shared.commands.broker_option import BROKER_ENV
 from tests.kiosk.generation.fleet import add_masked_photos, diffusion_backend
-from tests.kiosk.tui.photos import start_worker
+from tests.kiosk.tui.photos import eventually, start_worker
+from tests.support.jobs import FailingBackend, GatedBackend
 
 
 @pytest.fixture
@@ -139,3 +140,31 @@ def test_through_a_broker_the_policy_picks_the_online_diffusion_worker_and_the_w
         stored = project.samples(source=Source.GENERATED)
     assert {s.id for s in stored} == {r["sample"] for r in made}
     assert {s.recipe["backend"] for s in stored} == {kind}
+
+
+def test_failed_jobs_exit_1_with_the_workers_reason_and_store_nothing(project_dir, mosquitto):
+    worker = start_worker(mosquitto.url, "w1", {"classic": FailingBackend()})
+    try:
+        result = expand(project_dir, "--class", "pear", "--preset", "mix", "--accept", broker=mosquitto.url)
+    finally:
+        worker.stop(timeout_s=1)
+    assert result.returncode == 1
+    assert result.stderr.count("Something went wrong on the worker") == 2  # one line per pear photo
+    assert "0 pictures of pear from 0 of 2 photos" in result.stderr
+    with Project.open(project_dir, create=False) as project:
+        assert project.samples(source=Source.GENERATED) == []
+
+
+def test_jobs_not_done_in_time_exit_1_and_are_withdrawn(project_dir, mosquitto):
+    gated = GatedBackend()
+    worker = start_worker(mosquitto.url, "w1", {"classic": gated})
+    try:
+        result = expand(
+            project_dir, "--class", "pear", "--preset", "mix", "--timeout", "1", broker=mosquitto.url
+        )
+        assert result.returncode == 1 and "no pictures within 1 s" in result.stderr
+        # Both jobs were withdrawn from the worker: its GPU goes to the next kiosk.
+        eventually(lambda: worker.stats["cancels"] == 2, what="the worker hearing both cancels")
+    finally:
+        gated.gate.set()
+        worker.stop(timeout_s=1)
