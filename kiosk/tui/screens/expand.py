@@ -252,6 +252,9 @@ class ExpandScreen(StepScreen):
         self.photo_index = index % len(self.photos)
         photo = self.photos[self.photo_index]
         self.query_one("#photo-thumbnail").image = self.thumbnails[photo.id]  # type: ignore[attr-defined]
+        classes = self._classes_to_vary(photo)
+        whole = "Vary whole class" if len(classes) == 1 else f"Vary all {len(classes)} classes"
+        self.query_one("#expand-send-class", Button).label = whole
         quality = self.masks[photo.id]
         label.set_class(not quality.trusted, "-poor-mask")
         warning = "" if quality.trusted else f"\n⚠ {quality.words}"
@@ -293,39 +296,53 @@ class ExpandScreen(StepScreen):
 
     def send(self) -> None:
         """Vary the shown photo."""
-        self._send(lambda photo, change, text: Request(photo.id, self.preset, change, text, PICTURES_PER_JOB))
-
-    def send_class(self) -> None:
-        """One tap: every photo of the shown photo's class, sent together (the worker batches them)."""
         self._send(
-            lambda photo, change, text: ClassRequest(photo.label, self.preset, change, text, PICTURES_PER_JOB)
+            lambda photo, change, text: (Request(photo.id, self.preset, change, text, PICTURES_PER_JOB),)
         )
 
-    def _send(self, make: Callable[[Sample, float, str | None], Request | ClassRequest]) -> None:
-        """Send the request `make` builds on a worker thread owned by the app, so it outlives this
+    def send_class(self) -> None:
+        """One tap: every photo of the shown photo's class (of every class the coach named, when it
+        is one of them), each class sent together (the worker batches them) with one bar of its own."""
+        self._send(
+            lambda photo, change, text: tuple(
+                ClassRequest(label, self.preset, change, text, PICTURES_PER_JOB)
+                for label in self._classes_to_vary(photo)
+            )
+        )
+
+    def _classes_to_vary(self, photo: Sample) -> tuple[str, ...]:
+        """The classes a whole-class tap varies with `photo` shown."""
+        named = self.request.labels if isinstance(self.request, GenerateVariations) else ()
+        return named if photo.label in named else (photo.label,)
+
+    def _send(self, make: Callable[[Sample, float, str | None], tuple[Request | ClassRequest, ...]]) -> None:
+        """Send the requests `make` builds on a worker thread owned by the app, so they outlive this
         screen."""
         photo = self.photo
         if photo is None:
             self.set_hint("Take a photo on the Capture step first.", warning=True)
             return
-        request = make(photo, self.query_one(ChangeSlider).value, self._typed())
+        requests = make(photo, self.query_one(ChangeSlider).value, self._typed())
         self.show_engine()
-        run_guarded(self.app, self._run_jobs, self.expansion, request, name="expand", group="expand-jobs")
+        run_guarded(self.app, self._run_jobs, self.expansion, requests, name="expand", group="expand-jobs")
 
-    def _run_jobs(self, expansion: Expansion, request: Request | ClassRequest) -> None:
+    def _run_jobs(self, expansion: Expansion, requests: tuple[Request | ClassRequest, ...]) -> None:
         app, worker = self.app, get_current_worker()
-        try:
-            if isinstance(request, ClassRequest):
-                run = expansion.send_class(request)
-                job_ids = run.job_ids
-                if run.skipped:
-                    words = f"{len(run.skipped)} photos were left out: {run.skipped[0][1]}"
-                    app.call_from_thread(_deliver, app, "set_hint", words, warning=True)
-            else:
-                job_ids = (expansion.send(request),)
-        except ExpansionError as exc:
-            app.call_from_thread(_deliver, app, "set_hint", str(exc), warning=True)
-            return
+        job_ids: list[str] = []
+        problems: list[str] = []
+        for request in requests:
+            try:
+                if isinstance(request, ClassRequest):
+                    run = expansion.send_class(request)
+                    job_ids += run.job_ids
+                    if run.skipped:
+                        problems.append(f"{len(run.skipped)} photos were left out: {run.skipped[0][1]}")
+                else:
+                    job_ids.append(expansion.send(request))
+            except ExpansionError as exc:
+                problems.append(str(exc))
+        if problems:
+            app.call_from_thread(_deliver, app, "set_hint", " ".join(problems), warning=True)
 
         def report(status: JobStatus) -> None:
             app.call_from_thread(_deliver, app, "show_job", status)

@@ -26,7 +26,8 @@ def job_title(status: JobStatus, photos: int = 1) -> str:
     wanted = str(request.preset).replace("_", " ") if request.preset else f"“{request.text}”"
     if request.preset and request.text:
         wanted += f" “{request.text}”"
-    whose = f"{status.label} (all {photos} photos)" if status.group else status.label
+    counted = f"all {photos} photos" if photos > 1 else "its one photo"
+    whose = f"{status.label} ({counted})" if status.group else status.label
     return f"{whose}: {wanted}, change {request.change:.1f}"
 
 

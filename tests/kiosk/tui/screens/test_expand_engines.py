@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from gpu_worker.backends.classic import ClassicBackend
+from kiosk.coach.suggestion import GenerateVariations
 from kiosk.generation.status import Engine, Phase
 from kiosk.store import Source
 from kiosk.tui.app import TeachBoothApp
@@ -16,6 +17,7 @@ from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.expand import ExpandScreen
 from kiosk.tui.widgets.job_progress import JobProgress
 from kiosk.tui.widgets.review_grid import ReviewGrid
+from shared.presets import Preset
 from tests.kiosk.generation.fleet import add_masked_photos, diffusion_backend
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import add_photos, eventually
@@ -193,6 +195,25 @@ async def test_one_tap_varies_the_whole_class_with_one_bar_and_a_review_per_phot
     kept = project.samples(source=Source.GENERATED)
     assert len(kept) == 11
     assert sorted({s.recipe["source_sample"] for s in kept}) == sorted(p.id for p in photos["apple"])
+
+
+async def test_the_coachs_classes_are_varied_with_one_tap_one_bar_each(make_app, project):
+    add_photos(project, {"apple": 2, "leaf": 1, "sky": 1})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto_step("expand", GenerateVariations(Preset.NEW_BACKGROUND, ("leaf", "apple")))
+        await wait_until(pilot, lambda: isinstance(app.screen, ExpandScreen) and bool(app.screen.photos), 30)
+        assert str(app.screen.query_one("#expand-send-class").label) == "Vary all 2 classes"
+        await tap(pilot, "#expand-send-class")
+        await wait_until(pilot, lambda: [j.status.phase for j in jobs(app)] == [Phase.DONE] * 2, 60)
+        assert [text(app, f"#{bar.id} .job-title") for bar in jobs(app)] == [
+            "leaf (its one photo): new background, change 0.5",
+            "apple (all 2 photos): new background, change 0.5",
+        ]
+        await tap(pilot, "#photo-next")  # the next photo is a sky: only its own class
+        while app.screen.photo.label != "sky":
+            await tap(pilot, "#photo-next")
+        assert str(app.screen.query_one("#expand-send-class").label) == "Vary whole class"
 
 
 async def test_cancel_all_stops_a_whole_class_run(project, broker_session, gated_kiosk):
