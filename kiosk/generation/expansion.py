@@ -31,7 +31,6 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from kiosk.generation.engine_policy import (
     DEFAULT_POLICY,
@@ -42,6 +41,7 @@ from kiosk.generation.engine_policy import (
     Offer,
     engine_name,
 )
+from kiosk.generation.picture_masks import picture_mask
 from kiosk.generation.status import (
     ClassRequest,
     ClassRun,
@@ -52,14 +52,15 @@ from kiosk.generation.status import (
     Result,
     failure_words,
 )
-from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
-from kiosk.store import NewSample, Project, Sample, Source
+from kiosk.jobs.client import JobClient
+from kiosk.jobs.files import JobSpec, job_from_files
+from kiosk.jobs.handle import JobHandle, JobState
+from kiosk.learning.project_training import SOURCE_SAMPLE_KEY, real_samples
+from kiosk.store import NewSample, NotFound, Project, Sample, Source
+from shared.imaging import BadImage, decode_image
+from shared.protocol import GenerationJob, JobAccepted, ProtocolError
 from shared.protocol.limits import MAX_IMAGES_PER_JOB
-
-if TYPE_CHECKING:
-    from kiosk.jobs.client import JobClient
-    from kiosk.jobs.handle import JobHandle
-    from shared.protocol import GenerationJob
+from shared.variations import ClassicEngine, UnsupportedPreset
 
 StatusCallback = Callable[[JobStatus], None]
 
@@ -187,8 +188,6 @@ class Expansion:
         """Send a job for every real photo of a class (or the photos named) before following any, so
         the worker queues them together and batches what it can. A photo no engine can take is
         skipped with its reason; `ExpansionError` when no photo at all could be sent."""
-        from kiosk.learning.project_training import real_samples
-
         _check_amounts(request.change, request.count)
         found = self.project.find_class(request.label)
         if found is None:
@@ -307,8 +306,6 @@ class Expansion:
     # -- local jobs -------------------------------------------------------------------------
 
     def _run_local(self, job: _Job, notify: StatusCallback, stopped: Callable[[], bool]) -> JobStatus:
-        from shared.variations import ClassicEngine, UnsupportedPreset
-
         request = job.status.request
         assert request.preset is not None and request.seed is not None
         try:
@@ -347,9 +344,6 @@ class Expansion:
     # -- remote jobs ------------------------------------------------------------------------
 
     def _wire_job(self, sample: Sample, request: Request, backend: str) -> GenerationJob:
-        from kiosk.jobs.files import JobSpec, job_from_files
-        from shared.imaging import BadImage
-
         assert self._client is not None
         spec = JobSpec(
             label=sample.label,
@@ -367,8 +361,6 @@ class Expansion:
             raise ExpansionError(f"The photo could not be used: {exc}") from None
 
     def _submit(self, wire: GenerationJob) -> None:
-        from shared.protocol import ProtocolError
-
         assert self._client is not None
         try:
             self._client.submit(wire)
@@ -404,9 +396,6 @@ class Expansion:
 
         A job whose worker went offline is back in the queue: the job client sends it again, at
         once and to the next worker serving its backend that comes online."""
-        from kiosk.jobs.handle import JobState
-        from shared.protocol import JobAccepted
-
         assert self._client is not None and job.wire is not None
         if not self._client.connected:
             words = "Cannot reach the worker's network: the job is kept and sent when it is back."
@@ -430,9 +419,6 @@ class Expansion:
         return self._set(job, phase=Phase.RUNNING, message=words, step=step, total=total)
 
     def _remote_end(self, job: _Job, handle: JobHandle) -> JobStatus:
-        from kiosk.generation.picture_masks import picture_mask
-        from shared.imaging import BadImage, decode_image
-
         if handle.failure is not None:
             words = failure_words(handle.failure.code, handle.failure.message)
             return self._set(job, phase=Phase.FAILED, message=words)
@@ -451,8 +437,6 @@ class Expansion:
     # -- book-keeping -----------------------------------------------------------------------
 
     def _source(self, request: Request) -> Sample:
-        from kiosk.store import NotFound
-
         try:
             sample = self.project.get_sample(request.sample_id)
         except NotFound:

@@ -29,6 +29,7 @@ from kiosk.generation.engine_policy import engine_name
 from kiosk.generation.expansion import Expansion, ExpansionError
 from kiosk.generation.mask_quality import MaskQuality, assess, trusted_first
 from kiosk.generation.status import ClassRequest, JobStatus, Request, group_status
+from kiosk.learning.project_training import real_samples
 from kiosk.live.view import photo_with_mask
 from kiosk.store import Sample
 from kiosk.tui.screens.base import StepScreen
@@ -213,8 +214,6 @@ class ExpandScreen(StepScreen):
         self.query_one("#expand-text", Input).display = offer.reads_text
 
     def _load_photos(self) -> None:
-        from kiosk.learning.project_training import real_samples
-
         project = self.session.project
         photos = real_samples(project)
         thumbnails, masks = {}, {}
