@@ -8,6 +8,8 @@ import threading
 import pytest
 
 from gpu_worker.backends.classic import ClassicBackend
+from gpu_worker.config import WorkerConfig
+from gpu_worker.service import WorkerService
 from kiosk.generation.engine_policy import Choice
 from kiosk.generation.expansion import Expansion, ExpansionError
 from kiosk.generation.status import ClassRequest, Engine, JobStatus, Phase, Request, group_status
@@ -265,3 +267,39 @@ def test_cancel_all_stops_every_job_of_a_class_run(project, photos, client, gate
     assert group_status(run.group, cancelled).message == "Cancelled."
     assert client.outbox_depth() == 0 and project.samples(source=Source.GENERATED) == []
     gated.gate.set()
+
+
+def test_a_job_no_worker_took_says_which_backend_it_waits_for(project, mosquitto, client):
+    """Three jobs at a worker whose queue holds one: the third is refused as busy and stays in the
+    outbox untaken; when the worker goes, that one waits for a worker of its backend, named."""
+    add_photos(project, {"sky": 3})
+    gated = GatedBackend()
+    config = WorkerConfig(broker=mosquitto.url, worker_id="w1", queue_limit=1)
+    worker = WorkerService(config, backends={"gated": gated})
+    worker.start()
+    try:
+        assert client.wait_for_workers(20, backend="gated") == ["w1"]
+        expansion = Expansion(project, client, policy=only("gated"), tick_s=0.05)
+        run = expansion.send_class(ClassRequest("sky", Preset.NEW_COLOUR, 0.5, count=2, seed=1))
+        assert gated.first_image_out.wait(20)
+        eventually(lambda: client.stats["busy_retries"] >= 1, what="the third job refused as busy")
+        worker.stop(timeout_s=0.1)
+        eventually(lambda: not client.workers_offering("gated"), what="the kiosk seeing w1 go")
+
+        last: dict[str, JobStatus] = {}
+        expansion.follow_all(
+            run.job_ids,
+            lambda status: last.__setitem__(status.job_id, status),
+            stop=lambda: len(last) == 3 and all(s.phase is Phase.WAITING for s in last.values()),
+        )
+        taken, queued, refused = (last[job_id] for job_id in run.job_ids)
+        assert taken.message.startswith("The worker went offline") and queued.message == taken.message
+        assert (
+            refused.message
+            == "Waiting for a worker that runs gated (gated engine); the job is kept until one is."
+        )
+        assert group_status(run.group, list(last.values())).phase is Phase.WAITING
+        expansion.close()
+    finally:
+        gated.gate.set()
+        worker.stop(timeout_s=1)
