@@ -3,7 +3,7 @@
     python bench/concept_gap.py [--train 40] [--test 40] [--variations 4] [--change 0.6]
                                 [--backbone fp32|int8] [--quick]
 
-The trap from the research behind TeachBooth (DESIGN.md section 1): a visitor owns red apples and
+The trap from the research behind TeachBooth (docs/architecture.md#research): a visitor owns red apples and
 green pears, so the easiest rule that fits their photos is "red = apple", and it fails on a green
 apple. The script renders the situation (tools/render_sample.py: apple or pear outline, skin
 colours jittered, size, position, light direction, backdrop and leaf varied, every picture from

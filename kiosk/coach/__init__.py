@@ -1,11 +1,11 @@
-"""The coach: the kiosk's offline proactive assistant (DESIGN.md section 3).
+"""The coach: the kiosk's offline proactive assistant (docs/architecture.md#coach).
 
     from kiosk.coach import build_state, suggest
     state = build_state(classes, images, labels, masks=masks, fit=svm_fit, gate=tallies)
     for suggestion in suggest(state):
         print(suggestion.score, suggestion.reason, suggestion.action)
 
-DuetML's proactive assistant (DESIGN.md section 1) looked at the data every minute and pointed out
+DuetML's proactive assistant (docs/architecture.md#research) looked at the data every minute and pointed out
 what the user overlooked; this one does it with rules and no network: too few or unbalanced
 pictures, classes that colour or background alone tells apart (the red-apple / green-pear trap),
 pairs the model confuses, generated images the quality gate refused, a model behind its data.

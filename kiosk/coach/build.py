@@ -8,7 +8,7 @@ tens of pictures on a 2-core machine. Without an `evaluation` or a `fit`, the mo
 evaluation adds one more such run. Fine in a worker after every capture, not on the UI thread;
 `suggest` on the finished state takes about 0.1 ms.
 
-Only real samples belong here (DESIGN.md section 3: generated images train, never judge); how the
+Only real samples belong here (docs/architecture.md#learning: generated images train, never judge); how the
 generated ones fared is passed in as gate tallies.
 """
 

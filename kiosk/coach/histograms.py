@@ -2,7 +2,7 @@
 
 A classifier that sees only these histograms cannot see shape, texture or parts; if it still tells
 two classes apart as well as the real model does, the real model may have learned the colour (the
-red-apple / green-pear trap of DESIGN.md section 1) or the backdrop instead of the object.
+red-apple / green-pear trap of docs/architecture.md#research) or the backdrop instead of the object.
 
 Bins are hue x saturation x value (12 x 3 x 3): hue carries "red or green", saturation and value
 keep a white object apart from a black one and a grey backdrop from a coloured one, and three coarse

@@ -1,6 +1,6 @@
 """Real-only vs generated-only vs mixed: does generated data help *on real photos*?
 
-The synthetic-data study (DESIGN.md section 1) found that generated images mixed in naively can
+The synthetic-data study (docs/architecture.md#research) found that generated images mixed in naively can
 hurt, and that the only trustworthy check is to train three classifiers and score all three on
 real held-out data:
 

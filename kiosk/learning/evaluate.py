@@ -1,6 +1,6 @@
 """Scoring a classifier's answers: accuracy, per-class accuracy, confusion matrix, the misses.
 
-Only real samples may be scored (DESIGN.md section 3): a model judged on generated images learns to
+Only real samples may be scored (docs/architecture.md#learning): a model judged on generated images learns to
 be judged on generated images. The callers choose the rows; this module only counts, and its
 `Evaluation` is the one shape the CLI's `eval --json`, the coach and the kiosk screen all read.
 """

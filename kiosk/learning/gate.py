@@ -1,6 +1,6 @@
 """The quality gate for generated samples: may this generated image teach its class?
 
-The synthetic-data study (DESIGN.md section 1) found that mixing generated images in naively can
+The synthetic-data study (docs/architecture.md#research) found that mixing generated images in naively can
 hurt. A generated image earns a place in training only if, in the backbone's feature space (cosine
 similarity of unit-length features), it is
 

@@ -1,6 +1,6 @@
 """Training the kiosk's classifier: a linear SVM on backbone features, C by cross-validation.
 
-Why these choices (DESIGN.md section 3):
+Why these choices (docs/architecture.md#learning):
 - A linear SVM on frozen embeddings is what few-shot transfer needs: it trains in seconds on a Pi,
   has one knob (C), and is a matrix at prediction time (`linear_model.py`).
 - `class_weight="balanced"`: a visitor who shows 40 apples and 8 pears still gets a pear class.

@@ -4,7 +4,7 @@
     reason = training_refusal(project)  # None, or why training cannot start yet, for the visitor
     report = run.run(on_progress)       # blocks (a second to a minute): call it from a worker thread
 
-Scores come from real photos only (DESIGN.md section 3): accuracy, per class and the confusion
+Scores come from real photos only (docs/architecture.md#learning): accuracy, per class and the confusion
 matrix are the trainer's out-of-fold predictions on them. Then, when there are generated pictures,
 the three-way check of the synthetic-data study runs on the same cached features: real-only,
 generated-only and mixed, each scored on held-out real photos, and the difference mixed minus

@@ -6,7 +6,7 @@
         result = masker.capture(frame)         # the kept sample: GrabCut-refined
     result.mask, result.crop, result.reason
 
-Stages (DESIGN.md section 3): the frame is shrunk to the working width; the visitor is segmented
+Stages (docs/architecture.md#masking): the frame is shrunk to the working width; the visitor is segmented
 (MediaPipe selfie segmentation) and hands are found (MediaPipe hands); pixels that differ from the
 learned empty scene, minus the visitor, form candidate regions; hands choose the held or pointed-at
 region (else the largest), and when a hand holds nothing outside the visitor, a non-skin region

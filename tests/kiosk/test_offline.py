@@ -1,6 +1,6 @@
 """The broker is gone for a long time: the kiosk keeps teaching, and its outbox drains when it returns.
 
-DESIGN.md section 6: capture, training, `classic` variations (run locally) and prediction all work
+docs/architecture.md#offline: capture, training, `classic` variations (run locally) and prediction all work
 offline; queued jobs are kept in a durable outbox and sent when the link returns. "A long time" is
 compressed: both MQTT links back off to at most RECONNECT_CAP_S between tries instead of 15 s, so a
 few seconds without a broker put them in the state minutes would (every retry at the cap).

@@ -1,6 +1,6 @@
 """Shortcuts: classes that colour alone, or the background alone, tells apart as well as the model.
 
-The apple / pear trap of DESIGN.md section 1: with only red apples and green pears, "red" is the
+The apple / pear trap of docs/architecture.md#research: with only red apples and green pears, "red" is the
 easiest rule that fits, and the model learns it. A classifier trained (same trainer, same folds)
 on the colour histogram alone measures how much of the task colour explains; where it keeps a pair
 apart about as well as the real model does, nothing shows that the model learned more than colour,

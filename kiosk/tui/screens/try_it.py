@@ -1,7 +1,7 @@
 """Step 5, Try it: the trained model judges the live camera, with a confidence bar per class.
 
 When the model is wrong, the visitor taps the right class and the frame it judged becomes a photo
-of that class (human-in-the-loop correction, DESIGN.md section 1): the next training run learns
+of that class (human-in-the-loop correction, docs/architecture.md#research): the next training run learns
 from the mistake. "What does it look at?" freezes the current frame and shows the occlusion
 saliency over it, which is how a visitor discovers the model watching the background or the hand.
 """

@@ -1,6 +1,6 @@
 """The coach panel under every step: the coach's top suggestion and one button that carries it out.
 
-DuetML's proactive assistant (DESIGN.md section 1) helped people notice what they overlooked; here
+DuetML's proactive assistant (docs/architecture.md#research) helped people notice what they overlooked; here
 the rules of `kiosk.coach` look at the project and the best suggestion is shown with a button that
 does the thing: "Make new versions" opens the expand step with the suggested preset on the class
 the coach named, "Take photos" the capture step on that class, and so on (`steps.step_for_action`).

@@ -1,6 +1,6 @@
 """A worker process killed (SIGKILL) in the middle of a many-step job while a second worker is online.
 
-DESIGN.md section 6: "A worker killed mid-job: the job is redone by another worker or on retry, and
+docs/architecture.md#delivery: "A worker killed mid-job: the job is redone by another worker or on retry, and
 the kiosk receives exactly one set of images." The doomed worker is a real `teachbooth worker`
 process serving the tiny img2img pipeline with its 20 guided denoising steps at 512 px (seconds
 of work on a CPU), so the job is provably mid-flight when the test sees its first progress event
