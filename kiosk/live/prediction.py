@@ -3,6 +3,9 @@
 The model is the project's current one (`latest_good_model`), refused if it was trained on another
 backbone. A frame is judged on the masker's crop of the object when it found one, and on the whole
 frame otherwise, so the visitor sees the same input the training photos were: crops of objects.
+An answer is one of three kinds a visitor can trust: nothing is judged when the masker says the
+scene is empty ("I don't see anything"); the model's open-set rule (`kiosk/learning/open_set.py`)
+turns an answer into "Not sure: is it A or B?" or "I don't know this one"; otherwise its label.
 The saliency overlay draws `occlusion_saliency`'s heat map over that input; it costs ~50 backbone
 runs, so it is computed for one frame on request, not for every frame.
 """
@@ -16,6 +19,7 @@ from PIL import Image
 
 from kiosk.features.backbone import Backbone
 from kiosk.learning.model_dir import TrainedModel, load_model
+from kiosk.learning.open_set import Rejection
 from kiosk.learning.saliency import occlusion_saliency
 from kiosk.live.view import kept_sample
 from kiosk.masking import MaskResult
@@ -23,6 +27,8 @@ from kiosk.store import Project
 
 HEAT_COLOUR = np.array([255, 40, 40], np.float32)
 HEAT_SHARE = 0.6
+EMPTY_SCENE = frozenset({"learning_background", "nothing_changed"})
+"""The masker's verdicts that the stage is empty (`MaskResult.outcome`): there is nothing to judge."""
 
 
 class NoModel(LookupError):
@@ -45,15 +51,33 @@ class Answer:
 
     labels: tuple[str, ...]
     probabilities: tuple[float, ...]
+    """One per label; empty when nothing was judged (`seen` False)."""
     subject: np.ndarray
     """The pixels judged (the object's crop, or the frame): what a correction stores."""
     mask: np.ndarray | None
     """The object's mask within `subject`, when the masker found one."""
+    rejection: Rejection | None = None
+    """Why the model withholds its label ("unknown", "unsure"); None when the label stands."""
+    seen: bool = True
+    """False when the masker saw an empty stage: the model was not asked."""
 
     @property
     def best(self) -> tuple[str, float]:
         index = int(np.argmax(self.probabilities))
         return self.labels[index], self.probabilities[index]
+
+    @property
+    def headline(self) -> str:
+        """What the kiosk says about the frame, in a visitor's words."""
+        if not self.seen:
+            return "I don't see anything."
+        if self.rejection is None:
+            label, probability = self.best
+            return f"It's {label}! ({probability:.0%} sure)"
+        if self.rejection.reason == "unsure":
+            first, second = self.rejection.candidates
+            return f"Not sure: is it {first} or {second}?"
+        return "I don't know this one."
 
 
 def subject_of(frame: np.ndarray, result: MaskResult) -> tuple[np.ndarray, np.ndarray | None]:
@@ -64,8 +88,14 @@ def subject_of(frame: np.ndarray, result: MaskResult) -> tuple[np.ndarray, np.nd
 
 def answer(model: TrainedModel, backbone: Backbone, frame: np.ndarray, result: MaskResult) -> Answer:
     subject, mask = subject_of(frame, result)
-    probabilities = model.classifier.predict_proba(backbone.embed([subject]))[0]
-    return Answer(model.labels, tuple(float(p) for p in probabilities), subject, mask)
+    if result.outcome in EMPTY_SCENE:
+        return Answer(model.labels, (), subject, None, seen=False)
+    features = backbone.embed([subject])
+    probabilities = model.classifier.predict_proba(features)[0]
+    rejection = None
+    if model.open_set is not None:
+        rejection = model.open_set.judge(features, probabilities[None], model.labels)[0]
+    return Answer(model.labels, tuple(float(p) for p in probabilities), subject, mask, rejection)
 
 
 def saliency_image(model: TrainedModel, backbone: Backbone, subject: np.ndarray) -> tuple[Image.Image, str]:

@@ -4,6 +4,10 @@ When the model is wrong, the visitor taps the right class and the frame it judge
 of that class (human-in-the-loop correction, docs/architecture.md#research): the next training run learns
 from the mistake. "What does it look at?" freezes the current frame and shows the occlusion
 saliency over it, which is how a visitor discovers the model watching the background or the hand.
+
+The answer says "I don't see anything" on an empty stage, and "Not sure: is it A or B?" or "I don't
+know this one" when the model's open-set rule withholds its label (`kiosk/live/prediction.py`); the
+bars still show what it would have said, with no class in green.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ LABEL_CELLS = 12
 
 def confidence_bars(result: Answer) -> Table:
     """One row per class: label, a bar as long as the model's confidence, the percentage; the most
-    likely class in bold green. Rich's bar has no animation, so snapshots are stable."""
-    best, _ = result.best
+    likely class in bold green unless the answer was withheld. Rich's bar has no animation, so
+    snapshots are stable."""
+    best = result.best[0] if result.rejection is None else None
     table = Table.grid(padding=(0, 1))
     for label, probability in zip(result.labels, result.probabilities, strict=True):
         style = "bold green" if label == best else ""
@@ -51,7 +56,8 @@ class TryScreen(StepScreen):
         super().__init__(*args, **kwargs)
         self.model: TrainedModel | None = None
         self.latest: Answer | None = None
-        """The answer on screen: what a correction stores."""
+        """The last answer that judged something: what a correction stores (an empty stage keeps
+        it, so a visitor who has put the object down can still say what it was)."""
         self.frozen = False
         """Showing the saliency of one frame instead of the live view."""
         self.frames_shown = 0
@@ -115,16 +121,17 @@ class TryScreen(StepScreen):
     def show_answer(self, image: Image.Image, found: Answer, fps: str) -> None:
         if self.frozen or not self.is_current:  # left the step, or a card is open over it
             return
-        self.latest = found
-        label, probability = found.best
         self.query_one("#try-preview").image = image  # type: ignore[attr-defined]
-        self.query_one("#try-answer", Static).update(Text(f"It's {label}! ({probability:.0%} sure)"))
-        self.query_one("#try-bars", Static).update(confidence_bars(found))
+        self.query_one("#try-answer", Static).update(Text(found.headline))
+        self.query_one("#try-bars", Static).update(confidence_bars(found) if found.seen else "")
         self.query_one("#try-fps", Static).update(fps)
+        self.frames_shown += 1
+        if not found.seen:
+            return
+        self.latest = found
         for button in self.query("Button.correct"):
             button.disabled = False
         self.query_one("#try-saliency", Button).disabled = False
-        self.frames_shown += 1
 
     # -- corrections and saliency -----------------------------------------------------------------
 

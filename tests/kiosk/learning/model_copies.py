@@ -20,10 +20,15 @@ def without_open_set(model_dir: Path, folder: Path) -> Path:
     return folder
 
 
-def with_open_set_changed(model_dir: Path, folder: Path, **change) -> Path:
-    """A copy whose open-set rule has some fields (`min_confidence`, `max_distance`, ...) changed."""
-    shutil.copytree(model_dir, folder)
-    rule = load_model(folder).open_set
+def change_open_set(model_dir: Path, **change) -> None:
+    """Change some fields of the model's open-set rule (`min_confidence`, `max_distance`, ...) in place."""
+    rule = load_model(model_dir).open_set
     assert rule is not None, f"{model_dir} has no open-set rule to change"
-    replace(rule, **change).save(folder / OPEN_SET)
+    replace(rule, **change).save(model_dir / OPEN_SET)
+
+
+def with_open_set_changed(model_dir: Path, folder: Path, **change) -> Path:
+    """A copy whose open-set rule has some fields changed."""
+    shutil.copytree(model_dir, folder)
+    change_open_set(folder, **change)
     return folder

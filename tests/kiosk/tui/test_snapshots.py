@@ -6,7 +6,8 @@ learned from the footage's empty frame first and a stand-in visitor's elbow at t
 keeps it from absorbing the object, so every preview is the same picture with the same mask; the
 app's clock is frozen, so the FPS reads "-- fps". The trained model's answer is frozen too: the
 backbone's floats differ in their last bits between CPUs (XNNPACK picks kernels per instruction
-set), enough to turn "90% sure" into "91% sure" on another machine.
+set), enough to turn "90% sure" into "91% sure" on another machine; its open-set verdict, which
+comes from the same floats, is frozen as "the label stands".
 """
 
 from __future__ import annotations
@@ -104,13 +105,14 @@ FROZEN_PROBABILITIES = (0.9, 0.1)
 
 @pytest.fixture
 def frozen_answers(monkeypatch) -> None:
-    """The Try step shows the real model's answer with its probabilities replaced by fixed ones."""
+    """The Try step shows the real model's answer with its probabilities replaced by fixed ones and
+    its label standing."""
     real_answer = try_it.answer
 
     def frozen(*args, **kwargs) -> try_it.Answer:
         found = real_answer(*args, **kwargs)
-        assert len(found.labels) == len(FROZEN_PROBABILITIES)
-        return replace(found, probabilities=FROZEN_PROBABILITIES)
+        assert found.seen and len(found.labels) == len(FROZEN_PROBABILITIES)
+        return replace(found, probabilities=FROZEN_PROBABILITIES, rejection=None)
 
     monkeypatch.setattr(try_it, "answer", frozen)
 
