@@ -5,6 +5,7 @@ Prints one JSON object to stdout; progress goes to stderr. Run from the reposito
     .venv/bin/python bench/fleet_load.py                 # 50 kiosks for 300 s (about 6 minutes)
     .venv/bin/python bench/fleet_load.py --quick         # 5 kiosks for 10 s (about 30 s)
     .venv/bin/python bench/fleet_load.py --kiosks 50 --duration 60
+    .venv/bin/python bench/fleet_load.py --mixed --quick         # a mixed fleet, one worker per backend
 
 Each kiosk is the product's own `JobClient` with its own kiosk id and durable outbox, on its own
 thread of this process, submitting the bundled sample (640x480 JPEG and mask, built by
@@ -13,6 +14,12 @@ jobs, 0 by default: the fleet saturates the workers, the worst case). The worker
 `teachbooth worker` processes in the `classic` backend's MQTT 5 shared-subscription group
 (`$share/teachbooth-classic/...`, wire v2, docs/protocol.md). After `--duration` seconds
 no new job starts; the jobs in flight are waited for (up to `--timeout`).
+
+`--mixed`: a fleet whose workers serve different backends (wire v2 routes each job to its
+backend's group, docs/protocol.md): one `teachbooth worker` process each for `classic` and the tiny
+`inpaint`, `instruct` and `img2img` pipelines (tools/make_tiny_pipelines.py, generated at 64 px),
+and every kiosk's jobs cycling through the four backends. A job done by a worker of another
+backend counts as a `wrong_worker` error; failures such as `unsupported_backend` count as usual.
 
 First, one kiosk alone runs `--baseline-jobs` jobs one after another on the idle workers: the
 baseline latency. Reported: jobs/s and images/s over the measured window; latency (submit to
@@ -57,6 +64,7 @@ from bench.job_roundtrip import (  # noqa: E402
     fresh_job,
     round_trip,
     run_header,
+    running,
     summary_ms,
     template_job,
     wait_for_workers,
@@ -66,10 +74,16 @@ from bench.machine import peak_rss_mb  # noqa: E402
 from kiosk.jobs.client import JobFailedError, JobTimeout  # noqa: E402
 from kiosk.jobs.handle import JobHandle  # noqa: E402
 from shared.protocol import JobEvent, JobImage  # noqa: E402
+from tests.support.worker_process import WorkerProcess  # noqa: E402
 
 log = logging.getLogger("bench.fleet_load")
 
 NUM_IMAGES = 4
+MIXED_BACKENDS = ("classic", "inpaint", "instruct", "img2img")
+MIXED_SIZE = 64
+"""Working and generation size of the tiny pipelines in a mixed fleet: toy models, toy images."""
+WORKER_START_S = 120.0
+"""Worker processes that load torch and a pipeline take far longer to come online than classic ones."""
 
 
 def rss_mb(pid: int) -> float | None:
@@ -151,10 +165,12 @@ def drive(
 ):
     """Submit jobs back-to-back until the window closes; the job in flight then runs to its end."""
     template = template_job(kiosk.kiosk_id, CHEAP_PRESET, args.timeout)
+    backends = MIXED_BACKENDS if args.mixed else ("classic",)
     start.wait()
     seed = 0
     while time.perf_counter() - origin[0] < args.duration:
-        job = fresh_job(template, kiosk.kiosk_id, seed, args.timeout)
+        backend = backends[seed % len(backends)]
+        job = fresh_job(template, kiosk.kiosk_id, seed, args.timeout).model_copy(update={"backend": backend})
         seed += 1
         run.submitted.append(job.job_id)
         try:
@@ -169,6 +185,8 @@ def drive(
         else:
             run.latencies.append((time.perf_counter() - origin[0], timed.total_s))
             run.by_worker[timed.worker_id or "?"] += 1
+            if args.mixed and timed.worker_id != mixed_worker_id(backend):
+                run.errors["wrong_worker"] += 1
         if args.think > 0:
             time.sleep(args.think)  # a visitor looking at the results before asking again
 
@@ -210,22 +228,51 @@ def baseline(kiosk: Kiosk, args: argparse.Namespace) -> dict[str, object]:
     return {"jobs": len(latencies), "latency_ms": {key: lat[key] for key in ("p50", "p95", "p99", "max")}}
 
 
+def mixed_worker_id(backend: str) -> str:
+    return f"fleet-{backend}"
+
+
+def mixed_workers(url: str, workdir: Path) -> list[WorkerProcess]:
+    """One `teachbooth worker` per backend, each configured by a TOML file as an operator would."""
+    from tools.make_tiny_pipelines import make_tiny_pipelines  # torch and diffusers: only for --mixed
+
+    diffusion = [backend for backend in MIXED_BACKENDS if backend != "classic"]
+    models = make_tiny_pipelines(workdir / "tiny-pipelines", diffusion)
+    workers = []
+    for backend in MIXED_BACKENDS:
+        worker_id = mixed_worker_id(backend)
+        settings = [f'backends = ["{backend}"]', f"working_size = {MIXED_SIZE}"]
+        if backend in models:
+            settings += [f"[{backend}]", f'model = "{models[backend]}"', 'device = "cpu"']
+            settings += [f"longest_side = {MIXED_SIZE}"] + (
+                ["few_step = true"] if backend == "img2img" else []
+            )
+        config = workdir / f"{worker_id}.toml"
+        config.write_text("\n".join(settings) + "\n")
+        workers.append(WorkerProcess(url, worker_id, workdir / f"{worker_id}.log", ("--config", str(config))))
+    return workers
+
+
 def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     with (
         broker(workdir, "fleet") as mosquitto,
-        worker_processes(mosquitto.url, args.workers, workdir, "fleet") as workers,
+        (
+            running(mixed_workers(mosquitto.url, workdir))
+            if args.mixed
+            else worker_processes(mosquitto.url, args.workers, workdir, "fleet")
+        ) as workers,
     ):
         runs = [KioskRun() for _ in range(args.kiosks)]
         kiosks = [
             Kiosk(mosquitto.url, f"fleet-k{index + 1:03d}", workdir, on_event=run.on_event)
             for index, run in enumerate(runs)
         ]
-        log.info("fleet: %d kiosks, %d workers, %g s", args.kiosks, args.workers, args.duration)
+        log.info("fleet: %d kiosks, %d workers, %g s", args.kiosks, len(workers), args.duration)
         for kiosk in kiosks:
             kiosk.start()
         try:
             for kiosk in kiosks:
-                wait_for_workers(kiosk, args.workers, workers)
+                wait_for_workers(kiosk, len(workers), workers, WORKER_START_S)
             alone = baseline(kiosks[0], args)
             log.info("baseline: one kiosk alone, p50 %.0f ms", alone["latency_ms"]["p50"])
             barrier = threading.Barrier(args.kiosks + 1)
@@ -245,7 +292,7 @@ def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
                 for thread in threads:
                     thread.join()
             wall = time.perf_counter() - origin[0]
-            cpu.warn_if_disturbed(f"{args.kiosks} kiosks, {args.workers} workers")
+            cpu.warn_if_disturbed(f"{args.kiosks} kiosks, {len(workers)} workers")
             lost, duplicated = lost_and_duplicated(kiosks, runs)
             kiosk_stats = sum((Counter(kiosk.client.stats) for kiosk in kiosks), Counter())
             outboxes_left = sum(kiosk.client.outbox_depth() for kiosk in kiosks)
@@ -292,7 +339,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kiosks", type=int, default=50, help="simulated kiosks")
     parser.add_argument("--duration", type=float, default=300.0, help="seconds during which jobs start")
-    parser.add_argument("--workers", type=int, default=2, help="`teachbooth worker` processes (classic)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="`teachbooth worker` processes (classic; not with --mixed)"
+    )
     parser.add_argument("--baseline-jobs", type=int, default=20, help="jobs of one kiosk alone, first")
     parser.add_argument("--think", type=float, default=0.0, help="seconds a kiosk waits between jobs")
     parser.add_argument("--timeout", type=float, default=60.0, help="per-job deadline and wait, seconds")
@@ -300,6 +349,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--bucket", type=float, default=30.0, help="seconds per completions bucket")
     parser.add_argument("--workdir", type=Path, help="broker config, outboxes, worker logs (default: temp)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 5 kiosks for 10 s, same code path")
+    parser.add_argument(
+        "--mixed", action="store_true", help="one worker per backend (tiny pipelines), jobs of all four"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.kiosks, args.duration, args.bucket, args.sample, args.baseline_jobs = 5, 10.0, 5.0, 1.0, 3
@@ -329,16 +381,22 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {
             "kiosks": args.kiosks,
             "duration_s": args.duration,
-            "workers": args.workers,
+            "workers": list(map(mixed_worker_id, MIXED_BACKENDS)) if args.mixed else args.workers,
+            "mixed": args.mixed,
             "think_s": args.think,
             "baseline_jobs": args.baseline_jobs,
             "timeout_s": args.timeout,
             "quick": args.quick,
-            "job": f"classic {CHEAP_PRESET}, {NUM_IMAGES} images of the bundled 640x480 sample and its mask",
+            "job": (
+                f"{'/'.join(MIXED_BACKENDS) if args.mixed else 'classic'} {CHEAP_PRESET}, {NUM_IMAGES}"
+                " images of the bundled 640x480 sample and its mask"
+                + (f"; diffusion: tiny pipelines at {MIXED_SIZE} px" if args.mixed else "")
+            ),
             "design": (
                 "each kiosk: its own JobClient, kiosk id and outbox on its own thread of this process, one"
-                " job in flight, back-to-back; workers: `teachbooth worker` processes in the classic"
-                " backend's MQTT 5 shared subscription group; broker: mosquitto on 127.0.0.1, persistence off"
+                " job in flight, back-to-back; workers: `teachbooth worker` processes in their backend's"
+                " MQTT 5 shared subscription group (`$share/teachbooth-<backend>/...`); broker: mosquitto on"
+                " 127.0.0.1, persistence off"
             ),
         },
     }

@@ -219,12 +219,21 @@ def broker(workdir: Path, name: str) -> Iterator[Mosquitto]:
         mosquitto.stop()
 
 
+def worker_processes(
+    url: str, count: int, workdir: Path, tag: str
+) -> contextlib.AbstractContextManager[list[WorkerProcess]]:
+    """`count` classic workers, started for the block."""
+    return running(
+        [
+            WorkerProcess(url, f"{tag}-w{index + 1}", workdir / f"{tag}-w{index + 1}.log")
+            for index in range(count)
+        ]
+    )
+
+
 @contextlib.contextmanager
-def worker_processes(url: str, count: int, workdir: Path, tag: str) -> Iterator[list[WorkerProcess]]:
-    workers = [
-        WorkerProcess(url, f"{tag}-w{index + 1}", workdir / f"{tag}-w{index + 1}.log")
-        for index in range(count)
-    ]
+def running(workers: list[WorkerProcess]) -> Iterator[list[WorkerProcess]]:
+    """Start the worker processes for the block; SIGTERM them after it, as systemd would."""
     try:
         for worker in workers:
             worker.start()
@@ -263,9 +272,14 @@ class Kiosk:
         self.client.stop()
 
 
-def wait_for_workers(kiosk: Kiosk, count: int, workers: list[WorkerProcess] | None = None) -> list[str]:
+def wait_for_workers(
+    kiosk: Kiosk,
+    count: int,
+    workers: list[WorkerProcess] | None = None,
+    timeout_s: float = CONNECT_TIMEOUT_S,
+) -> list[str]:
     """Wait until the kiosk has seen `count` workers online (their retained status)."""
-    deadline = time.monotonic() + CONNECT_TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         # Woken by every worker status; the one-second slices are for noticing a worker that died.
         online = kiosk.client.wait_for_workers(timeout=1.0, count=count)
