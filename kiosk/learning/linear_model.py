@@ -60,6 +60,23 @@ def write_atomically(path: Path, data: bytes | memoryview) -> None:
         raise
 
 
+def read_arrays(path: Path, fields: tuple[str, ...], what: str) -> dict[str, np.ndarray]:
+    """The named arrays of one of TeachBooth's .npz files (never unpickled), or a ModelFileError
+    that says what is wrong with the file: missing, truncated, not a zip, pickled, fields missing."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [name for name in fields if name not in archive.files]
+            if missing:
+                raise ModelFileError(f"{path}: not a TeachBooth {what} (missing {', '.join(missing)})")
+            return {name: archive[name] for name in fields}
+    except ModelFileError:
+        raise
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no {what} file") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # truncated, not a zip, pickled
+        raise ModelFileError(f"{path}: unreadable {what} file ({exc})") from None
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow warnings
 
@@ -151,20 +168,7 @@ class LinearModel:
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:
         path = Path(path)
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                missing = [name for name in FIELDS if name not in archive.files]
-                if missing:
-                    raise ModelFileError(
-                        f"{path}: not a TeachBooth classifier (missing {', '.join(missing)})"
-                    )
-                arrays = {name: archive[name] for name in FIELDS}
-        except ModelFileError:
-            raise
-        except FileNotFoundError:
-            raise ModelFileError(f"{path}: no classifier file") from None
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # truncated, not a zip, pickled
-            raise ModelFileError(f"{path}: unreadable classifier file ({exc})") from None
+        arrays = read_arrays(path, FIELDS, "classifier")
         if str(arrays["format"]) != FORMAT:
             raise ModelFileError(f"{path}: not a TeachBooth classifier (format {str(arrays['format'])!r})")
         if int(arrays["version"]) > VERSION:

@@ -25,7 +25,6 @@ and the kiosk turn the same images away.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Literal
 
 import numpy as np
 
-from .linear_model import ModelFileError, unit_rows, write_atomically
+from .linear_model import ModelFileError, read_arrays, unit_rows, write_atomically
 
 FORMAT = "teachbooth-open-set"
 VERSION = 1
@@ -223,18 +222,7 @@ class OpenSetRule:
     @classmethod
     def load(cls, path: str | Path) -> OpenSetRule:
         path = Path(path)
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                missing = [name for name in FIELDS if name not in archive.files]
-                if missing:
-                    raise ModelFileError(f"{path}: not an open-set rule (missing {', '.join(missing)})")
-                arrays = {name: archive[name] for name in FIELDS}
-        except ModelFileError:
-            raise
-        except FileNotFoundError:
-            raise ModelFileError(f"{path}: no open-set rule file") from None
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-            raise ModelFileError(f"{path}: unreadable open-set rule ({exc})") from None
+        arrays = read_arrays(path, FIELDS, "open-set rule")
         if str(arrays["format"]) != FORMAT or int(arrays["version"]) > VERSION:
             raise ModelFileError(f"{path}: not an open-set rule this software reads")
         try:

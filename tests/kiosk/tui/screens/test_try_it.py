@@ -42,6 +42,13 @@ def current_model_dir(project, session):
     return project.latest_good_model(session.backbone.backbone_id).path
 
 
+async def open_try(pilot) -> TryScreen:
+    pilot.app.goto_step("try")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, TryScreen)
+    return pilot.app.screen
+
+
 def answer_text(screen) -> str:
     return shown(screen.query_one("#try-answer"))
 
@@ -50,10 +57,7 @@ async def test_live_answers_a_correction_and_the_saliency_view(make_app, project
     _, box = trained
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.goto_step("try")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, TryScreen)
+        screen = await open_try(pilot)
         # Shown the ball it was taught, the real model and its open-set rule let the label stand.
         await wait_until(pilot, lambda: "It's ball!" in answer_text(screen), timeout=30)
         bars = shown(screen.query_one("#try-bars"))
@@ -76,9 +80,7 @@ async def test_an_empty_stage_is_nothing_and_a_close_call_is_not_sure(make_app, 
     change_open_set(current_model_dir(project, session), min_confidence=1.0, max_distance=4.0)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.goto_step("try")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_try(pilot)
         # The footage opens on the empty stage: the masker learns it and says nothing is there.
         await wait_until(pilot, lambda: "I don't see anything" in answer_text(screen), timeout=30)
         assert shown(screen.query_one("#try-bars")).strip() == ""
@@ -97,9 +99,7 @@ async def test_an_object_unlike_every_photo_is_unknown(make_app, project, sessio
     change_open_set(current_model_dir(project, session), max_distance=1e-6)  # nothing is near enough
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.goto_step("try")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_try(pilot)
         await wait_until(pilot, lambda: "I don't know this one" in answer_text(screen), timeout=30)
         assert screen.latest.rejection.reason == "unknown"
         assert "%" in shown(screen.query_one("#try-bars"))
@@ -109,8 +109,6 @@ async def test_without_a_model_it_says_to_train_first(make_app, project):
     project.add_class("ball")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.goto_step("try")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_try(pilot)
         await wait_until(pilot, lambda: "no trained model" in shown(screen.query_one("#try-answer")))
         assert screen.query_one("#try-saliency").disabled
