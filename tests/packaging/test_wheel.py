@@ -29,6 +29,7 @@ import sys
 import sysconfig
 import termios
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,17 +97,22 @@ class Installation:
         return self.site_packages / "kiosk" / "samples" / "replay"
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """The wheel of the working tree: tracked files and new files git does not ignore."""
-    source = tmp_path_factory.mktemp("source")
+def working_tree_files() -> list[str]:
+    """The checkout's files as a fresh clone with the work in progress has them: tracked files
+    still present and new files git does not ignore (no caches, builds or virtualenvs)."""
     listed = run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO
     ).stdout.split("\0")
-    for name in filter(None, listed):
-        if (REPO / name).is_file():  # a tracked file deleted in the working tree is not there
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, source / name)
+    return [name for name in listed if name and (REPO / name).is_file()]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel of the working tree."""
+    source = tmp_path_factory.mktemp("source")
+    for name in working_tree_files():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, source / name)
     dist = tmp_path_factory.mktemp("dist")
     build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
     run([*build, "--wheel-dir", str(dist), str(source)], env=isolated_environment())
@@ -148,6 +154,16 @@ def test_the_product_runs_from_the_wheel_not_from_the_checkout(installation):
     )
     for package, location in zip(PRODUCT_PACKAGES, done.stdout.split(), strict=True):
         assert Path(location) == installation.site_packages / package / "__init__.py"
+
+
+def test_every_file_of_the_product_packages_is_in_the_wheel(wheel):
+    """Whatever lives beside the code (stylesheet, samples, models) ships with it: a new file that
+    the package-data globs in pyproject.toml miss fails here, before a Pi finds out."""
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+    packages = tuple(f"{package}/" for package in PRODUCT_PACKAGES)
+    product = {name for name in working_tree_files() if name.startswith(packages)}
+    assert sorted(product - shipped) == []
 
 
 def test_the_wheel_holds_the_replay_footage_and_the_stylesheet(installation):
