@@ -1,7 +1,9 @@
 """Run the GPU worker service: take generation jobs from the broker until stopped.
 
 Settings come from the options below, over those of --config FILE (TOML, the
-fields of gpu_worker.config.WorkerConfig), over the defaults.
+fields of gpu_worker.config.WorkerConfig), over the defaults. Each backend's
+options (`--inpaint-model DIR`, ...) are declared by its module and listed by
+the registry (gpu_worker/backends/registry.py), like its configuration section.
 
 Example: teachbooth worker --broker mqtt://localhost:1883 --backend classic
          teachbooth worker --config /etc/teachbooth/worker.toml
@@ -22,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from gpu_worker.backends import backend_types
 from gpu_worker.config import WorkerConfig
 from shared.commands.broker_option import add_broker_option
 from shared.protocol.codec import describe_validation_error
@@ -46,12 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("TEACHBOOTH_WORKER_ID") or None,
         help="unique id of this worker (default: $TEACHBOOTH_WORKER_ID, else from the host name)",
     )
-    parser.add_argument("--img2img-model", help="img2img backend: a diffusers folder or cached model id")
-    parser.add_argument(
-        "--img2img-few-step", action="store_true", help="img2img backend: an SD-Turbo-class model (1-4 steps)"
-    )
-    parser.add_argument("--inpaint-model", help="inpaint backend: an SD inpainting folder or cached id")
-    parser.add_argument("--instruct-model", help="instruct backend: an InstructPix2Pix folder or cached id")
+    _add_backend_options(parser)
     parser.add_argument("--queue-limit", type=int, help="jobs waiting beyond this are refused as busy")
     parser.add_argument(
         "--max-batch-images",
@@ -70,6 +68,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--safety-checker", metavar="DIR", help="withhold images the diffusers safety checker in DIR flags"
     )
+
+
+def _add_backend_options(parser: argparse.ArgumentParser) -> None:
+    """`--<backend>-<field>` for every field a backend's module offers on the command line."""
+    for name, backend in backend_types().items():
+        for option in backend.settings.options if backend.settings is not None else ():
+            flag, dest = option.flag_name(name), f"{name}_{option.field}"
+            if option.flag:
+                parser.add_argument(flag, dest=dest, action="store_true", help=option.help)
+            else:
+                parser.add_argument(flag, dest=dest, metavar=option.metavar, help=option.help)
+
+
+def _backend_sections(args: argparse.Namespace) -> dict[str, dict[str, object] | None]:
+    """Each backend's section as its options give it: only the fields given (a switch given is true),
+    so that a section also in --config merges field by field (--img2img-model keeps the file's few_step)."""
+    sections: dict[str, dict[str, object] | None] = {}
+    for name, backend in backend_types().items():
+        if backend.settings is None:
+            continue
+        section: dict[str, object] = {}
+        for option in backend.settings.options:
+            value = getattr(args, f"{name}_{option.field}")
+            if value not in (None, False):
+                section[option.field] = value
+        sections[name] = section or None
+    return sections
 
 
 def _prompt_filter_settings(args: argparse.Namespace) -> dict[str, object] | None:
@@ -114,11 +139,7 @@ def worker_config(args: argparse.Namespace) -> WorkerConfig:
         "per_kiosk_limit": args.per_kiosk_limit,
         "max_batch_images": args.max_batch_images,
         "safety_checker": {"model": args.safety_checker} if args.safety_checker else None,
-        "img2img": (
-            {"model": args.img2img_model, "few_step": args.img2img_few_step} if args.img2img_model else None
-        ),
-        "inpaint": {"model": args.inpaint_model} if args.inpaint_model else None,
-        "instruct": {"model": args.instruct_model} if args.instruct_model else None,
+        **_backend_sections(args),
         "prompt_filter": _prompt_filter_settings(args),
     }
     return WorkerConfig(**_merged(_settings_file(args.config), given))

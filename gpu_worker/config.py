@@ -2,18 +2,22 @@
 
 Unknown keys are errors (a typo in a deployed config must not silently fall
 back to a default), and every field says what it is for.
+
+The worker's own settings are declared here; each backend's section (`img2img`,
+`inpaint`, ...) comes from the backend module that reads it, found by the
+registry (gpu_worker/backends/registry.py), as Frigate builds its detector
+config from its plugins. So a new backend module brings its section with it.
 """
 
 from __future__ import annotations
 
 import re
 import socket
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, FilePath, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, FilePath, create_model, field_validator, model_validator
 
-from gpu_worker.backends import BACKENDS
-from gpu_worker.diffusion.recipes import DIFFUSION_BACKENDS
-from gpu_worker.diffusion.settings import DiffusionModelSettings, Img2ImgSettings
+from gpu_worker.backends import backend_types
 from gpu_worker.safety import PromptFilter, default_words, extra_words, read_word_file
 from gpu_worker.safety.image_checker import SafetyCheckerSettings
 from shared.mqtt import BrokerUrl
@@ -75,7 +79,9 @@ class PromptFilterSettings(BaseModel):
         return PromptFilter(words + extra_words(self.extra_words))
 
 
-class WorkerConfig(BaseModel):
+class WorkerSettings(BaseModel):
+    """What every worker is configured with, whichever backends it serves; WorkerConfig adds theirs."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     broker: str = Field(
@@ -149,24 +155,6 @@ class WorkerConfig(BaseModel):
         "unless its weights are configured.",
     )
 
-    img2img: Img2ImgSettings | None = Field(
-        default=None,
-        title="img2img model",
-        description="The model the `img2img` backend loads (required when that backend is served).",
-    )
-    inpaint: DiffusionModelSettings | None = Field(
-        default=None,
-        title="inpaint model",
-        description="The Stable Diffusion inpainting model (9-channel UNet) the `inpaint` backend loads "
-        "(required when that backend is served).",
-    )
-    instruct: DiffusionModelSettings | None = Field(
-        default=None,
-        title="instruct model",
-        description="The InstructPix2Pix model the `instruct` backend loads (required when that backend is "
-        "served).",
-    )
-
     @field_validator("broker")
     @classmethod
     def _valid_url(cls, value: str) -> str:
@@ -176,22 +164,49 @@ class WorkerConfig(BaseModel):
     @field_validator("backends")
     @classmethod
     def _known_backends(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [name for name in value if name not in BACKENDS]
+        known = backend_types()
+        unknown = [name for name in value if name not in known]
         if unknown:
-            raise ValueError(f"unknown backend {unknown[0]!r}; known: {', '.join(sorted(BACKENDS))}")
+            raise ValueError(f"unknown backend {unknown[0]!r}; known: {', '.join(known)}")
         return tuple(dict.fromkeys(value))
 
     @model_validator(mode="after")
-    def _models_for_diffusion_backends(self) -> WorkerConfig:
-        for name in DIFFUSION_BACKENDS:
-            if name in self.backends and getattr(self, name) is None:
-                raise ValueError(f"the {name} backend needs a model: set {name} (--{name}-model DIR)")
+    def _settings_for_served_backends(self) -> WorkerSettings:
+        for name in self.backends:
+            settings = backend_types()[name].settings
+            if settings is not None and getattr(self, name, None) is None:
+                raise ValueError(settings.missing(name))
         return self
 
     @model_validator(mode="after")
-    def _share_within_queue(self) -> WorkerConfig:
+    def _share_within_queue(self) -> WorkerSettings:
         if self.per_kiosk_limit is not None and self.per_kiosk_limit > self.queue_limit:
             raise ValueError(
                 f"per_kiosk_limit ({self.per_kiosk_limit}) cannot exceed queue_limit ({self.queue_limit})"
             )
         return self
+
+
+def _backend_sections() -> dict[str, Any]:
+    """A field per backend with settings, named after it: optional, required once the backend is served."""
+    sections: dict[str, Any] = {}
+    for name, backend in backend_types().items():
+        if backend.settings is None:
+            continue
+        if name in WorkerSettings.model_fields:
+            raise TypeError(f"backend {name!r} is named like a worker setting; its section would replace it")
+        settings = backend.settings
+        sections[name] = (
+            settings.model | None,
+            Field(default=None, title=settings.title, description=settings.description),
+        )
+    return sections
+
+
+WorkerConfig = create_model(
+    "WorkerConfig",
+    __base__=WorkerSettings,
+    __doc__="The worker's settings and a section for each backend that has settings of its own.",
+    __module__=__name__,
+    **_backend_sections(),
+)

@@ -1,53 +1,33 @@
-"""Backend registry, keyed by the `backend` name a job carries.
+"""Generation backends, keyed by the `backend` name a job carries.
 
-Entries are import paths, not classes, so that listing or choosing backends
-never imports torch: a diffusion backend is imported only when a worker is
-started with it.
+Each backend is one module of this package that declares its key and its
+settings (base.py); registry.py finds them. Choosing or listing backends
+imports no torch: the diffusion backends import it when a model is loaded.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING
-
 from gpu_worker.backends.base import (
     Backend,
+    BackendSettings,
+    CommandOption,
     GeneratedImage,
     GenerationRequest,
     OutOfMemory,
     StepCallback,
     UnsupportedRequest,
 )
-
-if TYPE_CHECKING:
-    from gpu_worker.config import WorkerConfig
-
-BACKENDS: dict[str, str] = {
-    "classic": "gpu_worker.backends.classic:ClassicBackend",
-    "img2img": "gpu_worker.backends.img2img:Img2ImgBackend",
-    "inpaint": "gpu_worker.backends.inpaint:InpaintBackend",
-    "instruct": "gpu_worker.backends.instruct:InstructBackend",
-}
-
-
-def create_backend(name: str, config: WorkerConfig | None = None) -> Backend:
-    """Instantiate a registered backend with its settings from `config`; KeyError names the known ones."""
-    try:
-        target = BACKENDS[name]
-    except KeyError:
-        raise KeyError(f"unknown backend {name!r}; known: {', '.join(sorted(BACKENDS))}") from None
-    module_name, class_name = target.split(":")
-    backend_class: type[Backend] = getattr(importlib.import_module(module_name), class_name)
-    return backend_class.from_config(config)
-
+from gpu_worker.backends.registry import backend_types, create_backend
 
 __all__ = [
-    "BACKENDS",
     "Backend",
+    "BackendSettings",
+    "CommandOption",
     "GeneratedImage",
     "GenerationRequest",
     "OutOfMemory",
     "StepCallback",
     "UnsupportedRequest",
+    "backend_types",
     "create_backend",
 ]

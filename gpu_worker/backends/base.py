@@ -8,6 +8,15 @@ Batching: one GPU pass over several jobs' images costs little more than over
 one job's, so jobs whose requests share a `batch_key` may be handed to
 `generate_batch` together. The service decides what to group; the backend says
 what is compatible (same denoising schedule and image size, for diffusion).
+
+Declaration (docs/architecture.md, Frigate's detector plugins as the model): a
+backend module says `BACKEND_KEY = "<name>"` and defines one concrete Backend
+subclass whose `name` is that key and whose `settings` names the section of
+the worker's configuration it reads (None: it reads none). The registry
+(registry.py) finds the module, and the worker's configuration, its command
+line and its status take the backend from there: adding a backend is adding
+one module. Backend modules stay light to import (torch and diffusers inside
+methods), because the configuration imports every one of them.
 """
 
 from __future__ import annotations
@@ -15,14 +24,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from PIL import Image
+from pydantic import BaseModel
 
 from shared.presets import Preset
-
-if TYPE_CHECKING:
-    from gpu_worker.config import WorkerConfig
 
 StepCallback = Callable[[int, int], None]
 """Called with (step, total) as work advances; may raise to stop the job."""
@@ -59,6 +66,43 @@ class GeneratedImage:
     like a photo; None when the backend cannot know where the object is (a whole frame redrawn)."""
 
 
+@dataclass(frozen=True)
+class CommandOption:
+    """One field of a backend's settings that `teachbooth worker` takes as `--<backend>-<field>`."""
+
+    field: str
+    help: str
+    metavar: str | None = None
+    flag: bool = False
+    """A switch (`store_true`): given, it sets the field to true; absent, the field keeps its value."""
+
+    def flag_name(self, backend: str) -> str:
+        return f"--{backend}-{self.field.replace('_', '-')}"
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """The section of the worker's configuration a backend reads: a key named after the backend.
+
+    A served backend needs its section (a diffusion backend cannot run without a model), so the
+    configuration refuses a served backend without one, in the words of `needs` and the first option.
+    """
+
+    model: type[BaseModel]
+    title: str
+    description: str
+    needs: str
+    """What the section gives, for the refusal: "the inpaint backend needs a model"."""
+    options: tuple[CommandOption, ...]
+    """The command-line options for the section's fields, the one that gives what it `needs` first."""
+
+    def missing(self, backend: str) -> str:
+        """Why a served `backend` without its section cannot start, and how to give it."""
+        first = self.options[0]
+        hint = " ".join(filter(None, (first.flag_name(backend), first.metavar)))
+        return f"the {backend} backend needs {self.needs}: set {backend} ({hint})"
+
+
 class UnsupportedRequest(ValueError):
     """The backend cannot do what the job asks (e.g. a prompt for the classic engine)."""
 
@@ -75,10 +119,25 @@ class Backend(ABC):
     """A way of making variations; one instance is kept warm for the worker's life."""
 
     name: ClassVar[str]
+    settings: ClassVar[BackendSettings | None] = None
+    """The worker-configuration section this backend reads; None when it has no settings."""
 
     @classmethod
-    def from_config(cls, config: WorkerConfig | None) -> Backend:
-        """The backend as the worker's configuration asks for it; backends without settings ignore it."""
+    def from_config(cls, config: BaseModel | None) -> Backend:
+        """The backend as the worker's configuration asks for it: its section, found by its name.
+
+        ValueError (BackendSettings.missing) when the backend has settings and the configuration none.
+        """
+        if cls.settings is None:
+            return cls.from_settings(None)
+        section = getattr(config, cls.name, None)
+        if section is None:
+            raise ValueError(cls.settings.missing(cls.name))
+        return cls.from_settings(section)
+
+    @classmethod
+    def from_settings(cls, settings: BaseModel | None) -> Backend:
+        """The backend built from its section (None for backends without settings)."""
         return cls()
 
     @abstractmethod

@@ -18,9 +18,11 @@ from gpu_worker.backends.base import (
 )
 from shared.variations import ClassicEngine, UnsupportedPreset
 
+BACKEND_KEY = "classic"
+
 
 class ClassicBackend(Backend):
-    name = "classic"
+    name = BACKEND_KEY
 
     def __init__(self) -> None:
         self._engine = ClassicEngine()

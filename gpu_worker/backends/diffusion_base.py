@@ -17,6 +17,10 @@ sets and which part of the frame they may change. Everything else is here, once:
 - Out of GPU memory, the images not yet made are retried at half the batch
   size, down to one at a time; only when one image alone does not fit does
   the job fail, with OutOfMemory, and the worker goes on.
+
+The configuration reads each backend's model section without loading it, so
+this module and the backends on it import torch and diffusers only inside the
+methods that run a model (the registry imports them all, test_lazy_imports).
 """
 
 from __future__ import annotations
@@ -25,15 +29,15 @@ import math
 from abc import abstractmethod
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
-import torch
-from diffusers import DiffusionPipeline
 from PIL import Image
 
 from gpu_worker.backends.base import (
     Backend,
+    BackendSettings,
+    CommandOption,
     GeneratedImage,
     GenerationRequest,
     OutOfMemory,
@@ -47,9 +51,6 @@ from gpu_worker.diffusion.settings import DiffusionModelSettings
 from shared.masks import binary_mask
 from shared.presets import Preset
 
-if TYPE_CHECKING:
-    from gpu_worker.config import WorkerConfig
-
 LATENT_SCALE = 8
 """Stable Diffusion's VAE shrinks images by 8: both sides must be multiples of it."""
 
@@ -62,6 +63,26 @@ class Recipe(Protocol):
 
 
 RecipeT = TypeVar("RecipeT", bound=Recipe)
+
+
+def model_settings(
+    name: str,
+    model: type[DiffusionModelSettings],
+    description: str,
+    model_help: str,
+    *more_options: CommandOption,
+) -> BackendSettings:
+    """A diffusion backend's configuration section: its model, required when it is served.
+
+    `--<name>-model` gives the section's model; `more_options` the fields a backend adds.
+    """
+    return BackendSettings(
+        model=model,
+        title=f"{name} model",
+        description=f"{description} (required when that backend is served).",
+        needs="a model",
+        options=(CommandOption("model", f"{name} backend: {model_help}", metavar="DIR"), *more_options),
+    )
 
 
 def generation_size(size: tuple[int, int], longest_side: int) -> tuple[int, int]:
@@ -124,23 +145,23 @@ class DiffusionBackend(Backend, Generic[RecipeT]):
     """A diffusers pipeline loaded once and kept warm; subclasses say what differs."""
 
     name: ClassVar[DiffusionBackendName]
-    pipeline_class: ClassVar[type[DiffusionPipeline]]
+    pipeline_class_name: ClassVar[str]
+    """The diffusers pipeline class, by name: diffusers is imported when the model is loaded."""
     unet_in_channels: ClassVar[int]
     """Inputs of the UNet this pipeline needs: tells a checkpoint for another backend apart at load."""
     takes_mask: ClassVar[bool] = False
     """Whether the pipeline itself takes the region as `mask_image` (inpainting)."""
 
     @classmethod
-    def from_config(cls, config: WorkerConfig | None) -> DiffusionBackend:
-        settings = getattr(config, cls.name, None) if config is not None else None
-        if settings is None:
-            option = f"--{cls.name}-model DIR"
-            raise ValueError(f"the {cls.name} backend needs a model: set `{cls.name}` ({option})")
+    def from_settings(cls, settings: Any) -> DiffusionBackend:
         return cls(settings)
 
     def __init__(self, settings: DiffusionModelSettings) -> None:
         """Load the model now (ModelUnavailable, DeviceUnavailable), so the first job does not wait for it."""
-        self._loaded = load_pipeline(self.pipeline_class, settings, self.unet_in_channels)
+        import diffusers
+
+        pipeline_class = getattr(diffusers, self.pipeline_class_name)
+        self._loaded = load_pipeline(pipeline_class, settings, self.unet_in_channels)
         self._longest_side = settings.longest_side
 
     @property
@@ -207,10 +228,14 @@ class DiffusionBackend(Backend, Generic[RecipeT]):
             yield slot.position, self._finish(slot, recipe, image)
 
     def reset_peak_memory(self) -> None:
+        import torch
+
         if self._loaded.device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(self._loaded.device)
 
     def peak_memory_mb(self) -> float | None:
+        import torch
+
         if self._loaded.device.type != "cuda":
             return None
         return torch.cuda.max_memory_allocated(self._loaded.device) / 2**20
@@ -237,6 +262,8 @@ class DiffusionBackend(Backend, Generic[RecipeT]):
         Progress counts every pass: a job that had to split in two reports twice the steps, and a
         pass that ran out of memory part-way is run again from its first step.
         """
+        import torch
+
         batch = len(slots)
         made = passes = 0
         while made < len(slots):
@@ -271,6 +298,8 @@ class DiffusionBackend(Backend, Generic[RecipeT]):
             on_step(steps_before + step + 1, passes * recipe.steps)
             return tensors
 
+        import torch
+
         inputs: dict[str, Any] = {}
         if self.takes_mask:
             inputs["mask_image"] = [slot.planned.model_mask for slot in chunk]
@@ -290,6 +319,8 @@ class DiffusionBackend(Backend, Generic[RecipeT]):
         return result.images
 
     def _release_cached_memory(self) -> None:
+        import torch
+
         if self._loaded.device.type == "cuda":
             torch.cuda.empty_cache()
 

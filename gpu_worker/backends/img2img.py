@@ -11,17 +11,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from diffusers import StableDiffusionImg2ImgPipeline
-
-from gpu_worker.backends.base import GenerationRequest
-from gpu_worker.backends.diffusion_base import DiffusionBackend
+from gpu_worker.backends.base import CommandOption, GenerationRequest
+from gpu_worker.backends.diffusion_base import DiffusionBackend, model_settings
 from gpu_worker.diffusion.recipes import StrengthRecipe, img2img_recipe
 from gpu_worker.diffusion.settings import Img2ImgSettings
 
+BACKEND_KEY = "img2img"
+
 
 class Img2ImgBackend(DiffusionBackend[StrengthRecipe]):
-    name = "img2img"
-    pipeline_class = StableDiffusionImg2ImgPipeline
+    name = BACKEND_KEY
+    settings = model_settings(
+        BACKEND_KEY,
+        Img2ImgSettings,
+        "The model the `img2img` backend loads",
+        "a diffusers folder or cached model id",
+        CommandOption("few_step", "img2img backend: an SD-Turbo-class model (1-4 steps)", flag=True),
+    )
+    pipeline_class_name = "StableDiffusionImg2ImgPipeline"
     unet_in_channels = 4
     """An image-to-image UNet sees only the noisy latents (inpainting adds mask channels)."""
 

@@ -18,16 +18,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from diffusers import StableDiffusionInpaintPipeline
-
 from gpu_worker.backends.base import GenerationRequest, UnsupportedRequest
-from gpu_worker.backends.diffusion_base import DiffusionBackend, Region
+from gpu_worker.backends.diffusion_base import DiffusionBackend, Region, model_settings
 from gpu_worker.diffusion.recipes import StrengthRecipe, inpaint_recipe
+from gpu_worker.diffusion.settings import DiffusionModelSettings
+
+BACKEND_KEY = "inpaint"
 
 
 class InpaintBackend(DiffusionBackend[StrengthRecipe]):
-    name = "inpaint"
-    pipeline_class = StableDiffusionInpaintPipeline
+    name = BACKEND_KEY
+    settings = model_settings(
+        BACKEND_KEY,
+        DiffusionModelSettings,
+        "The Stable Diffusion inpainting model (9-channel UNet) the `inpaint` backend loads",
+        "an SD inpainting folder or cached id",
+    )
+    pipeline_class_name = "StableDiffusionInpaintPipeline"
     unet_in_channels = 9
     """Noisy latents (4), the mask (1) and the latents of the image with the masked part blanked (4)."""
     takes_mask = True

@@ -13,16 +13,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from diffusers import StableDiffusionInstructPix2PixPipeline
-
 from gpu_worker.backends.base import GenerationRequest
-from gpu_worker.backends.diffusion_base import DiffusionBackend, Region
+from gpu_worker.backends.diffusion_base import DiffusionBackend, Region, model_settings
 from gpu_worker.diffusion.recipes import InstructRecipe, instruct_recipe
+from gpu_worker.diffusion.settings import DiffusionModelSettings
+
+BACKEND_KEY = "instruct"
 
 
 class InstructBackend(DiffusionBackend[InstructRecipe]):
-    name = "instruct"
-    pipeline_class = StableDiffusionInstructPix2PixPipeline
+    name = BACKEND_KEY
+    settings = model_settings(
+        BACKEND_KEY,
+        DiffusionModelSettings,
+        "The InstructPix2Pix model the `instruct` backend loads",
+        "an InstructPix2Pix folder or cached id",
+    )
+    pipeline_class_name = "StableDiffusionInstructPix2PixPipeline"
     unet_in_channels = 8
     """Noisy latents (4) and the source image's latents (4)."""
 

@@ -7,6 +7,9 @@ memory traffic; Stable Diffusion is trained to tolerate it), on the CPU fp32
 scaled-dot-product kernel, and the UNet and VAE use channels-last memory, which
 the GPU's convolution kernels prefer. A wrong model is refused here, with the
 reason, rather than failing with a tensor-shape error on the first visitor's job.
+
+torch and diffusers are imported by `load_pipeline`, not at the top: the diffusion
+backends import this module, and the worker's configuration imports every backend.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import torch
-from diffusers import DiffusionPipeline
-from diffusers.models.attention_processor import AttnProcessor2_0
+from typing import TYPE_CHECKING
 
 from gpu_worker.diffusion.device import resolve_device
 from gpu_worker.diffusion.settings import DiffusionModelSettings
+
+if TYPE_CHECKING:
+    import torch
+    from diffusers import DiffusionPipeline
 
 
 class ModelUnavailable(ValueError):
@@ -77,6 +81,9 @@ def load_pipeline(
     pipeline_class: type[DiffusionPipeline], settings: DiffusionModelSettings, unet_in_channels: int
 ) -> LoadedPipeline:
     """Load `settings.model` as `pipeline_class`, placed on its device and tuned; raises ModelUnavailable."""
+    import torch
+    from diffusers.models.attention_processor import AttnProcessor2_0
+
     device = resolve_device(settings.device)
     dtype = torch.float16 if device.type == "cuda" else torch.float32
     started = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from gpu_worker.backends import BACKENDS, create_backend
+from gpu_worker.backends import backend_types, create_backend
 from gpu_worker.backends.img2img import Img2ImgBackend
 from gpu_worker.backends.inpaint import InpaintBackend
 from gpu_worker.backends.instruct import InstructBackend
@@ -17,7 +17,7 @@ CLASSES = {"img2img": Img2ImgBackend, "inpaint": InpaintBackend, "instruct": Ins
 
 
 def test_every_diffusion_backend_is_registered():
-    assert set(DIFFUSION_BACKENDS) <= set(BACKENDS)
+    assert set(DIFFUSION_BACKENDS) <= set(backend_types())
 
 
 @pytest.mark.parametrize("name", DIFFUSION_BACKENDS)
