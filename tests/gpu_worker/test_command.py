@@ -50,3 +50,24 @@ def test_a_bad_settings_file_stops_the_worker_with_one_line(tmp_path, capsys, mo
 def test_a_missing_settings_file_is_named(tmp_path, capsys):
     assert run(parse("--config", str(tmp_path / "nope.toml"), "--broker", "mqtt://b")) == 2
     assert "nope.toml" in capsys.readouterr().err
+
+
+def test_backend_options_fill_only_the_fields_given(tmp_path, monkeypatch):
+    """--img2img-model over a file's [img2img] section keeps the file's few_step: sections merge by field."""
+    monkeypatch.delenv("TEACHBOOTH_BROKER", raising=False)
+    file = tmp_path / "worker.toml"
+    file.write_text(
+        'broker = "mqtt://b"\nbackends = ["img2img"]\n[img2img]\nmodel = "/srv/old"\nfew_step = true\n',
+        encoding="utf-8",
+    )
+    config = worker_config(parse("--config", str(file), "--img2img-model", "/srv/new"))
+    assert (config.img2img.model, config.img2img.few_step) == ("/srv/new", True)
+    config = worker_config(parse("--broker", "mqtt://b", "--inpaint-model", "/srv/inpaint"))
+    assert config.inpaint.model == "/srv/inpaint" and config.img2img is None and config.instruct is None
+
+
+def test_a_switch_without_its_model_is_refused_not_ignored(capsys, monkeypatch):
+    monkeypatch.delenv("TEACHBOOTH_BROKER", raising=False)
+    assert run(parse("--broker", "mqtt://b", "--img2img-few-step")) == 2
+    error = capsys.readouterr().err
+    assert "img2img.model: Field required" in error and error.count("\n") == 1
