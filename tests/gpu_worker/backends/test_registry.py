@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import grimp
 import pytest
 from pydantic import ValidationError
 
 from gpu_worker.backends import backend_types, create_backend
+from gpu_worker.backends.diffusion_base import DiffusionBackend
 from gpu_worker.backends.img2img import Img2ImgBackend
 from gpu_worker.backends.inpaint import InpaintBackend
 from gpu_worker.backends.instruct import InstructBackend
@@ -18,6 +20,20 @@ CLASSES = {"img2img": Img2ImgBackend, "inpaint": InpaintBackend, "instruct": Ins
 
 def test_every_diffusion_backend_is_registered():
     assert set(DIFFUSION_BACKENDS) <= set(backend_types())
+
+
+def test_every_registered_diffusion_backend_has_its_row_in_the_recipes_table():
+    """recipes.py is the one table of prompts and knobs: a diffusion backend module must have its row."""
+    diffusion = {name for name, backend in backend_types().items() if issubclass(backend, DiffusionBackend)}
+    assert diffusion == set(DIFFUSION_BACKENDS)
+
+
+def test_backends_and_recipes_never_import_the_configuration():
+    """The configuration is built from the backends: an import back would be the old circle."""
+    graph = grimp.build_graph("gpu_worker", "shared")
+    backends = graph.find_children("gpu_worker.backends")
+    for module in ["gpu_worker.backends", "gpu_worker.diffusion.recipes", *backends]:
+        assert graph.find_shortest_chain(importer=module, imported="gpu_worker.config") is None, module
 
 
 @pytest.mark.parametrize("name", DIFFUSION_BACKENDS)
