@@ -70,6 +70,8 @@ from shared.presets import Preset
 DiffusionBackendName = Literal["inpaint", "instruct", "img2img"]
 EditedPart = Literal["object", "background"]
 DIFFUSION_BACKENDS: tuple[DiffusionBackendName, ...] = ("inpaint", "instruct", "img2img")
+"""The backends this table has knobs and prompts for; each diffusion backend's module (found by
+backends/registry.py) calls its own row. Only names: this module imports no backend, nor the configuration."""
 
 TURBO_MAX_STEPS = 4
 """Few-step models are distilled for 1 to 4 steps; more buys nothing."""

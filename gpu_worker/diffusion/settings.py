@@ -1,7 +1,8 @@
 """Which diffusion model a backend loads, and how: a strict config model without torch.
 
-It lives apart from the loader so that the worker's configuration can hold it,
-and be validated, without importing torch.
+It lives apart from the loader so that each diffusion backend's module can
+declare it as its section of the worker's configuration (backends/base.py,
+BackendSettings), and the configuration be validated, without importing torch.
 """
 
 from __future__ import annotations
