@@ -75,10 +75,12 @@ def with_plugins(folder: Path, code: str) -> str:
     return prelude + textwrap.dedent(code)
 
 
+def python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
 def run_python(code: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    result = python(code)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -177,3 +179,29 @@ def test_a_worker_serves_a_dropped_in_backend_and_says_so_in_its_status(
         worker.terminate()
         worker.wait(timeout=30)
     assert worker.returncode == 0, log_path.read_text()
+
+
+NAMELESS = 'BACKEND_KEY = "nameless"\n'
+TWIN = (
+    "from gpu_worker.backends.classic import ClassicBackend\n"
+    'BACKEND_KEY = "classic"\n'
+    "class TwinBackend(ClassicBackend):\n"
+    "    pass\n"
+)
+SQUATTER = ECHO_MODULE.replace('"echo"', '"queue_limit"')
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (NAMELESS, "declares backend 'nameless' and has 0 classes so named"),
+        (TWIN, "two modules declare backend 'classic'"),
+        (SQUATTER, "backend 'queue_limit' is named like a worker setting"),
+    ],
+    ids=["key-without-class", "key-taken", "key-of-a-setting"],
+)
+def test_a_module_that_declares_a_backend_wrongly_is_named_at_start_up(tmp_path, source, message):
+    (tmp_path / "odd.py").write_text(source, encoding="utf-8")
+    code = with_plugins(tmp_path, "import gpu_worker.config\n")
+    result = python(code)
+    assert result.returncode != 0 and message in result.stderr
