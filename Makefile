@@ -42,7 +42,7 @@ mosquitto:
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; }
 
 demo: setup
-	$(PY) -m shared.cli demo
+	$(PY) -m teachbooth demo
 
 lint: setup
 	$(PY) -m ruff check .
@@ -54,7 +54,7 @@ test: lint $(EXPORT_STAMP)
 	$(EXPORT_PY) -m pytest $(EXPORT_TESTS)
 
 bench: setup
-	$(PY) bench/job_roundtrip.py
+	$(PY) -m bench.job_roundtrip
 
 clean:
 	rm -rf $(VENV) $(EXPORT_VENV) demo-output .pytest_cache .ruff_cache .hypothesis

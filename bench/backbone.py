@@ -1,6 +1,6 @@
 """Backbone latency: TFLite fp32 and int8 against the same model in PyTorch eager, one JSON object.
 
-    python bench/backbone.py [--threads 2] [--iterations 50]
+    python -m bench.backbone [--threads 2] [--iterations 50]
 
 Each model runs one 224 x 224 frame at a time (the kiosk's live loop) on `--threads` threads; the
 figure is the median of `--iterations` timed runs after warm-up, in ms per frame, for the model
@@ -26,12 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from bench.machine import facts, git_state
+from kiosk.features import runtime
+from kiosk.features.backbone import FP32_MODEL, INT8_MODEL, Backbone, preprocess_image
 
-from bench.machine import facts, git_state  # noqa: E402
-from kiosk.features import runtime  # noqa: E402
-from kiosk.features.backbone import FP32_MODEL, INT8_MODEL, Backbone, preprocess_image  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def timed(runs: dict[str, Callable[[], object]], iterations: int, block: int = 10) -> dict[str, dict]:

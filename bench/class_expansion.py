@@ -40,8 +40,8 @@ from kiosk.jobs.client import JobClient
 from kiosk.store import Project
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
-from tests.kiosk.generation.fleet import add_masked_photos, diffusion_backend
-from tests.support.mosquitto import Mosquitto
+from testkit.fleet import add_masked_photos, diffusion_backend
+from testkit.mosquitto import Mosquitto
 from tools.make_tiny_pipelines import make_tiny_pipelines
 
 LABEL = "apple"
@@ -102,7 +102,7 @@ def bench_backend(kind: str, folder: Path, work: Path, url: str, args: argparse.
             raise RuntimeError(f"the {kind} worker did not come online")
         with Project.open(work / f"project-{kind}") as project:
             photos = [s.id for s in add_masked_photos(project, {LABEL: args.photos})[LABEL]]
-            expansion = Expansion(project, client, tick_s=0.02)
+            expansion = Expansion(project, client)
             if expansion.choose(Request(photos[0], Preset.NEW_COLOUR, CHANGE)).backend != kind:
                 raise RuntimeError(f"the policy did not pick {kind}")
             warm_up = Request(photos[0], Preset.NEW_COLOUR, CHANGE, count=args.pictures)

@@ -1,6 +1,6 @@
 """What the coach costs after a capture: building its state, then running its rules.
 
-Workload: rendered fruit (tests/kiosk/coach/scenes.py: 128x128 pictures with masks, red apples,
+Workload: rendered fruit (testkit/colour_scenes.py: 128x128 pictures with masks, red apples,
 green pears, purple plums, so the colour rule has something to find), `--per-class` pictures per
 class. For each size, median of `--repeats` runs of:
 - `histograms`: colour and background histograms of every picture (the builder's per-picture part);
@@ -12,7 +12,7 @@ class. For each size, median of `--repeats` runs of:
 - `suggest`: all rules over the finished state.
 `backbone_ms_per_picture` (EfficientNet-Lite0 fp32, 2 threads) is what each capture already costs.
 
-    .venv/bin/python bench/coach.py [--per-class 10,30,100] [--repeats 3] [--quick]
+    .venv/bin/python -m bench.coach [--per-class 10,30,100] [--repeats 3] [--quick]
 
 Prints one JSON object; progress goes to stderr.
 """
@@ -25,18 +25,14 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bench.machine import facts, git_state  # noqa: E402
-from kiosk.coach import build_state, suggest  # noqa: E402
-from kiosk.coach.config import CoachConfig  # noqa: E402
-from kiosk.coach.histograms import object_and_background  # noqa: E402
-from kiosk.features.backbone import Backbone  # noqa: E402
-from kiosk.learning.svm import train_linear_svm  # noqa: E402
-from tests.kiosk.coach.scenes import GREEN, RED, Scene, render_classes  # noqa: E402
+from bench.machine import facts, git_state
+from kiosk.coach import build_state, suggest
+from kiosk.coach.config import CoachConfig
+from kiosk.coach.histograms import object_and_background
+from kiosk.features.backbone import Backbone
+from kiosk.learning.svm import train_linear_svm
+from testkit.colour_scenes import GREEN, RED, Scene, render_classes
 
 PURPLE = (0.75, 0.8)
 SCENES = {"apple": Scene("apple", RED), "pear": Scene("pear", GREEN), "plum": Scene("apple", PURPLE)}

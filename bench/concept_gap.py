@@ -1,6 +1,6 @@
 """Concept-gap benchmark: red apples vs green pears, tested on green apples and red pears; one JSON object.
 
-    python bench/concept_gap.py [--train 40] [--test 40] [--variations 4] [--change 0.6]
+    python -m bench.concept_gap [--train 40] [--test 40] [--variations 4] [--change 0.6]
                                 [--backbone fp32|int8] [--quick]
 
 The trap from the research behind TeachBooth (docs/architecture.md#research): a visitor owns red apples and
@@ -37,23 +37,19 @@ import json
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.machine import facts, git_state  # noqa: E402
-from kiosk.features.backbone import FP32_MODEL, INT8_MODEL, Backbone  # noqa: E402
-from kiosk.learning.comparison import compare_training_sets  # noqa: E402
-from kiosk.learning.evaluate import evaluate_predictions  # noqa: E402
-from kiosk.learning.gate import gate_generated  # noqa: E402
-from kiosk.learning.svm import train_linear_svm  # noqa: E402
-from shared.presets import Preset  # noqa: E402
-from shared.variations import ClassicEngine  # noqa: E402
-from tools.render_sample import GREEN_SKIN, RED_SKIN, Scene, Skin, apple, pear, render_scene  # noqa: E402
+from bench.machine import facts, git_state
+from kiosk.features.backbone import FP32_MODEL, INT8_MODEL, Backbone
+from kiosk.learning.comparison import compare_training_sets
+from kiosk.learning.evaluate import evaluate_predictions
+from kiosk.learning.gate import gate_generated
+from kiosk.learning.svm import train_linear_svm
+from shared.presets import Preset
+from shared.variations import ClassicEngine
+from tools.render_sample import GREEN_SKIN, RED_SKIN, Scene, Skin, apple, pear, render_scene
 
 SIZE = 224
 """Rendered straight at the model's input size: preprocessing passes the pixels through unchanged."""

@@ -23,10 +23,10 @@ otherwise the full-size architecture is written there with random weights (bench
 since speed does not depend on the values of the weights. `--quick` runs the tiny pipelines of
 tools/make_tiny_pipelines.py at 64x64 instead: a CPU smoke run and regression guard of about a minute.
 
-    .venv/bin/python bench/diffusion.py [--backends img2img-turbo,inpaint] [--images 4] [--size 512]
+    .venv/bin/python -m bench.diffusion [--backends img2img-turbo,inpaint] [--images 4] [--size 512]
         [--turbo-steps 2] [--repeats 5] [--compile | --no-compile] [--device auto] [--models-dir DIR]
         [--threads N]
-    .venv/bin/python bench/diffusion.py --quick
+    .venv/bin/python -m bench.diffusion --quick
 
 Prints one JSON object; progress goes to stderr.
 """
@@ -44,24 +44,21 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+import diffusers
+import torch
+import transformers
+from PIL import Image
 
-import diffusers  # noqa: E402
-import torch  # noqa: E402
-import transformers  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from bench.full_size_pipelines import MODELS, BenchModel, write_full_size_pipeline  # noqa: E402
-from bench.machine import cpu_name, facts, git_state  # noqa: E402
-from gpu_worker.backends import Backend, GenerationRequest, create_backend  # noqa: E402
-from gpu_worker.config import WorkerConfig  # noqa: E402
-from gpu_worker.diffusion.loading import resolve_device  # noqa: E402
-from gpu_worker.diffusion.recipes import TURBO_MAX_STEPS  # noqa: E402
-from gpu_worker.intake import prepare_request  # noqa: E402
-from shared.imaging import encode_jpeg, encode_png  # noqa: E402
-from tests.support.jobs import SAMPLE_IMAGE, SAMPLE_MASK, make_job  # noqa: E402
-from tools.make_tiny_pipelines import make_tiny_pipelines  # noqa: E402
+from bench.full_size_pipelines import MODELS, BenchModel, write_full_size_pipeline
+from bench.machine import cpu_name, facts, git_state
+from gpu_worker.backends import Backend, GenerationRequest, create_backend
+from gpu_worker.config import WorkerConfig
+from gpu_worker.diffusion.loading import resolve_device
+from gpu_worker.diffusion.recipes import TURBO_MAX_STEPS
+from gpu_worker.intake import prepare_request
+from shared.imaging import encode_jpeg, encode_png
+from testkit.jobs import SAMPLE_IMAGE, SAMPLE_MASK, make_job
+from tools.make_tiny_pipelines import make_tiny_pipelines
 
 DEFAULT_MODELS_DIR = Path.home() / ".cache" / "teachbooth" / "bench-diffusion"
 QUICK_SIZE = 64

@@ -1,6 +1,6 @@
 """Dataset export: samples/s and peak memory against project size, and what checking every image costs.
 
-    python bench/export.py [--sizes 100,1000] [--image 640x480] [--repeats 3] [--quick]
+    python -m bench.export [--sizes 100,1000] [--image 640x480] [--repeats 3] [--quick]
 
 For each size, a project of that many camera samples (rendered: a gradient backdrop and a disc,
 half of them with a mask) is built once in a work folder. Then, alternating, each run in a fresh
@@ -28,12 +28,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.machine import facts, git_state, peak_rss_mb  # noqa: E402
-from kiosk.export import export_dataset  # noqa: E402
-from kiosk.store import NewSample, Project  # noqa: E402
+from bench.machine import facts, git_state, peak_rss_mb
+from kiosk.export import export_dataset
+from kiosk.store import NewSample, Project
 
 
 def render(seed: int, size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:

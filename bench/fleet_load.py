@@ -2,10 +2,10 @@
 
 Prints one JSON object to stdout; progress goes to stderr. Run from the repository root:
 
-    .venv/bin/python bench/fleet_load.py                 # 50 kiosks for 300 s (about 6 minutes)
-    .venv/bin/python bench/fleet_load.py --quick         # 5 kiosks for 10 s (about 30 s)
-    .venv/bin/python bench/fleet_load.py --kiosks 50 --duration 60
-    .venv/bin/python bench/fleet_load.py --mixed --quick         # a mixed fleet, one worker per backend
+    .venv/bin/python -m bench.fleet_load                 # 50 kiosks for 300 s (about 6 minutes)
+    .venv/bin/python -m bench.fleet_load --quick         # 5 kiosks for 10 s (about 30 s)
+    .venv/bin/python -m bench.fleet_load --kiosks 50 --duration 60
+    .venv/bin/python -m bench.fleet_load --mixed --quick         # a mixed fleet, one worker per backend
 
 Each kiosk is the product's own `JobClient` with its own kiosk id and durable outbox, on its own
 thread of this process, submitting the bundled sample (640x480 JPEG and mask, built by
@@ -51,11 +51,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # for bench.* and tests.support.* when run as `python bench/...`
-
-from bench.job_roundtrip import (  # noqa: E402
+from bench.job_roundtrip import (
     CHEAP_PRESET,
     CpuWindow,
     Kiosk,
@@ -70,11 +66,11 @@ from bench.job_roundtrip import (  # noqa: E402
     wait_for_workers,
     worker_processes,
 )
-from bench.machine import peak_rss_mb  # noqa: E402
-from kiosk.jobs.client import JobFailedError, JobTimeout  # noqa: E402
-from kiosk.jobs.handle import JobHandle  # noqa: E402
-from shared.protocol import JobEvent, JobImage  # noqa: E402
-from tests.support.worker_process import WorkerProcess  # noqa: E402
+from bench.machine import peak_rss_mb
+from kiosk.jobs.client import JobFailedError, JobTimeout
+from kiosk.jobs.handle import JobHandle
+from shared.protocol import JobEvent, JobImage
+from testkit.worker_process import WorkerProcess
 
 log = logging.getLogger("bench.fleet_load")
 

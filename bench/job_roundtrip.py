@@ -2,8 +2,8 @@
 
 Prints one JSON object to stdout; progress goes to stderr. Run from the repository root:
 
-    .venv/bin/python bench/job_roundtrip.py            # full run (2 to 2.5 minutes on 2 cores)
-    .venv/bin/python bench/job_roundtrip.py --quick    # smoke run (about 20 s)
+    .venv/bin/python -m bench.job_roundtrip            # full run (2 to 2.5 minutes on 2 cores)
+    .venv/bin/python -m bench.job_roundtrip --quick    # smoke run (about 20 s)
 
 Two parts, each against a real mosquitto on loopback (one fresh broker per part, so no
 retained status or session from an earlier part leaks into the next):
@@ -60,23 +60,21 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # for tests.support.mosquitto when run as `python bench/...`
+from bench.machine import busy_seconds, facts, git_state, usable_cores
+from gpu_worker.backends.classic import ClassicBackend
+from gpu_worker.config import WorkerConfig
+from gpu_worker.intake import prepare_request
+from gpu_worker.service import WorkerService
+from kiosk.jobs.client import EventCallback, JobClient, JobFailedError, JobTimeout
+from kiosk.jobs.files import JobSpec, job_from_files
+from shared.imaging import encode_jpeg
+from shared.mqtt import BrokerUrl
+from shared.presets import Preset
+from shared.protocol import GenerationJob, JobAccepted, JobDone, encode
+from testkit.mosquitto import Mosquitto, find_mosquitto
+from testkit.worker_process import WorkerProcess
 
-from bench.machine import busy_seconds, facts, git_state, usable_cores  # noqa: E402
-from gpu_worker.backends.classic import ClassicBackend  # noqa: E402
-from gpu_worker.config import WorkerConfig  # noqa: E402
-from gpu_worker.intake import prepare_request  # noqa: E402
-from gpu_worker.service import WorkerService  # noqa: E402
-from kiosk.jobs.client import EventCallback, JobClient, JobFailedError, JobTimeout  # noqa: E402
-from kiosk.jobs.files import JobSpec, job_from_files  # noqa: E402
-from shared.imaging import encode_jpeg  # noqa: E402
-from shared.mqtt import BrokerUrl  # noqa: E402
-from shared.presets import Preset  # noqa: E402
-from shared.protocol import GenerationJob, JobAccepted, JobDone, encode  # noqa: E402
-from tests.support.mosquitto import Mosquitto, find_mosquitto  # noqa: E402
-from tests.support.worker_process import WorkerProcess  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 log = logging.getLogger("bench.job_roundtrip")
 

@@ -1,8 +1,8 @@
 """The kiosk's live loop, stage by stage, on the replay camera at 640x480: one JSON object.
 
-    python bench/live_loop.py [--frames 300] [--backbone fp32|int8] [--quick]
+    python -m bench.live_loop [--frames 300] [--backbone fp32|int8] [--quick]
 
-Rendered frames (tests/support/scenes.py: the backdrop, coloured objects, an arm holding one) are
+Rendered frames (testkit/scenes.py: the backdrop, coloured objects, an arm holding one) are
 written to a temp folder and played by the replay camera (`replay:DIR?fps=0`: as fast as the loop
 reads). The masker learns the empty backdrop first, as the kiosk does at start. Each frame then goes
 through the four stages of "try it":
@@ -40,15 +40,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.machine import busy_seconds, facts, git_state, peak_rss_mb, usable_cores  # noqa: E402
-from kiosk.camera import open_camera  # noqa: E402
-from kiosk.features.backbone import FP32_MODEL, INT8_MODEL, Backbone  # noqa: E402
-from kiosk.learning.svm import train_linear_svm  # noqa: E402
-from kiosk.masking import Hand, MaskingConfig, ObjectMasker  # noqa: E402
-from tests.support.scenes import (  # noqa: E402
+from bench.machine import busy_seconds, facts, git_state, peak_rss_mb, usable_cores
+from kiosk.camera import open_camera
+from kiosk.features.backbone import FP32_MODEL, INT8_MODEL, Backbone
+from kiosk.learning.svm import train_linear_svm
+from kiosk.masking import Hand, MaskingConfig, ObjectMasker
+from testkit.scenes import (
     BLUE_BOX,
     GREEN_CUP,
     HOLDING_BALL,

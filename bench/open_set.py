@@ -1,17 +1,17 @@
 """Open-set answers: false accepts on out-of-distribution probes, the accuracy the rule costs, and its
 milliseconds per prediction; one JSON object.
 
-    python bench/open_set.py [--train 10,30] [--test 60] [--seeds 3] [--photos DIR] [--quick]
+    python -m bench.open_set [--train 10,30] [--test 60] [--seeds 3] [--photos DIR] [--quick]
 
 The rule (kiosk/learning/open_set.py) is calibrated as the kiosk calibrates it: every model is
 trained by `kiosk.learning.trainer.fit_rows` with the default TrainingConfig (augmentation
 "auto", so the flip and shift views are embedded too), on real backbone features. Two tasks:
 
-- shapes (tests/kiosk/learning/images.py): apple (red disc), leaf (green square), sky (blue bar)
+- shapes (testkit/shapes.py): apple (red disc), leaf (green square), sky (blue bar)
   on light noisy backdrops. Probes: the empty backdrop, two-colour gradients, uniform and
   Gaussian noise, unseen objects (triangles and rings in yellow and purple), and, reported apart,
   a known shape in an unseen colour (is a yellow disc an apple? the rule may go either way).
-- scenes (tests/support/scenes.py): a red ball or a blue box on the kiosk's backdrop, cropped
+- scenes (testkit/scenes.py): a red ball or a blue box on the kiosk's backdrop, cropped
   around the object's mask as the masker's capture crops it (square box, 15 % margin). Probes:
   crops of the empty backdrop, of a bare arm, and of unseen objects (a green cup, a yellow banana).
 
@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from importlib.util import find_spec
@@ -42,18 +41,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.machine import facts, git_state  # noqa: E402
-from kiosk.features.backbone import Backbone  # noqa: E402
-from kiosk.learning.config import TrainingConfig  # noqa: E402
-from kiosk.learning.open_set import MAX_REFERENCE, OpenSetRule  # noqa: E402
-from kiosk.learning.trainer import TrainingRows, fit_rows  # noqa: E402
-from kiosk.learning.views import VIEWS, view_image  # noqa: E402
-from kiosk.masking.crop import square_box, tight_box  # noqa: E402
-from tests.kiosk.learning.images import CLASSES, render, render_shape  # noqa: E402
-from tests.support.scenes import HOLDING_CUP, Blob, render_scene  # noqa: E402
+from bench.machine import facts, git_state
+from kiosk.features.backbone import Backbone
+from kiosk.learning.config import TrainingConfig
+from kiosk.learning.open_set import MAX_REFERENCE, OpenSetRule
+from kiosk.learning.trainer import TrainingRows, fit_rows
+from kiosk.learning.views import VIEWS, view_image
+from kiosk.masking.crop import square_box, tight_box
+from testkit.scenes import HOLDING_CUP, Blob, render_scene
+from testkit.shapes import CLASSES, render, render_shape
 
 Draw = Callable[[np.random.Generator], Image.Image]
 CROP_MARGIN = 0.15

@@ -12,7 +12,7 @@ one job's prompt and label, `--repeats` times (p50, p95, max in microseconds):
 Each is run with the default list and with the default list plus `--list-size` generated words (a
 large deployment list). Ratios are filter p50 / parse p50.
 
-    .venv/bin/python bench/prompt_filter.py [--repeats 300] [--list-size 5000] [--quick]
+    .venv/bin/python -m bench.prompt_filter [--repeats 300] [--list-size 5000] [--quick]
 
 Prints one JSON object; progress goes to stderr.
 """
@@ -27,16 +27,12 @@ import string
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bench.machine import facts, git_state  # noqa: E402
-from gpu_worker.intake import parse_job  # noqa: E402
-from gpu_worker.safety import PromptFilter, default_words, extra_words  # noqa: E402
-from shared.protocol import encode, topics  # noqa: E402
-from tests.support.jobs import make_job  # noqa: E402
+from bench.machine import facts, git_state
+from gpu_worker.intake import parse_job
+from gpu_worker.safety import PromptFilter, default_words, extra_words
+from shared.protocol import encode, topics
+from testkit.jobs import make_job
 
 TYPICAL = [
     "a green apple on a wooden table",

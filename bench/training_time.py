@@ -1,6 +1,6 @@
 """Training time against dataset size: the kiosk's SVM trained and cross-validated on cached features.
 
-    python bench/training_time.py [--sizes 100,1000,10000] [--workers 1,2] [--sources 400] [--quick]
+    python -m bench.training_time [--sizes 100,1000,10000] [--workers 1,2] [--sources 400] [--quick]
 
 Features are cached in the kiosk, so this times `train_linear_svm` alone (C search, held-out
 margins, calibration, final fit) on two kinds of 1280-d features:
@@ -29,18 +29,14 @@ import os
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.machine import facts, git_state  # noqa: E402
-from kiosk.features.backbone import Backbone  # noqa: E402
-from kiosk.learning.linear_model import unit_rows  # noqa: E402
-from kiosk.learning.svm import C_GRID, train_linear_svm  # noqa: E402
-from tests.kiosk.learning.images import SHAPES, render_shape  # noqa: E402
+from bench.machine import facts, git_state
+from kiosk.features.backbone import Backbone
+from kiosk.learning.linear_model import unit_rows
+from kiosk.learning.svm import C_GRID, train_linear_svm
+from testkit.shapes import SHAPES, render_shape
 
 COLOURS = ((200, 40, 40), (200, 110, 40))
 """Red and orange: close enough that shape must decide, so the held-out accuracy can fall below 1."""

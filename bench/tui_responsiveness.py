@@ -1,6 +1,6 @@
 """The kiosk app's responsiveness: tap latency and live-preview frame rate, idle and under load.
 
-    python bench/tui_responsiveness.py [--seconds 20] [--tap-every 0.4] [--photos-per-class 30]
+    python -m bench.tui_responsiveness [--seconds 20] [--tap-every 0.4] [--photos-per-class 30]
                                        [--generation worker|local] [--quick]
 
 The real app (`TeachBoothApp`, as `teachbooth kiosk` builds it: default settings, the real masker
@@ -29,7 +29,7 @@ Four conditions, each a window of `--seconds`, in one run and one app:
                 online does)
     both        training and generation at once
 
-The project is made as captures are: rendered scenes (tests/support/scenes.py, the four held
+The project is made as captures are: rendered scenes (testkit/scenes.py, the four held
 objects of bench/live_loop.py with fresh grain per photo) cut out by the kiosk's masker and kept as
 `kept_sample` keeps a capture, crop and mask.
 
@@ -65,27 +65,24 @@ from textual import events
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.errors import NoWidget
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.job_roundtrip import cpu_seconds  # noqa: E402
-from bench.live_loop import LAYOUTS, CpuShare, render_layouts, with_grain  # noqa: E402
-from bench.machine import facts, git_state  # noqa: E402
-from kiosk.generation.expansion import Expansion  # noqa: E402
-from kiosk.generation.status import Phase, Request  # noqa: E402
-from kiosk.learning.training_run import TrainingRun  # noqa: E402
-from kiosk.live.view import kept_sample  # noqa: E402
-from kiosk.masking import Hand, MaskingConfig, ObjectMasker  # noqa: E402
-from kiosk.session import KioskSession  # noqa: E402
-from kiosk.store import Project, Source  # noqa: E402
-from kiosk.tui.app import TeachBoothApp  # noqa: E402
-from kiosk.tui.screens.capture import CaptureScreen  # noqa: E402
-from kiosk.tui.screens.expand import EXPANSION  # noqa: E402
-from kiosk.tui.workers import run_guarded  # noqa: E402
-from shared.presets import Preset  # noqa: E402
-from tests.support.mosquitto import Mosquitto  # noqa: E402
-from tests.support.scenes import empty_frame  # noqa: E402
-from tests.support.worker_process import WorkerProcess  # noqa: E402
+from bench.job_roundtrip import cpu_seconds
+from bench.live_loop import LAYOUTS, CpuShare, render_layouts, with_grain
+from bench.machine import facts, git_state
+from kiosk.generation.expansion import Expansion
+from kiosk.generation.status import Phase, Request
+from kiosk.learning.training_run import TrainingRun
+from kiosk.live.view import kept_sample
+from kiosk.masking import Hand, MaskingConfig, ObjectMasker
+from kiosk.session import KioskSession
+from kiosk.store import Project, Source
+from kiosk.tui.app import TeachBoothApp
+from kiosk.tui.screens.capture import CaptureScreen
+from kiosk.tui.screens.expand import EXPANSION
+from kiosk.tui.workers import run_guarded
+from shared.presets import Preset
+from testkit.mosquitto import Mosquitto
+from testkit.scenes import empty_frame
+from testkit.worker_process import WorkerProcess
 
 SIZE = (100, 30)
 CAMERA = "replay:kiosk/samples/replay"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.mosquitto import Mosquitto
-from tests.support.probe import Probe
+from testkit.mosquitto import Mosquitto
+from testkit.probe import Probe
 
 # Nothing may download at run time (the model hub is unreachable on these machines). The Hugging
 # Face libraries read this once, when first imported, which is after this root conftest loads.

@@ -5,7 +5,7 @@ Pi, and on a machine that lacks a heavy library they must still say what they ar
 scikit-learn, MediaPipe and the TFLite runtime are imported by the function that uses them, torch and
 diffusers only by a worker's diffusion backend. Project modules are imported at the top of their
 files, so a project module that imported a heavy library at its top would pull it into every entry
-point above it; each check here runs in a fresh interpreter (see tests/support/fresh_python.py).
+point above it; each check here runs in a fresh interpreter (see testkit/fresh_python.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pkgutil
 
 import pytest
 
-from shared.cli import COMMANDS
-from tests.support.fresh_python import ROOT, heavy_modules_after
+from teachbooth.cli import COMMANDS
+from testkit.fresh_python import ROOT, heavy_modules_after
 
 COMMAND_PACKAGES = ("kiosk/commands", "shared/commands")
 MODULES = (
@@ -35,7 +35,7 @@ def _help(*argv: str) -> str:
     """Code that prints `teachbooth ARGV --help` (building that command's parser) and checks it exits 0."""
     return f"""
         import contextlib, io
-        from shared.cli import main
+        from teachbooth.cli import main
         with contextlib.redirect_stdout(io.StringIO()):
             try:
                 main({[*argv, "--help"]!r})

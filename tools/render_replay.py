@@ -1,9 +1,9 @@
 """Render the replay footage `make demo` and the kiosk app's tests play as their camera.
 
-    python tools/render_replay.py            # writes kiosk/samples/replay/frame_000.jpg ...
+    python -m tools.render_replay            # writes kiosk/samples/replay/frame_000.jpg ...
 
 A fresh clone has no camera footage, and real footage of visitors cannot be committed, so this
-draws it with the test scenes (`tests/support/scenes.py`: the committed sample's paper backdrop,
+draws it with the test scenes (`testkit/scenes.py`: the committed sample's paper backdrop,
 shaded objects, camera grain): empty backdrop frames first, so the masker learns the scene, then
 a red ball, a blue box and a green cup, each moved a little from frame to frame the way a hand-held
 object wobbles, with empty frames between them. Frames are saved at half size (320x240, JPEG
@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.support.scenes import BLUE_BOX, GREEN_CUP, RED_BALL, Blob, render_scene
+from testkit.scenes import BLUE_BOX, GREEN_CUP, RED_BALL, Blob, render_scene
 
 OUT = Path("kiosk/samples/replay")
 SIZE = (320, 240)

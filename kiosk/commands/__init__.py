@@ -1,1 +1,1 @@
-"""The kiosk's `teachbooth` subcommands, one module each (see `shared.cli`)."""
+"""The kiosk's `teachbooth` subcommands, one module each (see `teachbooth.cli`)."""

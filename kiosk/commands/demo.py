@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from kiosk.commands import generate
 from kiosk.commands.broker import READY
 from kiosk.commands.kiosk import open_kiosk
 from kiosk.tui.config import KioskSettings
-from shared import cli
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 REPLAY_CAMERA = f"replay:{SAMPLES / 'replay'}?fps=15"
@@ -61,9 +61,11 @@ def _run_app(broker: str, project: Path) -> int:
 
 
 def _run_generate(broker: str, preset: str, out: Path, outbox: Path, timeout: float) -> int:
-    return cli.main(
+    """`teachbooth generate` in this process, with the options a user would type."""
+    parser = argparse.ArgumentParser(prog="teachbooth generate")
+    generate.add_arguments(parser)
+    arguments = parser.parse_args(
         [
-            "generate",
             "--broker",
             broker,
             "--image",
@@ -90,12 +92,13 @@ def _run_generate(broker: str, preset: str, out: Path, outbox: Path, timeout: fl
             str(timeout),
         ]
     )
+    return generate.run(arguments)
 
 
 @contextmanager
 def _child(*argv: str, stdout: int | None = None) -> Iterator[subprocess.Popen]:
     """A `teachbooth` subcommand in its own process, ended with SIGTERM on exit."""
-    command = [sys.executable, "-m", "shared.cli", "--log-level", "WARNING", *argv]
+    command = [sys.executable, "-m", "teachbooth", "--log-level", "WARNING", *argv]
     process = subprocess.Popen(command, stdout=stdout, text=True)
     try:
         yield process

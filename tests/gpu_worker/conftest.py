@@ -9,7 +9,7 @@ from gpu_worker.backends.classic import ClassicBackend
 from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
 from shared.protocol import WorkerStatus, topics
-from tests.support.jobs import FailingBackend, GatedBackend
+from testkit.jobs import FailingBackend, GatedBackend
 
 
 class FakeClock:

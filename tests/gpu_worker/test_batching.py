@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from shared.presets import Preset
 from shared.protocol import JobAccepted, JobCancel, JobDone, JobFailed, JobImage, JobProgress, encode, topics
+from testkit.jobs import BatchingBackend, make_job
 from tests.gpu_worker.test_service import barrier, events_of, expect_event, send
-from tests.support.jobs import BatchingBackend, make_job
 
 
 def batching_job(kiosk_id: str, seed: int, change: float = 0.5, num_images: int = 1, **fields):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from shared.protocol import JobAccepted, JobCancel, JobDone, JobFailed, JobImage, encode, topics
+from testkit.jobs import make_job
 from tests.gpu_worker.test_service import barrier, events_of, expect_event, send
-from tests.support.jobs import make_job
 
 
 def cancel(probe, kiosk_id: str, job_id: str, payload: bytes | None = None) -> None:

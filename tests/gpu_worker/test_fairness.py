@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shared.protocol import JobAccepted, JobDone, JobFailed, topics
+from testkit.jobs import make_job
 from tests.gpu_worker.test_service import expect_event, send
-from tests.support.jobs import make_job
 
 
 def done_order(probe) -> list[str]:

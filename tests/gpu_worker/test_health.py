@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 from shared.protocol import topics
+from testkit.jobs import make_job
 from tests.gpu_worker.test_service import send
-from tests.support.jobs import make_job
 
 
 def test_idle_and_stepping_workers_are_healthy_a_stalled_pass_is_not(worker_factory, probe_factory, gated):
@@ -33,7 +33,7 @@ def test_the_worker_command_speaks_sd_notify(mosquitto, tmp_path):
     receiver.bind(address)
     receiver.settimeout(30)
     environment = {**os.environ, "NOTIFY_SOCKET": address, "WATCHDOG_USEC": "400000"}
-    command = [sys.executable, "-m", "shared.cli", "worker", "--broker", mosquitto.url, "--worker-id", "w-sd"]
+    command = [sys.executable, "-m", "teachbooth", "worker", "--broker", mosquitto.url, "--worker-id", "w-sd"]
     process = subprocess.Popen(command, env=environment)
     try:
         messages = [receiver.recv(4096).decode() for _ in range(3)]

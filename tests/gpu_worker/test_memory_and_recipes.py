@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from gpu_worker.backends.classic import ClassicBackend
 from shared.protocol import JobDone, JobFailed, JobImage, topics
+from testkit.jobs import MeasuringBackend, OutOfMemoryBackend, make_job
 from tests.gpu_worker.test_service import events_of, expect_event, send
-from tests.support.jobs import MeasuringBackend, OutOfMemoryBackend, make_job
 
 
 def test_done_reports_the_peak_memory_of_the_run(worker_factory, probe_factory):

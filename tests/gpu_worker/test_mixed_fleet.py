@@ -25,12 +25,12 @@ from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient, JobTimeout
 from kiosk.jobs.handle import JobHandle, JobState
 from shared.protocol import GenerationJob, JobEvent, JobImage, JobProgress, topics
+from testkit.embedded_broker import embedded_url  # noqa: F401  (a fixture)
+from testkit.jobs import make_job
+from testkit.probe import Probe
+from testkit.worker_process import WorkerProcess
 from tests.gpu_worker.backends.generation import WORKING_SIZE
 from tests.kiosk.jobs.test_client import clients  # noqa: F401  (a fixture)
-from tests.support.embedded_broker import embedded_url  # noqa: F401  (a fixture)
-from tests.support.jobs import make_job
-from tests.support.probe import Probe
-from tests.support.worker_process import WorkerProcess
 
 log = logging.getLogger(__name__)
 

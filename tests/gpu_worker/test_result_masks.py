@@ -15,8 +15,8 @@ from shared.imaging import decode_image
 from shared.masks import decode_mask
 from shared.presets import Preset
 from shared.protocol import JobDone, JobImage, topics
+from testkit.jobs import make_job
 from tests.gpu_worker.test_service import events_of, expect_event, send
-from tests.support.jobs import make_job
 
 
 class CroppedMaskBackend(ClassicBackend):

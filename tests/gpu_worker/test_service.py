@@ -26,8 +26,8 @@ from shared.protocol import (
     limits,
     topics,
 )
-from tests.support.frames import with_extra_fields
-from tests.support.jobs import make_job
+from testkit.frames import with_extra_fields
+from testkit.jobs import make_job
 
 
 def events_of(probe, job_id: str, kind: type) -> list:
@@ -346,7 +346,7 @@ def test_clean_stop_publishes_offline(worker_factory, probe_factory):
 def test_killed_worker_reads_offline(mosquitto, probe_factory):
     status = probe_factory(topics.worker_status("w-kill"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "worker", "--broker", mosquitto.url, "--worker-id", "w-kill"]
+        [sys.executable, "-m", "teachbooth", "worker", "--broker", mosquitto.url, "--worker-id", "w-kill"]
     )
     try:
         status.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online")

@@ -13,9 +13,9 @@ from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient
 from shared.mqtt import BrokerUrl
 from shared.protocol import JobImage, WorkerStatus, topics
-from tests.support.embedded_broker import embedded_url  # noqa: F401  (a fixture)
-from tests.support.jobs import make_job
-from tests.support.probe import Probe
+from testkit.embedded_broker import embedded_url  # noqa: F401  (a fixture)
+from testkit.jobs import make_job
+from testkit.probe import Probe
 
 
 def start_worker(url: str, worker_id: str) -> WorkerService:

@@ -26,8 +26,8 @@ from shared.mqtt import BrokerUrl, MqttLink
 from shared.presets import Preset
 from shared.protocol import WorkerStatus, topics
 from shared.variations import ClassicEngine
-from tests.kiosk.learning.images import render
-from tests.support.jobs import make_job
+from testkit.jobs import make_job
+from testkit.shapes import render
 
 RECONNECT_CAP_S = 1.0
 LABELS = ("apple", "leaf")

@@ -39,7 +39,7 @@ from kiosk.doctor.registry import CHECKS
 from kiosk.tui.steps import STEPS
 
 REPO = Path(__file__).resolve().parents[2]
-PRODUCT_PACKAGES = ("kiosk", "shared", "gpu_worker")
+PRODUCT_PACKAGES = ("teachbooth", "kiosk", "shared", "gpu_worker")
 SCREEN_COLUMNS, SCREEN_LINES = 120, 40
 """Larger than the kiosk's least display (the doctor's display check), so every step fits."""
 PIN = "1357"
@@ -164,6 +164,8 @@ def test_every_file_of_the_product_packages_is_in_the_wheel(wheel):
     packages = tuple(f"{package}/" for package in PRODUCT_PACKAGES)
     product = {name for name in working_tree_files() if name.startswith(packages)}
     assert sorted(product - shipped) == []
+    top_level = {name.split("/")[0] for name in shipped if "/" in name and ".dist-info/" not in name}
+    assert top_level == set(PRODUCT_PACKAGES), "tests, testkit, bench and tools stay out of the product"
 
 
 def test_the_wheel_holds_the_replay_footage_and_the_stylesheet(installation):

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.probe import Probe
+from testkit.probe import Probe
 from tests.systemd.secured_broker import SecuredBroker, start_secured_broker
 
 

@@ -24,7 +24,7 @@ from shared.provisioning.fleet import Fleet
 from shared.provisioning.passwords import find_mosquitto_passwd
 from shared.provisioning.provision import provision
 from shared.provisioning.snippets import BROKER_DIR, broker_url
-from tests.support.mosquitto import ConfiguredMosquitto, free_port
+from testkit.mosquitto import ConfiguredMosquitto, free_port
 from tests.systemd.units import UNIT_DIR
 
 SHIPPED_CONF = UNIT_DIR / "mosquitto" / "teachbooth.conf"

@@ -26,8 +26,8 @@ from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
 from shared.mqtt import BrokerUrl
 from shared.protocol import JobDone, JobFailed, JobImage, WorkerStatus, encode, limits, topics
-from tests.support.jobs import make_job
-from tests.support.probe import Probe
+from testkit.jobs import make_job
+from testkit.probe import Probe
 from tests.systemd.secured_broker import shipped_setting
 
 FUZZ = settings(max_examples=10, deadline=None, database=None)

@@ -4,7 +4,7 @@ import shlex
 
 import pytest
 
-from shared.cli import build_parser
+from teachbooth.cli import build_parser
 from tests.systemd.units import shipped_units, verify
 
 

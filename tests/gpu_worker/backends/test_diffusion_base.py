@@ -12,6 +12,7 @@ from gpu_worker.backends.diffusion_base import generation_size
 from gpu_worker.config import WorkerConfig
 from gpu_worker.diffusion.recipes import DIFFUSION_BACKENDS
 from shared.presets import Preset
+from testkit.cuda import needs_cuda
 from tests.gpu_worker.backends.generation import (
     SOURCE_SIZE,
     assert_only_the_part_changed,
@@ -20,7 +21,6 @@ from tests.gpu_worker.backends.generation import (
     pixels,
     textured_source,
 )
-from tests.support.cuda import needs_cuda
 
 TWO_STEPS = 1 / 3
 """The few-step table's change for 2 denoising steps."""

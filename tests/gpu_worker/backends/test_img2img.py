@@ -14,9 +14,9 @@ from gpu_worker.diffusion.recipes import img2img_recipe
 from gpu_worker.diffusion.settings import Img2ImgSettings
 from shared.presets import Preset
 from shared.protocol import FailureCode, JobAccepted, JobDone, JobFailed, JobImage, JobProgress, topics
+from testkit.jobs import make_job
 from tests.gpu_worker.backends.generation import SOURCE_SIZE, WORKING_SIZE, generate_all, make_request, pixels
 from tests.gpu_worker.test_service import events_of, expect_event, send
-from tests.support.jobs import make_job
 
 TWO_STEPS = 1 / 3
 """A change the few-step table maps to 2 denoising steps (checked in test_two_step_change)."""

@@ -18,8 +18,8 @@ import pytest
 from gpu_worker.backends import backend_types
 from gpu_worker.config import WorkerConfig
 from shared.protocol import JobDone, JobImage, WorkerStatus, encode, topics
-from tests.support.fresh_python import ROOT
-from tests.support.jobs import make_job
+from testkit.fresh_python import ROOT
+from testkit.jobs import make_job
 
 ECHO_MODULE = '''
 """A backend that returns the source, greeting in its recipe: the smallest backend with settings."""
@@ -99,7 +99,7 @@ def test_a_dropped_in_module_brings_its_config_section_and_options(plugin_folder
         import contextlib, io, json
         from pydantic import ValidationError
         from gpu_worker.config import WorkerConfig
-        from shared.cli import main
+        from teachbooth.cli import main
 
         help_text = io.StringIO()
         with contextlib.redirect_stdout(help_text):
@@ -154,7 +154,9 @@ def test_a_worker_serves_a_dropped_in_backend_and_says_so_in_its_status(
         "--echo-greeting",
         "hello from a plug-in",
     ]
-    code = with_plugins(plugin_folder, f"import sys\nfrom shared.cli import main\nsys.exit(main({argv!r}))\n")
+    code = with_plugins(
+        plugin_folder, f"import sys\nfrom teachbooth.cli import main\nsys.exit(main({argv!r}))\n"
+    )
     statuses = probe_factory(topics.worker_status("w-echo"))
     events = probe_factory(topics.kiosk_events_filter("k1"))
     log_path = tmp_path / "worker.log"

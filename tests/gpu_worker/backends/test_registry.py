@@ -13,7 +13,7 @@ from gpu_worker.backends.inpaint import InpaintBackend
 from gpu_worker.backends.instruct import InstructBackend
 from gpu_worker.config import WorkerConfig
 from gpu_worker.diffusion.recipes import DIFFUSION_BACKENDS
-from shared import cli
+from teachbooth import cli
 
 CLASSES = {"img2img": Img2ImgBackend, "inpaint": InpaintBackend, "instruct": InstructBackend}
 

@@ -12,9 +12,9 @@ from shared.imaging import decode_image
 from shared.masks import binary_mask, decode_mask
 from shared.presets import Preset
 from shared.protocol import FailureCode, JobDone, JobFailed, JobImage, JobProgress, topics
+from testkit.jobs import make_job
 from tests.gpu_worker.backends.generation import WORKING_SIZE
 from tests.gpu_worker.test_service import events_of, expect_event, send
-from tests.support.jobs import make_job
 
 MASKED_JOBS = {
     "inpaint": (0.0, ["inpaint strength=0.60 guidance=5.0 steps=20", "source kept outside the object"]),

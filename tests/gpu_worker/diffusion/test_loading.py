@@ -19,7 +19,7 @@ from safetensors.torch import load_file
 from gpu_worker.diffusion.device import DeviceUnavailable
 from gpu_worker.diffusion.loading import ModelUnavailable, load_pipeline
 from gpu_worker.diffusion.settings import DiffusionModelSettings
-from tests.support.cuda import needs_cuda
+from testkit.cuda import needs_cuda
 
 
 def turbo_images(pipeline, device: str = "cpu") -> np.ndarray:

@@ -16,8 +16,8 @@ from gpu_worker.safety.image_checker import (
     SafetyCheckerUnavailable,
 )
 from shared.protocol import JobDone, JobImage, topics
+from testkit.jobs import make_job
 from tests.gpu_worker.test_service import events_of, expect_event, send
-from tests.support.jobs import make_job
 from tools.make_tiny_safety_checker import make_tiny_safety_checker
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.protocol import JobAccepted, JobDone, JobFailed, encode, topics
-from tests.support.jobs import make_job
+from testkit.jobs import make_job
 
 
 def _send(probe, job) -> None:

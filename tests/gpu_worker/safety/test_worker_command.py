@@ -9,7 +9,7 @@ import sys
 
 from gpu_worker.command import add_arguments, run
 from shared.protocol import JobDone, JobFailed, WorkerStatus, encode, topics
-from tests.support.jobs import make_job
+from testkit.jobs import make_job
 
 
 def _run_worker(*argv: str) -> int:
@@ -30,7 +30,7 @@ def test_the_worker_command_blocks_the_words_of_its_file(mosquitto, probe_factor
     words.write_text("zonk\n", encoding="utf-8")
     status = probe_factory(topics.worker_status("w-words"))
     events = probe_factory(topics.kiosk_events_filter("k1"))
-    command = [sys.executable, "-m", "shared.cli", "worker", "--broker", mosquitto.url]
+    command = [sys.executable, "-m", "teachbooth", "worker", "--broker", mosquitto.url]
     process = subprocess.Popen([*command, "--worker-id", "w-words", "--word-file", str(words)])
 
     def outcome(job_id: str, label: str):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.fresh_python import heavy_modules_after
+from testkit.fresh_python import heavy_modules_after
 
 
 def test_importing_and_building_cameras_imports_no_heavy_module(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from kiosk.coach import GenerateVariations, build_state, suggest
 from kiosk.features.backbone import Backbone
 from shared.presets import Preset
-from tests.kiosk.coach.scenes import BLUE_BACKDROP, GREEN, RED, YELLOW_BACKDROP, Scene, render_classes
+from testkit.colour_scenes import BLUE_BACKDROP, GREEN, RED, YELLOW_BACKDROP, Scene, render_classes
 
 ANY_HUE = (0.0, 1.0)
 SCENES = {

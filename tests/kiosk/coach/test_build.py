@@ -4,7 +4,7 @@ import pytest
 from kiosk.coach import CoachConfig, GateTally, ReviewGenerated, build_state, suggest, tally_gate
 from kiosk.learning.gate import gate_generated
 from kiosk.learning.svm import train_linear_svm
-from tests.kiosk.coach.scenes import GREEN, RED, Scene, render_classes
+from testkit.colour_scenes import GREEN, RED, Scene, render_classes
 
 CLASSES = ("apple", "pear", "plum")
 

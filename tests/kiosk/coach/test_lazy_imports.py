@@ -1,4 +1,4 @@
-from tests.support.fresh_python import heavy_modules_after
+from testkit.fresh_python import heavy_modules_after
 
 
 def test_importing_the_coach_and_running_its_rules_loads_no_heavy_module():

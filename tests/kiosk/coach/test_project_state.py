@@ -12,7 +12,7 @@ from kiosk.learning.config import TrainingConfig
 from kiosk.learning.project_training import train_project
 from kiosk.store import Project
 from shared.presets import Preset
-from tests.kiosk.coach.scenes import GREEN, RED, Scene, render_classes
+from testkit.colour_scenes import GREEN, RED, Scene, render_classes
 
 
 @pytest.fixture(scope="module")

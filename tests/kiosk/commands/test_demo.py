@@ -10,7 +10,7 @@ import sys
 def test_demo_runs_the_whole_loop(tmp_path):
     out = tmp_path / "demo"
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "demo", "--headless", "--out", str(out)],
+        [sys.executable, "-m", "teachbooth", "demo", "--headless", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=180,

@@ -6,8 +6,8 @@ import json
 
 from kiosk.doctor import registry
 from kiosk.doctor.finding import fail
-from shared import cli
-from tests.support.mosquitto import free_port
+from teachbooth import cli
+from testkit.mosquitto import free_port
 
 
 def test_all_passing_checks_print_a_line_each_and_exit_0(tmp_path, capsys):

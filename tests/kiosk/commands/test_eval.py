@@ -3,8 +3,8 @@ import json
 import pytest
 from PIL import Image
 
-from shared.cli import main
-from tests.kiosk.learning.images import write_dataset
+from teachbooth.cli import main
+from testkit.shapes import write_dataset
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import pytest
 
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import Project, Source, Status
-from shared.cli import main
 from shared.commands.broker_option import BROKER_ENV
-from tests.kiosk.generation.fleet import add_masked_photos, diffusion_backend
+from teachbooth.cli import main
+from testkit.fleet import add_masked_photos, diffusion_backend
+from testkit.jobs import FailingBackend, GatedBackend
 from tests.kiosk.tui.photos import eventually, start_worker
-from tests.support.jobs import FailingBackend, GatedBackend
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def project_dir(tmp_path):
 
 def expand(project_dir, *args: str, broker: str | None = None) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key != BROKER_ENV}
-    command = [sys.executable, "-m", "shared.cli", "expand", str(project_dir), *args]
+    command = [sys.executable, "-m", "teachbooth", "expand", str(project_dir), *args]
     if broker is not None:
         command += ["--broker", broker, "--outbox", str(project_dir.parent / "outbox.sqlite")]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.features.backbone import Backbone
 from kiosk.store import Project
-from shared.cli import main as teachbooth
+from teachbooth.cli import main as teachbooth
 from tests.kiosk.export.conftest import mask_of, render, train_shapes_model
 
 
@@ -123,7 +123,7 @@ def test_bad_sources_exit_1_with_one_line(tmp_path, model_dir, capsys):
 )
 def test_usage_errors_exit_2(tmp_path, argv, message):
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "export", *argv],
+        [sys.executable, "-m", "teachbooth", "export", *argv],
         cwd=Path(__file__).resolve().parents[3],
         capture_output=True,
         text=True,

@@ -13,7 +13,7 @@ from PIL import Image
 from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
 from shared.protocol import JobCancel, WorkerStatus, topics
-from tests.support.jobs import SAMPLES, GatedBackend
+from testkit.jobs import SAMPLES, GatedBackend
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def generate_command(out, broker: str, outbox, *args: str) -> list[str]:
     command = [
         sys.executable,
         "-m",
-        "shared.cli",
+        "teachbooth",
         "generate",
         "--broker",
         broker,

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from kiosk.store import MAX_CLASSES, Project, Source
-from shared.cli import main
-from tests.support.scenes import GREEN_CUP, RED_BALL, empty_frame, render_scene
+from teachbooth.cli import main
+from testkit.scenes import GREEN_CUP, RED_BALL, empty_frame, render_scene
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared import cli
+from teachbooth import cli
 
 
 @pytest.mark.parametrize(

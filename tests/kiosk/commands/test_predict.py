@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from shared.cli import main
-from tests.kiosk.learning.images import write_dataset
+from teachbooth.cli import main
+from testkit.shapes import write_dataset
 from tests.kiosk.learning.model_copies import with_open_set_changed, without_open_set
 
 REPO = Path(__file__).resolve().parents[3]
@@ -137,7 +137,7 @@ def test_end_to_end_through_the_teachbooth_entry_point(tmp_path):
     """train, then predict, as an outside script would run them: separate processes, JSON out."""
     data = write_dataset(tmp_path / "data", per_class=3, labels=("apple", "sky"))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "shared.cli"]
+    command = [sys.executable, "-m", "teachbooth"]
     trained = subprocess.run(
         [*command, "train", str(data), "--out", str(tmp_path / "m")],
         capture_output=True,

@@ -3,8 +3,8 @@ from PIL import Image
 
 from kiosk.learning.image_folder import read_image
 from kiosk.learning.model_dir import load_model
-from shared.cli import main
-from tests.kiosk.learning.images import write_dataset
+from teachbooth.cli import main
+from testkit.shapes import write_dataset
 
 
 def test_train_prints_a_summary_and_writes_the_model(tmp_path, capsys):

@@ -14,7 +14,7 @@ from kiosk.doctor.broker import check_broker, check_worker
 from kiosk.doctor.finding import Status
 from kiosk.doctor.settings import DoctorSettings
 from shared.protocol import WorkerStatus, topics
-from tests.support.mosquitto import Mosquitto, free_port
+from testkit.mosquitto import Mosquitto, free_port
 
 USER, PASSWORD = "kiosk-1", "s3cret"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.export import export_bundle
-from shared.cli import main as teachbooth
+from teachbooth.cli import main as teachbooth
 from tests.kiosk.export.conftest import render
 
 BLOCKED = ("kiosk", "shared", "gpu_worker", "tests", "sklearn", "mediapipe", "cv2", "torch")

@@ -18,9 +18,9 @@ from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import Source, Status
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
+from testkit.jobs import FailingBackend, GatedBackend
 from tests.kiosk.generation.policies import only
 from tests.kiosk.tui.photos import add_photos, eventually
-from tests.support.jobs import FailingBackend, GatedBackend
 
 
 @pytest.fixture

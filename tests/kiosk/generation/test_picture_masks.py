@@ -19,11 +19,11 @@ from shared.imaging import BadImage, decode_image, encode_jpeg, encode_png
 from shared.masks import decode_mask, encode_mask
 from shared.presets import Preset
 from shared.protocol import ImageRecipe, JobImage
-from tests.kiosk.generation.fleet import add_masked_photos, diffusion_backend
+from testkit.fleet import add_masked_photos, diffusion_backend
+from testkit.scenes import Blob, empty_frame, render_scene
 from tests.kiosk.generation.policies import only
 from tests.kiosk.generation.test_expansion import client  # noqa: F401  (a fixture)
 from tests.kiosk.tui.photos import eventually, start_worker
-from tests.support.scenes import Blob, empty_frame, render_scene
 
 BALL = Blob(cx=330, cy=250, rx=70, ry=64, colour=(205.0, 40.0, 35.0))
 """A red ball on the kiosk backdrop: the object whose mask every picture here must carry."""

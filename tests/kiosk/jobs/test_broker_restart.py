@@ -19,8 +19,8 @@ from kiosk.jobs.client import JobClient
 from kiosk.jobs.handle import JobHandle, JobState
 from shared.mqtt import BrokerUrl, MqttLink
 from shared.protocol import JobAccepted, JobEvent, JobImage
+from testkit.jobs import GatedBackend, make_job
 from tests.kiosk.jobs.test_client import wait_worker_online
-from tests.support.jobs import GatedBackend, make_job
 
 
 class Deliveries:

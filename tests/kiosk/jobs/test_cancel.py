@@ -9,10 +9,10 @@ from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobFailedError
 from kiosk.jobs.handle import JobState
 from shared.protocol import JobCancel, JobFailed, topics
+from testkit.jobs import GatedBackend, make_job
+from testkit.mosquitto import free_port
 from tests.gpu_worker.test_service import barrier
 from tests.kiosk.jobs.test_client import clients, wait_worker_online  # noqa: F401  (clients: fixture)
-from tests.support.jobs import GatedBackend, make_job
-from tests.support.mosquitto import free_port
 
 
 def test_cancel_ends_the_job_here_and_stops_it_on_the_worker(

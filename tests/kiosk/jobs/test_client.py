@@ -14,8 +14,8 @@ from kiosk.jobs.outbox import Outbox
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
 from shared.protocol import JobFailed, JobImage, WorkerStatus, encode, topics
-from tests.support.jobs import GatedBackend, make_job
-from tests.support.mosquitto import free_port
+from testkit.jobs import GatedBackend, make_job
+from testkit.mosquitto import free_port
 
 
 @pytest.fixture

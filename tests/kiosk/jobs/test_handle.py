@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.jobs.handle import Applied, JobHandle, JobState
 from shared.protocol import ImageRecipe, JobAccepted, JobDone, JobFailed, JobImage
-from tests.support.jobs import SAMPLE_IMAGE
+from testkit.jobs import SAMPLE_IMAGE
 
 
 def image(index: int, worker: str = "w1") -> JobImage:

@@ -23,9 +23,9 @@ from kiosk.jobs.client import JobClient
 from kiosk.jobs.handle import JobHandle, JobState
 from shared.mqtt import BrokerUrl
 from shared.protocol import JobEvent, JobImage, JobProgress, WorkerStatus, topics
-from tests.support.jobs import make_job
-from tests.support.probe import Seen
-from tests.support.worker_process import WorkerProcess
+from testkit.jobs import make_job
+from testkit.probe import Seen
+from testkit.worker_process import WorkerProcess
 from tools.make_tiny_pipelines import make_tiny_pipelines
 
 REDO_TIMEOUT_S = 15.0

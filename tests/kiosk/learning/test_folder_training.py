@@ -4,7 +4,7 @@ from kiosk.learning.config import TrainingConfig
 from kiosk.learning.folder_training import evaluate_folder, train_folder
 from kiosk.learning.image_folder import DatasetError
 from kiosk.learning.model_dir import load_model
-from tests.kiosk.learning.images import write_dataset
+from testkit.shapes import write_dataset
 
 
 def test_trains_writes_a_model_and_evaluates_it(tmp_path, backbone):

@@ -9,7 +9,7 @@ from kiosk.learning.svm import TrainingError
 from kiosk.learning.views import VIEWS, view_key
 from kiosk.store import Project
 from kiosk.store.models import Source
-from tests.kiosk.learning.images import render
+from testkit.shapes import render
 
 
 @pytest.fixture

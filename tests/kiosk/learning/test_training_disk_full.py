@@ -10,8 +10,8 @@ import pytest
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.project_training import train_project
 from kiosk.store import Project, Source, StoreError
-from tests.kiosk.learning.images import render
-from tests.support.small_disk import SmallDisk, small_disk
+from testkit.shapes import render
+from testkit.small_disk import SmallDisk, small_disk
 
 CONFIG = TrainingConfig(augmentation="off")
 

@@ -22,7 +22,7 @@ from kiosk.learning.config import TrainingConfig
 from kiosk.learning.model_dir import load_model
 from kiosk.learning.project_training import train_project
 from kiosk.store import Project, Source
-from tests.kiosk.learning.images import render
+from testkit.shapes import render
 
 CHILD = Path(__file__).with_name("training_child.py")
 REPO = Path(__file__).resolve().parents[3]

@@ -13,7 +13,7 @@ from kiosk.learning.evaluate import evaluate_predictions
 from kiosk.learning.training_run import TrainingRefused, TrainingRun, comparison_words, training_refusal
 from kiosk.store import Source
 from shared.presets import Preset
-from tests.kiosk.learning.images import render
+from testkit.shapes import render
 from tests.kiosk.tui.photos import add_photos, shared_backbone
 
 QUICK = TrainingConfig(augmentation="off")

@@ -22,7 +22,7 @@ from kiosk.features.backbone import Backbone
 from kiosk.learning import project_training
 from kiosk.learning.config import TrainingConfig
 from kiosk.store import Project, Source
-from tests.kiosk.learning.images import render
+from testkit.shapes import render
 
 
 def die() -> None:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kiosk.masking import MaskingConfig, ObjectMasker
-from tests.support.scenes import empty_frame
+from testkit.scenes import empty_frame
 
 NOBODY = np.zeros((480, 640), dtype=bool)
 

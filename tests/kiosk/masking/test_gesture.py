@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.masking import Hand, OpenPalmTrigger
-from tests.support.scenes import hand_landmarks
+from testkit.scenes import hand_landmarks
 
 
 def _hand(pose: str) -> Hand:

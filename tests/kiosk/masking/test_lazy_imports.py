@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.support.fresh_python import heavy_modules_after
+from testkit.fresh_python import heavy_modules_after
 
 
 def test_importing_masking_and_building_a_masker_loads_neither_opencv_nor_mediapipe() -> None:

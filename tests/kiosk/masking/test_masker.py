@@ -7,8 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from kiosk.masking import Hand, MaskingConfig, ObjectMasker
-from tests.kiosk.masking.conftest import NOBODY, iou
-from tests.support.scenes import (
+from testkit.scenes import (
     BLUE_BOX,
     GREEN_CUP,
     HOLDING_BALL,
@@ -20,6 +19,7 @@ from tests.support.scenes import (
     empty_frame,
     render_scene,
 )
+from tests.kiosk.masking.conftest import NOBODY, iou
 
 MIN_IOU = 0.85
 

@@ -7,8 +7,8 @@ import pytest
 
 from kiosk.masking import MaskingConfig, ObjectMasker
 from kiosk.masking.mediapipe_models import HandTracker, PersonSegmenter
+from testkit.scenes import BLUE_BOX, empty_frame, render_scene
 from tests.kiosk.masking.conftest import iou
-from tests.support.scenes import BLUE_BOX, empty_frame, render_scene
 
 
 @pytest.fixture(scope="module")

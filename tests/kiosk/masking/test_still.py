@@ -7,8 +7,8 @@ import pytest
 
 from kiosk.masking import MaskingConfig
 from kiosk.masking.still import border_backdrop, mask_still
+from testkit.scenes import GREEN_CUP, RED_BALL, YELLOW_BANANA, empty_frame, render_scene
 from tests.kiosk.masking.conftest import iou
-from tests.support.scenes import GREEN_CUP, RED_BALL, YELLOW_BANANA, empty_frame, render_scene
 
 
 @pytest.mark.parametrize("blob", [RED_BALL, GREEN_CUP, YELLOW_BANANA], ids=["ball", "cup", "banana"])

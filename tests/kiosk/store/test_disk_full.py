@@ -1,7 +1,7 @@
 """The disk fills up while the kiosk saves samples: a clear error, and the project stays consistent.
 
 Run on a real tmpfs where the test may mount one, and always on the simulated edge as well (see
-tests/support/small_disk.py), so the fallback a CI runner without root uses is tested here too.
+testkit/small_disk.py), so the fallback a CI runner without root uses is tested here too.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from PIL import Image
 
 from kiosk.store import NewSample, Project, StoreError
 from kiosk.store.imagefiles import encode_image
+from testkit.small_disk import SmallDisk, small_disk
 from tests.kiosk.store.conftest import square_mask
-from tests.support.small_disk import SmallDisk, small_disk
 
 NO_SPACE = "No space left on device"
 

@@ -21,8 +21,8 @@ from gpu_worker.service import WorkerService
 from kiosk.features.backbone import Backbone
 from kiosk.store import Project, Sample, Source
 from shared.protocol import WorkerStatus, topics
-from tests.kiosk.learning.images import render
-from tests.support.probe import Probe
+from testkit.probe import Probe
+from testkit.shapes import render
 
 
 @lru_cache(maxsize=1)

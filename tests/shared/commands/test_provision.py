@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shared.cli import main
+from teachbooth.cli import main
 
 
 def _args(out) -> list[str]:

@@ -7,7 +7,7 @@ from PIL import Image
 
 from shared.presets import Preset
 from shared.variations import ClassicEngine, Variation
-from tests.support.scenes import Blob, render_scene
+from testkit.scenes import Blob, render_scene
 
 OFF_CENTRE_BOX = Blob(cx=220, cy=170, rx=90, ry=50, colour=(40.0, 150.0, 60.0), corner=0.3)
 """A green box left of and above the centre: a mirror or a shift moves it visibly."""

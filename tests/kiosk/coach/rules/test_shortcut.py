@@ -7,8 +7,7 @@ import pytest
 from kiosk.coach import CoachConfig, CoachState, Cue, GenerateVariations, build_state
 from kiosk.coach.rules import RULES
 from shared.presets import Preset
-from tests.kiosk.coach.evaluations import evaluation_of
-from tests.kiosk.coach.scenes import (
+from testkit.colour_scenes import (
     ANY_BACKDROP,
     BLUE_BACKDROP,
     GREEN,
@@ -17,6 +16,7 @@ from tests.kiosk.coach.scenes import (
     Scene,
     render_classes,
 )
+from tests.kiosk.coach.evaluations import evaluation_of
 
 ANY_HUE = (0.0, 1.0)
 

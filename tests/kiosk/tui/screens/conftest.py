@@ -10,10 +10,10 @@ from kiosk.session import KioskSession
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.expand import EXPANSION
+from testkit.jobs import GatedBackend
 from tests.kiosk.conftest import REPLAY
 from tests.kiosk.generation.policies import only
 from tests.kiosk.tui.photos import eventually
-from tests.support.jobs import GatedBackend
 
 
 @pytest.fixture

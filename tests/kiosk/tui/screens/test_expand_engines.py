@@ -18,7 +18,7 @@ from kiosk.tui.screens.expand import ExpandScreen
 from kiosk.tui.widgets.job_progress import JobProgress
 from kiosk.tui.widgets.review_grid import ReviewGrid
 from shared.presets import Preset
-from tests.kiosk.generation.fleet import add_masked_photos, diffusion_backend
+from testkit.fleet import add_masked_photos, diffusion_backend
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import add_photos, eventually
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until

@@ -18,10 +18,10 @@ from kiosk.tui.widgets.change_slider import ChangeSlider
 from kiosk.tui.widgets.job_progress import JobProgress
 from kiosk.tui.widgets.review_grid import ReviewGrid
 from shared.presets import Preset
+from testkit.jobs import GatedBackend
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import add_photos
 from tests.kiosk.tui.pilot_helpers import shown, wait_until
-from tests.support.jobs import GatedBackend
 
 
 def text(app, selector: str) -> str:

@@ -11,11 +11,11 @@ from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
 from kiosk.tui.screens.train import REPORT, TrainingResults, TrainScreen
+from testkit.jobs import GatedBackend
 from tests.kiosk.generation.policies import only
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import add_photos, eventually, shared_backbone
 from tests.kiosk.tui.pilot_helpers import wait_until
-from tests.support.jobs import GatedBackend
 
 SIZES = [(80, 24), SIZE, (160, 48)]
 ESSENTIAL = {

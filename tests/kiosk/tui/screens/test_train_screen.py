@@ -8,7 +8,7 @@ import pytest
 from kiosk.coach.suggestion import Retrain
 from kiosk.store import Source
 from kiosk.tui.screens.train import TrainScreen
-from tests.kiosk.learning.images import render
+from testkit.shapes import render
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import add_photos
 from tests.kiosk.tui.pilot_helpers import shown, wait_until

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from kiosk.embedded_broker import serve
-from tests.support.mosquitto import free_port
+from testkit.mosquitto import free_port
 
 
 @contextmanager

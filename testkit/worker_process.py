@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class WorkerProcess:
-    """One `python -m shared.cli worker` process; its output goes to `log_path`."""
+    """One `python -m teachbooth worker` process; its output goes to `log_path`."""
 
     url: str
     worker_id: str
@@ -37,7 +37,7 @@ class WorkerProcess:
             [
                 sys.executable,
                 "-m",
-                "shared.cli",
+                "teachbooth",
                 "worker",
                 "--broker",
                 self.url,

@@ -19,7 +19,7 @@ from gpu_worker.backends import (
 from shared.presets import Preset
 from shared.protocol import GenerationJob
 
-SAMPLES = Path(__file__).resolve().parents[2] / "kiosk" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "kiosk" / "samples"
 SAMPLE_IMAGE = (SAMPLES / "red_apple.jpg").read_bytes()
 SAMPLE_MASK = (SAMPLES / "red_apple_mask.png").read_bytes()
 

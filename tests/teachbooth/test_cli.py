@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from shared import cli
+from teachbooth import cli
 
 
 def test_help_lists_every_command(capsys):
@@ -22,7 +22,7 @@ def test_help_lists_every_command(capsys):
 def test_choosing_a_command_imports_only_its_side():
     probe = (
         "import sys\n"
-        "from shared import cli\n"
+        "from teachbooth import cli\n"
         "cli.build_parser('worker')\n"
         "heavy = ('kiosk.jobs.client', 'amqtt', 'torch', 'gpu_worker.service')\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
@@ -33,7 +33,7 @@ def test_choosing_a_command_imports_only_its_side():
 
 def test_worker_refuses_a_bad_config_with_exit_code_2():
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "worker", "--broker", "localhost:1883"],
+        [sys.executable, "-m", "teachbooth", "worker", "--broker", "localhost:1883"],
         capture_output=True,
         text=True,
         timeout=60,

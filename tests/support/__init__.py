@@ -1,1 +1,0 @@
-"""Test helpers shared by the suites: a real mosquitto and an MQTT probe."""

@@ -1,0 +1,1 @@
+"""Developer tools that build the product's assets (samples, replay footage, the backbone, tiny pipelines)."""
