@@ -26,14 +26,11 @@ from typing import Any, TypeVar
 from kiosk.camera import Camera, CameraError, Frame, make_camera, parse_spec
 from kiosk.features.backbone import Backbone
 from kiosk.jobs.client import JobClient
-from kiosk.jobs.handle import JobHandle
 from kiosk.masking import ObjectMasker
 from kiosk.store import Project
 from shared.mqtt import BrokerUrl
-from shared.protocol import JobEvent
 
 T = TypeVar("T")
-JobListener = Callable[[JobHandle, JobEvent], None]
 
 DEFAULT_KIOSK_ID = "kiosk"
 
@@ -86,7 +83,6 @@ class KioskSession:
         self._backbone: Backbone | None = None
         self._jobs: JobClient | None = None
         self._kept: dict[str, Any] = {}
-        self._job_listeners: list[JobListener] = []
 
     # -- devices and models, built on first use ------------------------------------------------
 
@@ -149,7 +145,6 @@ class KioskSession:
                     BrokerUrl.parse(self.broker_url),
                     self.kiosk_id,
                     self.outbox_path,
-                    on_event=self._dispatch_job_event,
                 )
                 client.start()
                 self._jobs = client
@@ -167,25 +162,6 @@ class KioskSession:
             self.broker_url = url
         if old is not None:
             old.stop()
-
-    def add_job_listener(self, listener: JobListener) -> Callable[[], None]:
-        """Call `listener(handle, event)` for every job event (on the MQTT thread: hand it to the
-        UI with `app.call_from_thread`). Returns the function that removes it again."""
-        with self._lock:
-            self._job_listeners.append(listener)
-
-        def remove() -> None:
-            with self._lock:
-                if listener in self._job_listeners:
-                    self._job_listeners.remove(listener)
-
-        return remove
-
-    def _dispatch_job_event(self, handle: JobHandle, event: JobEvent) -> None:
-        with self._lock:
-            listeners = list(self._job_listeners)
-        for listener in listeners:
-            listener(handle, event)
 
     def link_state(self) -> LinkState:
         """Broker link, online workers and queue depth; cheap, for the status bar's timer."""

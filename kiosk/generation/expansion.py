@@ -64,8 +64,10 @@ from shared.variations import ClassicEngine, UnsupportedPreset
 
 StatusCallback = Callable[[JobStatus], None]
 
-TICK_S = 0.2
-"""How often a followed remote job looks at the link and the workers (events wake it at once)."""
+STOP_CHECK_S = 0.5
+"""How long a watch of remote jobs sleeps, when nothing happens, before it looks at `stop()` again.
+Anything that changes a job's phase (its events, its backend's workers, the link) wakes it at once
+through the job client's `news`."""
 JOB_TIMEOUT_S = 600.0
 """A remote job's deadline: long enough to wait out a worker restart, short enough to give up."""
 
@@ -92,7 +94,6 @@ class Expansion:
         client: JobClient | None,
         *,
         policy: EnginePolicy = DEFAULT_POLICY,
-        tick_s: float = TICK_S,
         seeds: Callable[[], int] | None = None,
     ) -> None:
         """`policy`: which backend each request asks for (tests give one naming their test backend).
@@ -101,7 +102,6 @@ class Expansion:
         self.policy = policy
         self._seeds = seeds or (lambda: secrets.randbits(32))
         self._client = client
-        self._tick_s = tick_s
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}
 
@@ -368,14 +368,18 @@ class Expansion:
             raise ExpansionError(f"The photo cannot be sent: {exc.message}") from None
 
     def _watch_remote(self, jobs: list[_Job], notify: StatusCallback, stopped: Callable[[], bool]) -> None:
-        """Report each remote job's changes until all have ended. The wait is on the first open job's
-        handle (it wakes when that one ends); the others are looked at every tick."""
-        assert self._client is not None or not jobs
-        handles = {job.status.job_id: self._client.handle(job.status.job_id) for job in jobs} if jobs else {}
+        """Report each remote job's changes until all have ended. It sleeps on the job client's news
+        (kiosk/jobs/news.py), so a job event, a worker coming or going and the link dropping each
+        reach the screen at once, and nothing is looked at while nothing happens."""
+        if not jobs:
+            return
+        client = self._client
+        assert client is not None
+        handles = {job.status.job_id: client.handle(job.status.job_id) for job in jobs}
         last: dict[str, tuple] = {}
         open_jobs = [job for job in jobs if handles[job.status.job_id] is not None]
+        seen = client.news.revision
         while open_jobs and not stopped():
-            handles[open_jobs[0].status.job_id].wait(self._tick_s)
             for job in list(open_jobs):
                 handle = handles[job.status.job_id]
                 if job.cancelled.is_set():
@@ -384,12 +388,14 @@ class Expansion:
                 status = (
                     self._remote_end(job, handle) if handle.finished else self._remote_status(job, handle)
                 )
-                seen = (status.phase, status.message, status.step, status.total)
-                if seen != last.get(job.status.job_id):
-                    last[job.status.job_id] = seen
+                shown = (status.phase, status.message, status.step, status.total)
+                if shown != last.get(job.status.job_id):
+                    last[job.status.job_id] = shown
                     self._notify(notify, status)
                 if status.phase.finished:
                     open_jobs.remove(job)
+            if open_jobs:
+                seen = client.news.wait_after(seen, STOP_CHECK_S)
 
     def _remote_status(self, job: _Job, handle: JobHandle) -> JobStatus:
         """Phase and words of an unfinished remote job.

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.jobs.handle import Applied, JobHandle, JobState
+from kiosk.jobs.news import News
 from kiosk.jobs.outbox import Outbox, OutboxEntry
 from shared import __version__
 from shared.mqtt import BrokerUrl, MqttLink, Publication, Session
@@ -81,6 +82,8 @@ class JobClient:
         self._retry_timers: set[threading.Timer] = set()
         self.stats: Counter[str] = Counter()
         self._on_event = on_event
+        self.news = News()
+        """Raised on every job event, worker status and link change: what watchers wait on (news.py)."""
         self._outbox = Outbox(outbox_path)
         self._handles: dict[str, JobHandle] = {}
         self._workers: dict[str, WorkerStatus] = {}
@@ -97,6 +100,7 @@ class JobClient:
                 (topics.WORKER_STATUS_FILTER, 1),
             ],
             on_connected=self._on_connected,
+            on_disconnected=self.news.raise_,
             will=Publication(self._status_topic, encode(self._status("offline"))),
         )
 
@@ -126,6 +130,7 @@ class JobClient:
             self._retry_timers.clear()
         self._link.stop(farewell=Publication(self._status_topic, encode(self._status("offline"))))
         self._outbox.close()
+        self.news.raise_()
 
     @property
     def connected(self) -> bool:
@@ -263,6 +268,7 @@ class JobClient:
     def _on_connected(self, _session: Session) -> None:
         self._link.publish(self._status_topic, encode(self._status("online")), qos=1, retain=True)
         self._drain(include_accepted=True)
+        self.news.raise_()
 
     def _drain(self, include_accepted: bool, backends: list[str] | None = None) -> None:
         """Send unfinished jobs: all after a reconnect; when a worker appears, the untaken ones for the
@@ -285,8 +291,8 @@ class JobClient:
         if handle is None:
             return
         failed = JobFailed(job_id=job_id, worker_id=self.kiosk_id, code=code, message=message)
-        if handle.apply(failed) is Applied.NEW and self._on_event is not None:
-            self._on_event(handle, failed)
+        if handle.apply(failed) is Applied.NEW:
+            self._tell(handle, failed)
 
     def _on_message(self, topic: str, payload: bytes) -> None:
         try:
@@ -322,6 +328,7 @@ class JobClient:
         with self._workers_changed:
             self._workers[status.worker_id] = status
             self._workers_changed.notify_all()
+        self.news.raise_()
 
     def _resend_taken_by(self, worker_id: str) -> None:
         """Give another worker of the same backend the jobs a vanished worker had taken.
@@ -341,6 +348,7 @@ class JobClient:
                 self._outbox.mark_untaken(self.kiosk_id, handle.job_id)
                 self.stats["resent_after_worker_loss"] += 1
                 self._link.publish(entry.topic, entry.payload, qos=1)
+                self.news.raise_()
 
     def _on_job_event(self, topic: str, event: JobEvent) -> None:
         ids = topics.parse_events_topic(topic)
@@ -369,8 +377,13 @@ class JobClient:
             self._outbox.mark_accepted(self.kiosk_id, event.job_id)
         if handle.finished:
             self._outbox.remove(self.kiosk_id, event.job_id)
+        self._tell(handle, event)
+
+    def _tell(self, handle: JobHandle, event: JobEvent) -> None:
+        """An event changed a job: the `on_event` callback gets it, then every watcher of `news` wakes."""
         if self._on_event is not None:
             self._on_event(handle, event)
+        self.news.raise_()
 
     def _retry_when_less_busy(self, job_id: str) -> None:
         """A full queue says nothing against the job: keep it and send it again after a pause.

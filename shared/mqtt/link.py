@@ -61,6 +61,7 @@ class MqttLink:
         on_message: MessageHandler,
         subscriptions: SubscriptionsFor,
         on_connected: ConnectHook | None = None,
+        on_disconnected: Callable[[], None] | None = None,
         will: Publication | None = None,
         keepalive_s: int = 15,
         reconnect_min_s: float = 0.5,
@@ -71,6 +72,7 @@ class MqttLink:
         self._on_message = on_message
         self._subscriptions = subscriptions
         self._on_connected = on_connected
+        self._on_disconnected = on_disconnected
         self._will = will
         self._keepalive_s = keepalive_s
         self._reconnect = (reconnect_min_s, reconnect_max_s)
@@ -216,6 +218,11 @@ class MqttLink:
         if self._connected.is_set() and not self._stopping.is_set():
             log.warning("lost the broker (%s); reconnecting", reason_code)
         self._connected.clear()
+        if self._on_disconnected is not None:
+            try:
+                self._on_disconnected()
+            except Exception:
+                log.exception("on-disconnect hook failed")
 
     def _handle_message(self, _client, _userdata, message: paho.MQTTMessage) -> None:
         """Route one message; an exception here would kill paho's thread, so none escapes."""

@@ -65,7 +65,7 @@ def gated_expansion(project, mosquitto, client, workers):
     gated = GatedBackend()
     worker = workers(mosquitto.url, backends={"gated": gated})
     eventually(lambda: client.workers_online() == ["w1"], what="the client seeing w1")
-    yield Expansion(project, client, policy=only("gated"), tick_s=0.05), gated, worker
+    yield Expansion(project, client, policy=only("gated")), gated, worker
     gated.gate.set()
 
 
@@ -279,7 +279,7 @@ def test_a_job_no_worker_took_says_which_backend_it_waits_for(project, mosquitto
     worker.start()
     try:
         assert client.wait_for_workers(20, backend="gated") == ["w1"]
-        expansion = Expansion(project, client, policy=only("gated"), tick_s=0.05)
+        expansion = Expansion(project, client, policy=only("gated"))
         run = expansion.send_class(ClassRequest("sky", Preset.NEW_COLOUR, 0.5, count=2, seed=1))
         assert gated.first_image_out.wait(20)
         eventually(lambda: client.stats["busy_retries"] >= 1, what="the third job refused as busy")

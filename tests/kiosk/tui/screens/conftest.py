@@ -33,6 +33,6 @@ def gated_kiosk(project, mosquitto, broker_session, workers):
     worker = workers(mosquitto.url, backends={"gated": gated})
     client = broker_session.jobs
     eventually(lambda: client.workers_online() == ["w1"], what="the kiosk seeing w1")
-    broker_session.keep(EXPANSION, lambda: Expansion(project, client, policy=only("gated"), tick_s=0.05))
+    broker_session.keep(EXPANSION, lambda: Expansion(project, client, policy=only("gated")))
     yield TeachBoothApp(broker_session, KioskSettings(coach=False)), gated, worker
     gated.gate.set()
