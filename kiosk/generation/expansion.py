@@ -23,6 +23,11 @@ Accepted images become generated samples of the source photo's class, with the r
 them and `source_sample` naming the photo: training keeps an image in its photo's fold by that key,
 so a held-out photo's near-copies never train the model that is scored on it. Rejected images are
 dropped without being stored.
+
+A kept generated picture carries its object mask (`picture_masks.py`), so it can be varied again
+like a photo: a green pear made from a red apple can then get a new background. Its pictures keep
+the real photo at the root as their `source_sample` (one fold for the whole family) and name the
+picture they were made from as `varied_from`.
 """
 
 from __future__ import annotations
@@ -154,8 +159,8 @@ class Expansion:
         """Start a job for `request` and return its id; `follow` then runs or watches it.
 
         Raises `ExpansionError` (plain words) for a request that cannot work: no such photo, a
-        generated photo as the source, neither preset nor text, a change outside 0..1, or a change
-        no engine online (nor this kiosk) can make.
+        generated picture nobody kept as the source, neither preset nor text, a change outside 0..1,
+        or a change no engine online (nor this kiosk) can make.
         """
         sample = self._source(request)
         _check_amounts(request.change, request.count)
@@ -272,13 +277,16 @@ class Expansion:
         if not chosen:
             return []
         source = self.project.get_sample(job.status.request.sample_id)
+        lineage = {SOURCE_SAMPLE_KEY: root_photo(source)}
+        if not source.is_real:
+            lineage["varied_from"] = source.id
         items = [
             NewSample(
                 result.image,
                 source.class_id,
                 Source.GENERATED,
                 mask=result.mask,
-                recipe={**result.recipe, SOURCE_SAMPLE_KEY: source.id, "job_id": job_id},
+                recipe={**result.recipe, **lineage, "job_id": job_id},
                 accepted=True,
             )
             for result in chosen
@@ -447,8 +455,10 @@ class Expansion:
             sample = self.project.get_sample(request.sample_id)
         except NotFound:
             raise ExpansionError("That photo is gone: pick another one.") from None
-        if not sample.is_real:
-            raise ExpansionError("Pick one of your own photos: new pictures are made from real ones.")
+        if not sample.is_real and sample.accepted is not True:
+            raise ExpansionError(
+                "Keep that picture first, or pick another one: only kept pictures are varied."
+            )
         return sample
 
     def _job(self, job_id: str) -> _Job:
@@ -490,3 +500,16 @@ def _check_amounts(change: float, count: int) -> None:
         raise ExpansionError("How much to change must be between 0 and 1.")
     if not 1 <= count <= MAX_IMAGES_PER_JOB:
         raise ExpansionError(f"Ask for 1 to {MAX_IMAGES_PER_JOB} pictures.")
+
+
+def sources(project: Project) -> list[Sample]:
+    """What the photo picker offers to vary: the real photos first, then the generated pictures kept."""
+    kept = [sample for sample in project.samples(source=Source.GENERATED) if sample.accepted is True]
+    return real_samples(project) + kept
+
+
+def root_photo(sample: Sample) -> str:
+    """The real photo a sample comes from: itself, or the `source_sample` its recipe names."""
+    if sample.is_real:
+        return sample.id
+    return str((sample.recipe or {}).get(SOURCE_SAMPLE_KEY, sample.id))

@@ -26,10 +26,9 @@ from textual.worker import get_current_worker
 
 from kiosk.coach.suggestion import GenerateVariations, ReviewGenerated
 from kiosk.generation.engine_policy import engine_name
-from kiosk.generation.expansion import Expansion, ExpansionError
+from kiosk.generation.expansion import Expansion, ExpansionError, sources
 from kiosk.generation.mask_quality import MaskQuality, assess, trusted_first
 from kiosk.generation.status import ClassRequest, JobStatus, Request, group_status
-from kiosk.learning.project_training import real_samples
 from kiosk.live.view import photo_with_mask
 from kiosk.store import Sample
 from kiosk.tui.screens.base import StepScreen
@@ -215,7 +214,7 @@ class ExpandScreen(StepScreen):
 
     def _load_photos(self) -> None:
         project = self.session.project
-        photos = real_samples(project)
+        photos = sources(project)
         thumbnails, masks = {}, {}
         for loaded in project.iter_images(photos, masks=True):
             masks[loaded.sample.id] = assess(loaded.mask)
@@ -257,7 +256,8 @@ class ExpandScreen(StepScreen):
         quality = self.masks[photo.id]
         label.set_class(not quality.trusted, "-poor-mask")
         warning = "" if quality.trusted else f"\n⚠ {quality.words}"
-        label.update(f"{photo.label}\nphoto {self.photo_index + 1} of {len(self.photos)}{warning}")
+        made = "" if photo.is_real else " (a kept new picture)"
+        label.update(f"{photo.label}\nphoto {self.photo_index + 1} of {len(self.photos)}{made}{warning}")
 
     def action_photo(self, step: int) -> None:
         self._show_photo(self.photo_index + step)

@@ -6,18 +6,20 @@ import queue
 import threading
 
 import pytest
+from PIL import Image
 
 from gpu_worker.backends.classic import ClassicBackend
 from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
 from kiosk.generation.engine_policy import Choice
-from kiosk.generation.expansion import Expansion, ExpansionError
+from kiosk.generation.expansion import Expansion, ExpansionError, sources
 from kiosk.generation.status import ClassRequest, Engine, JobStatus, Phase, Request, group_status
 from kiosk.jobs.client import JobClient
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
-from kiosk.store import Source, Status
+from kiosk.store import NewSample, Source, Status
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
+from testkit.fleet import add_masked_photos
 from testkit.jobs import FailingBackend, GatedBackend
 from tests.kiosk.generation.policies import only
 from tests.kiosk.tui.photos import add_photos, eventually
@@ -119,12 +121,33 @@ def test_requests_that_cannot_work_are_refused_in_words(project, photos):
         expansion.send(Request(apple.id, None, change=0.5, text="a green apple"))
     with pytest.raises(ExpansionError, match="gone"):
         expansion.send(Request("f" * 32, Preset.MIX, change=0.5))
-    job_id = expansion.send(Request(apple.id, Preset.MIX, change=0.5, count=1, seed=1))
-    expansion.follow(job_id)
-    (generated,) = expansion.accept(job_id)
-    with pytest.raises(ExpansionError, match="your own photos"):
-        expansion.send(Request(generated.id, Preset.MIX, change=0.5))
-    assert expansion.statuses()[0].job_id == job_id
+    (pending,) = project.add_samples(
+        [NewSample(Image.new("RGB", (32, 32)), apple.class_id, Source.GENERATED)]
+    )
+    with pytest.raises(ExpansionError, match="Keep that picture first"):
+        expansion.send(Request(pending.id, Preset.MIX, change=0.5))
+    assert expansion.statuses() == []
+
+
+def test_a_kept_picture_is_varied_again_and_its_pictures_keep_the_photo_as_their_root(project):
+    """A generated picture carries its mask, so it is a source like a photo; the family shares one
+    fold (the real photo at the root) and each picture names the one it was made from."""
+    expansion = Expansion(project, None)
+    (apple,) = add_masked_photos(project, {"apple": 1})["apple"]
+    first = expansion.send(Request(apple.id, Preset.NEW_COLOUR, change=0.5, count=1, seed=1))
+    expansion.follow(first)
+    (green,) = expansion.accept(first)
+    assert green.mask_path is not None
+    again = expansion.send(Request(green.id, Preset.NEW_BACKGROUND, change=0.5, count=2, seed=2))
+    assert expansion.follow(again).phase is Phase.DONE
+    grandchildren = expansion.accept(again)
+    assert len(grandchildren) == 2
+    for picture in grandchildren:
+        assert picture.label == "apple" and picture.mask_path is not None
+        assert picture.recipe[SOURCE_SAMPLE_KEY] == apple.id
+        assert picture.recipe["varied_from"] == green.id
+    assert "varied_from" not in green.recipe
+    assert [sample.id for sample in sources(project)][-3:] == [green.id, *(p.id for p in grandchildren)]
 
 
 def test_a_preset_only_diffusion_can_make_is_refused_offline_with_a_reason(project, photos):

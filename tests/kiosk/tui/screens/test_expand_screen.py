@@ -10,7 +10,7 @@ import pytest
 from gpu_worker.backends.classic import ClassicBackend
 from kiosk.coach.suggestion import GenerateVariations
 from kiosk.generation.expansion import Expansion
-from kiosk.generation.status import Phase
+from kiosk.generation.status import Phase, Request
 from kiosk.learning.project_training import SOURCE_SAMPLE_KEY
 from kiosk.store import Source, Status
 from kiosk.tui.screens.expand import EXPANSION, ExpandScreen
@@ -18,6 +18,7 @@ from kiosk.tui.widgets.change_slider import ChangeSlider
 from kiosk.tui.widgets.job_progress import JobProgress
 from kiosk.tui.widgets.review_grid import ReviewGrid
 from shared.presets import Preset
+from testkit.fleet import add_masked_photos
 from testkit.jobs import GatedBackend
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import add_photos
@@ -74,6 +75,30 @@ async def test_send_progress_review_and_accept_with_the_classic_engine(make_app,
     assert {s.recipe["preset"] for s in generated} == {"new_background"}
     assert {s.recipe["change"] for s in generated} == {0.7}
     assert sorted(s.recipe["index"] for s in generated) == [0, 2, 3]
+
+
+@pytest.mark.asyncio
+async def test_a_kept_picture_is_offered_after_the_photos_and_varied_again(make_app, project):
+    (photo,) = add_masked_photos(project, {"apple": 1})["apple"]
+    expansion = Expansion(project, None)
+    job_id = expansion.send(Request(photo.id, Preset.NEW_COLOUR, change=0.5, count=1, seed=3))
+    expansion.follow(job_id)
+    (kept,) = expansion.accept(job_id)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_expand(app, pilot)
+        assert [p.id for p in screen.photos] == [photo.id, kept.id]
+        await pilot.click("#photo-next")
+        assert "photo 2 of 2 (a kept new picture)" in text(app, "#photo-label")
+        await pilot.click("#preset-new_background")
+        await pilot.click("#expand-send")
+        await wait_until(pilot, lambda: len(app.screen.query(".review-cell")) == 4, 30)
+        await pilot.click("#keep-all")
+        await wait_until(pilot, lambda: not app.screen.query(ReviewGrid))
+
+    made = [s for s in project.samples(source=Source.GENERATED) if s.id != kept.id]
+    assert len(made) == 4
+    assert all(s.recipe["varied_from"] == kept.id and s.recipe[SOURCE_SAMPLE_KEY] == photo.id for s in made)
 
 
 @pytest.mark.asyncio
