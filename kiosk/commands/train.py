@@ -2,7 +2,8 @@
 
 DATA_DIR holds one sub-folder per class, named after it, with its images (jpg, png, bmp, tiff; any
 size, grey or colour). Unreadable files are skipped and listed. The model folder (model.json +
-classifier.npz) is what `teachbooth eval`, `predict` and `export` read.
+classifier.npz) is what `teachbooth eval`, `predict` and `export` read. An existing MODEL_DIR that
+is not empty is left alone unless --force is given: a model someone kept is never lost to a typo.
 
 Example: teachbooth train photos/ --out models/fruit
 """
@@ -28,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="one sub-folder of images per class")
     parser.add_argument("--out", type=Path, required=True, metavar="MODEL_DIR", help="model folder to write")
     parser.add_argument(
+        "--force", action="store_true", help="replace the model in a MODEL_DIR that holds one"
+    )
+    parser.add_argument(
         "--augmentation",
         choices=["auto", "on", "off"],
         default=defaults.augmentation,
@@ -45,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValidationError as exc:
         return _fail("; ".join(f"--{e['loc'][0]}: {e['msg']}" for e in exc.errors()))
+    if not args.force and _holds_something(args.out):
+        return _fail(f"{args.out} already exists and is not empty: pass --force to replace what is there")
     try:
         result = train_folder(args.data_dir, args.out, Backbone(), config)
     except (DatasetError, TrainingError, ModelDirError) as exc:
@@ -68,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
     augmentation = outcome.augmentation
     print(f"augmentation: {'used' if augmentation['used'] else 'not used'} ({augmentation['reason']})")
     return 0
+
+
+def _holds_something(path: Path) -> bool:
+    """A file, or a folder with anything in it (checked before minutes of training, not after)."""
+    if not path.exists():
+        return False
+    return not path.is_dir() or any(path.iterdir())
 
 
 def _fail(message: str) -> int:

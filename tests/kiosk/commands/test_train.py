@@ -55,6 +55,26 @@ def test_missing_folder_and_bad_options_exit_2(tmp_path, capsys):
     assert exit_info.value.code == 2
 
 
+def test_an_existing_model_is_kept_unless_force_is_given(tmp_path, capsys):
+    data = write_dataset(tmp_path / "data", per_class=3, labels=("apple", "sky"))
+    model_dir = tmp_path / "model"
+    assert main(["train", str(data), "--out", str(model_dir), "--augmentation", "off"]) == 0
+    first = (model_dir / "model.json").read_bytes()
+    capsys.readouterr()
+
+    other = write_dataset(tmp_path / "other", per_class=3, labels=("leaf", "sky"))
+    assert main(["train", str(other), "--out", str(model_dir), "--augmentation", "off"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "already exists and is not empty" in line and "--force" in line
+    assert (model_dir / "model.json").read_bytes() == first
+
+    assert main(["train", str(other), "--out", str(model_dir), "--augmentation", "off", "--force"]) == 0
+    assert load_model(model_dir).labels == ("leaf", "sky")
+
+    (tmp_path / "empty").mkdir()
+    assert main(["train", str(data), "--out", str(tmp_path / "empty"), "--augmentation", "off"]) == 0
+
+
 def test_train_leaves_masks_out_of_the_images(tmp_path, capsys):
     data = write_dataset(tmp_path / "data", per_class=4)
     for path in sorted((data / "apple").iterdir()):
