@@ -1,6 +1,7 @@
 """Evaluate a model folder on a folder of labelled images: accuracy, per class, confusion matrix.
 
-DATA_DIR is laid out like for `teachbooth train` (one sub-folder per class). With --json, one JSON
+DATA_DIR is laid out like for `teachbooth train` (one sub-folder per class, each a class the model
+knows: another name is refused with exit status 2, not scored as all wrong). With --json, one JSON
 object: accuracy, per_class, confusion, labels, count, misclassified and skipped (unreadable files).
 
 Example: teachbooth eval models/fruit test_photos/ --json

@@ -123,9 +123,19 @@ def train_folder(
 def evaluate_folder(
     model: TrainedModel, data_dir: str | Path, backbone: Backbone, progress: TrainingProgress | None = None
 ) -> tuple[Evaluation, tuple[Skipped, ...]]:
-    """Score `model` on every readable image of DATA_DIR/<class>/; unreadable files are skipped."""
+    """Score `model` on every readable image of DATA_DIR/<class>/; unreadable files are skipped.
+
+    A class folder the model was not trained on is refused (`DatasetError`, naming it) before any
+    image is read: scoring its images could only count them wrong, under a column the model never
+    had, which looks like a result and is a misnamed folder."""
     model.check_backbone(backbone)
     folder = scan_image_folder(data_dir, require_images_per_class=False)
+    unknown = [label for label in folder.classes if label not in model.labels]
+    if unknown:
+        raise DatasetError(
+            f"{folder.root}: the model does not know the class folder(s) {', '.join(unknown)}; "
+            f"it knows {', '.join(model.labels)}"
+        )
     embedded = embed_folder(folder, backbone, views=False, progress=progress)
     if not len(embedded.rows):
         raise DatasetError(f"{folder.root}: none of its {len(folder.files)} image file(s) could be read")

@@ -28,13 +28,25 @@ def test_eval_json_is_one_object_with_the_agreed_keys(tmp_path, capsys, model_di
     assert [item["file"].rsplit("/", 1)[-1] for item in report["skipped"]] == ["bad.png"]
 
 
-def test_eval_text_and_a_class_the_model_never_saw(tmp_path, capsys, model_dir):
+def test_eval_text_names_accuracy_per_class_and_the_misses(tmp_path, capsys, model_dir):
     data = write_dataset(tmp_path / "test", per_class=1, labels=("apple", "leaf"))
-    (data / "leaf").rename(data / "pear")
+    (data / "leaf" / "leaf_0.png").rename(data / "apple" / "really_a_leaf.png")
+    (data / "leaf").rmdir()
     capsys.readouterr()
     assert main(["eval", str(model_dir), str(data)]) == 0
     out = capsys.readouterr().out
-    assert "accuracy: 50.0% of 2 images" in out and "pear: 0.0%" in out and "wrong:" in out
+    assert "accuracy: 50.0% of 2 images" in out and "apple: 50.0%" in out and "wrong:" in out
+
+
+def test_a_class_folder_the_model_never_saw_is_refused_not_scored(tmp_path, capsys, model_dir):
+    data = write_dataset(tmp_path / "test", per_class=1, labels=("apple", "leaf"))
+    (data / "leaf").rename(data / "pear")
+    capsys.readouterr()
+    assert main(["eval", str(model_dir), str(data), "--json"]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.strip().splitlines()
+    assert "does not know the class folder(s) pear" in line and "it knows apple, leaf, sky" in line
+    assert captured.out == ""
 
 
 def test_a_model_from_another_backbone_exits_2(tmp_path, capsys, model_dir):
