@@ -7,8 +7,8 @@
 
 Needs Python 3.10+, NumPy, Pillow and a TFLite runtime: `pip install ai-edge-litert numpy pillow`
 (or `tflite-runtime` where ai-edge-litert has no wheel). Exit status: 0 when every image was
-judged, 1 when any image could not be read, 2 when the model cannot be used or the command line
-is wrong (as `teachbooth predict`).
+judged, 1 when any image could not be read, 2 when the model cannot be used (a file changed or
+missing, a package not installed) or the command line is wrong (as `teachbooth predict`).
 
 This file is `kiosk/export/bundle_predict.py` of TeachBooth, copied into every model bundle as
 `predict.py`. It holds only the command line: the preprocessing, the backbone and the classifier
@@ -27,10 +27,20 @@ from typing import Any
 
 BUNDLE = Path(__file__).resolve().parent
 MANIFEST = "model.json"
+INSTALL = "pip install ai-edge-litert numpy pillow"
 
 
 class BundleError(Exception):
-    """The bundle's own files are missing, changed or unreadable."""
+    """The bundle's own files are missing, changed or unreadable, or a package it needs is missing."""
+
+
+def missing_package(exc: ImportError) -> BundleError:
+    """A stranger's machine without Pillow or NumPy gets the reason and the fix, not a traceback."""
+    name = exc.name or str(exc)
+    return BundleError(
+        f"the Python package {name!r} is not installed; this model needs NumPy, Pillow and "
+        f"a TFLite runtime: {INSTALL}"
+    )
 
 
 def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any, Any]:
@@ -38,9 +48,12 @@ def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any, Any]:
     the one trained on."""
     if str(bundle) not in sys.path:
         sys.path.insert(0, str(bundle))  # `python -P` / `-I` leave the script's folder off the path
-    from teachbooth_model.backbone import Backbone, file_sha256
-    from teachbooth_model.linear_model import LinearModel, ModelFileError
-    from teachbooth_model.open_set import OpenSetRule
+    try:
+        from teachbooth_model.backbone import Backbone, file_sha256
+        from teachbooth_model.linear_model import LinearModel, ModelFileError
+        from teachbooth_model.open_set import OpenSetRule
+    except ImportError as exc:
+        raise missing_package(exc) from None
 
     try:
         manifest = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
@@ -82,10 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         backbone, classifier, open_set = load_model(BUNDLE, max(1, args.threads))
+        try:
+            from teachbooth_model.prediction import describe, predict_files
+        except ImportError as exc:
+            raise missing_package(exc) from None
     except BundleError as exc:
         print(f"predict.py: {exc}", file=sys.stderr)
         return 2
-    from teachbooth_model.prediction import describe, predict_files
 
     predictions, errors = predict_files(backbone, classifier, args.images, open_set)
     if args.json:

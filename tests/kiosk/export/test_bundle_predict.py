@@ -170,3 +170,24 @@ def test_text_output_and_changed_backbone(tmp_path, trained_model, query_images,
     assert result.returncode == 2
     assert result.stdout == ""
     assert "not the backbone this model was trained on" in result.stderr
+
+
+@pytest.mark.parametrize("package", ["PIL", "numpy"])
+def test_a_missing_package_exits_2_with_the_reason_and_the_fix(
+    tmp_path, trained_model, query_images, stranger_env, package
+):
+    """As the bundle's README promises: no traceback on a machine without Pillow or NumPy."""
+    bundle = tmp_path / "bundle"
+    export_bundle(trained_model.path, bundle)
+    without = (
+        f"import runpy, sys\nsys.modules[{package!r}] = None\nsys.argv = sys.argv[1:]\n"
+        "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+    )
+    script = tmp_path / "without.py"
+    script.write_text(without)
+    result = run_python(
+        [str(script), str(bundle / "predict.py"), str(query_images[0])], tmp_path, stranger_env
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert f"the Python package '{package}' is not installed" in line and "pip install" in line
