@@ -72,6 +72,14 @@ class TeachBoothApp(App):
             self.watchdog.ready(status="showing the first step")
             self.set_interval(WATCHDOG_BEAT_S, self.watchdog.alive)
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q. A museum kiosk stays up for the next visitor: staff leave through the admin
+        screen's Exit, behind the PIN. Outside museum mode Ctrl+Q quits as in any Textual app."""
+        if self.settings.museum:
+            self.notify("This kiosk stays on. Staff: Ctrl+A, then the PIN.", timeout=3)
+            return
+        self.exit()
+
     def apply_settings(self, settings: KioskSettings) -> None:
         """New settings from the admin screen; museum mode's idle time counts from now."""
         self.settings = settings

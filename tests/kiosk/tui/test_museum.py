@@ -103,3 +103,21 @@ async def test_an_untouched_start_screen_is_not_asked_about(make_app, project):
         app.check_visitor_idle()
         await pilot.pause()
         assert isinstance(app.screen, ClassesScreen)
+
+
+async def test_ctrl_q_does_not_quit_a_museum_kiosk(make_app, visitor_project):
+    app = museum_app(make_app, FakeClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, ClassesScreen)
+
+
+async def test_outside_museum_mode_ctrl_q_quits(make_app, visitor_project):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.return_code is None
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0, "Ctrl+Q asked the app to exit"
