@@ -8,8 +8,11 @@ a class that has photos asks once more, on the same button, because its photos g
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Input, Static
 
@@ -22,6 +25,7 @@ MIN_CLASSES = 2
 class ClassesScreen(StepScreen):
     STEP_KEY = "classes"
     SHOW_COACH = False
+    BINDINGS: ClassVar = [Binding("escape", "cancel_renaming", "Cancel renaming", show=False)]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -126,6 +130,11 @@ class ClassesScreen(StepScreen):
         self.query_one("#class-add", Button).label = "Save"
         self.query_one("#class-cancel", Button).remove_class("hidden")
         self.say(f"Type the new name for {info.label!r}, then tap Save.")
+
+    def action_cancel_renaming(self) -> None:
+        """Escape, as the Cancel button: the old name stays."""
+        if self.renaming is not None:
+            self.stop_renaming()
 
     def stop_renaming(self, *, keep_message: bool = False) -> None:
         self.renaming = None

@@ -87,6 +87,21 @@ async def test_rename_and_cancel(make_app, project):
         assert app.screen.renaming is None and app.screen.query_one("#class-name").value == ""
 
 
+async def test_escape_cancels_a_rename_and_keeps_the_old_name(make_app, project):
+    apple = project.add_class("apple")
+    project.add_class("pear")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await tap(pilot, f"#rename-{apple.id}")
+        await pilot.press("end", "s")
+        assert app.screen.query_one("#class-name").value == "apples"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.renaming is None and app.screen.query_one("#class-name").value == ""
+        assert "Save" not in str(app.screen.query_one("#class-add").label)
+    assert labels(project) == ["apple", "pear"]
+
+
 async def test_removing_a_class_with_photos_asks_first(make_app, project):
     apple = project.add_class("apple")
     empty = project.add_class("empty")
