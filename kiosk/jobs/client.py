@@ -348,7 +348,6 @@ class JobClient:
                 self._outbox.mark_untaken(self.kiosk_id, handle.job_id)
                 self.stats["resent_after_worker_loss"] += 1
                 self._link.publish(entry.topic, entry.payload, qos=1)
-                self.news.raise_()
 
     def _on_job_event(self, topic: str, event: JobEvent) -> None:
         ids = topics.parse_events_topic(topic)

@@ -88,7 +88,7 @@ class ClassesScreen(StepScreen):
         if button == "class-add":
             await self.submit()
         elif button == "class-cancel":
-            self.stop_renaming()
+            self.action_cancel_renaming()
         elif button.startswith("rename-"):
             self.start_renaming(int(button.removeprefix("rename-")))
         elif button.startswith("remove-"):
@@ -132,7 +132,7 @@ class ClassesScreen(StepScreen):
         self.say(f"Type the new name for {info.label!r}, then tap Save.")
 
     def action_cancel_renaming(self) -> None:
-        """Escape, as the Cancel button: the old name stays."""
+        """The Cancel button, or Escape: the old name stays."""
         if self.renaming is not None:
             self.stop_renaming()
 

@@ -71,9 +71,15 @@ async def test_a_ninth_class_is_refused(make_app, project):
         assert len(project.classes()) == 8
 
 
-async def test_rename_and_cancel(make_app, project):
-    apple = project.add_class("apple")
+@pytest.fixture
+def apple(project):
+    """An "apple" class beside a "pear" one: what the rename tests rename."""
+    made = project.add_class("apple")
     project.add_class("pear")
+    return made
+
+
+async def test_rename_and_cancel(make_app, project, apple):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await tap(pilot, f"#rename-{apple.id}")
@@ -87,9 +93,7 @@ async def test_rename_and_cancel(make_app, project):
         assert app.screen.renaming is None and app.screen.query_one("#class-name").value == ""
 
 
-async def test_escape_cancels_a_rename_and_keeps_the_old_name(make_app, project):
-    apple = project.add_class("apple")
-    project.add_class("pear")
+async def test_escape_cancels_a_rename_and_keeps_the_old_name(make_app, project, apple):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await tap(pilot, f"#rename-{apple.id}")
