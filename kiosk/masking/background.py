@@ -3,9 +3,14 @@
 A kiosk camera is fixed and looks at a fixed backdrop, so whatever differs from the empty scene is
 the visitor or what they show. The model is a running average of frames in which nobody is in view
 (the caller decides that), kept at the working resolution where shrinking has already averaged away
-most camera grain. Pixels that differ from it blend in far more slowly than the rest: an object left
-lying in view is absorbed only after a while (it was left, so it is part of the scene now), and one
-shown briefly without a hand leaves no ghost that would pass for an object later. Mild light drift
+most camera grain. Pixels that differ from it do not blend in at all until they have stayed the same
+for `absorb_frames` empty frames in a row: then they are taken over at once. An object left lying in
+view becomes part of the scene after a while (it was left, so it is the scene now), and so does the
+empty spot where a long-lying object was taken away; an object shown for less than that, even held
+still on a stand with nobody in view, leaves no ghost that would pass for an object later. (A
+running average that absorbed changed pixels slowly did leave one: a ball shown for three seconds
+was a third blended in, and the empty backdrop after it was "found" and saved as a photo of it.)
+Mild light drift
 (auto-exposure, a cloud) scales the whole frame: one gain, the median brightness ratio, is divided
 out before comparing, so it does not light up every pixel.
 """
@@ -18,11 +23,15 @@ import numpy as np
 class BackgroundModel:
     """Running average of empty frames; `changed` marks pixels that differ from it."""
 
-    def __init__(self, threshold: float, rate: float, absorb_rate: float) -> None:
+    def __init__(self, threshold: float, rate: float, absorb_frames: int) -> None:
         self.threshold = float(threshold)
         self.rate = float(rate)
-        self.absorb_rate = float(absorb_rate)
+        self.absorb_frames = int(absorb_frames)
         self._mean: np.ndarray | None = None
+        self._previous: np.ndarray | None = None
+        """The last empty frame: a changed pixel counts as lasting only while it holds still."""
+        self._still: np.ndarray | None = None
+        """Per pixel, the empty frames in a row it has been changed and still."""
 
     @property
     def learned(self) -> bool:
@@ -34,7 +43,7 @@ class BackgroundModel:
         return self._mean
 
     def reset(self) -> None:
-        self._mean = None
+        self._mean = self._previous = self._still = None
 
     def _check(self, frame: np.ndarray) -> None:
         if self._mean is not None and frame.shape != self._mean.shape:
@@ -44,20 +53,29 @@ class BackgroundModel:
             )
 
     def update(self, frame: np.ndarray, changed: np.ndarray | None = None) -> None:
-        """Blend an empty frame in (the first one becomes the background outright); pixels marked
-        `changed` (what `changed` returned for this frame) blend at `absorb_rate`."""
+        """Blend an empty frame in (the first one becomes the background outright). Pixels marked
+        `changed` (what `changed` returned for this frame) are left out, until they have been
+        changed and still for `absorb_frames` empty frames in a row: then they are copied in."""
         import cv2
 
         self._check(frame)
-        if self._mean is None:
+        pixels = cv2.convertScaleAbs(frame)  # uint8 whatever came in (a still's backdrop is float)
+        previous, self._previous = self._previous, pixels
+        if self._mean is None or self._still is None or previous is None:
             self._mean = frame.astype(np.float32)
+            self._still = np.zeros(frame.shape[:2], np.uint16)
             return
         if changed is None or not changed.any():
             cv2.accumulateWeighted(frame, self._mean, self.rate)
+            self._still[:] = 0
             return
-        moved = changed.astype(np.uint8)
-        cv2.accumulateWeighted(frame, self._mean, self.rate, mask=1 - moved)
-        cv2.accumulateWeighted(frame, self._mean, self.absorb_rate, mask=moved)
+        cv2.accumulateWeighted(frame, self._mean, self.rate, mask=(~changed).astype(np.uint8))
+        still = changed & (_largest_channel(cv2.absdiff(pixels, previous)) <= self.threshold)
+        self._still = np.where(still, np.minimum(self._still, self.absorb_frames) + 1, 0).astype(np.uint16)
+        lasting = self._still >= self.absorb_frames
+        if lasting.any():
+            self._mean[lasting] = frame[lasting]
+            self._still[lasting] = 0
 
     def gain(self, frame: np.ndarray) -> float:
         """How much brighter the frame is than the background, overall (robust to a large object)."""
@@ -76,5 +94,12 @@ class BackgroundModel:
 
         self._check(frame)
         reference = cv2.convertScaleAbs(self._mean, alpha=self.gain(frame))  # uint8, saturated
-        red, green, blue = cv2.split(cv2.absdiff(frame, reference))
-        return cv2.max(cv2.max(red, green), blue) > self.threshold  # NumPy's max(axis=2) is 30x slower
+        return _largest_channel(cv2.absdiff(frame, reference)) > self.threshold
+
+
+def _largest_channel(difference: np.ndarray) -> np.ndarray:
+    """Per pixel, the largest of the three channels of a uint8 difference image."""
+    import cv2
+
+    red, green, blue = cv2.split(difference)
+    return cv2.max(cv2.max(red, green), blue)  # NumPy's max(axis=2) is 30x slower

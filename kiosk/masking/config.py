@@ -35,14 +35,14 @@ class MaskingConfig(BaseModel):
         description="Weight of each empty frame in the running background average, where the frame "
         "matches the background (it follows grain and slow light changes).",
     )
-    absorb_rate: float = Field(
-        0.03,
-        gt=0,
-        le=1,
-        title="Background absorb rate",
-        description="The same weight where an empty frame differs from the background: a lasting change "
-        "(an object left behind, a poster) is absorbed in about 60 empty frames, a brief one leaves no "
-        "ghost.",
+    absorb_frames: int = Field(
+        150,
+        ge=1,
+        le=10_000,
+        title="Frames to absorb a lasting change",
+        description="Empty frames in a row a changed pixel must hold still before it becomes part of the "
+        "background: an object left behind or a poster (and the spot where a long-lying object was) is "
+        "learned after about 10 s at 15 frames/s, an object shown for less leaves no ghost.",
     )
     empty_person_share: float = Field(
         0.005,

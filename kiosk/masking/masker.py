@@ -108,7 +108,7 @@ class ObjectMasker:
     ) -> None:
         self.config = config or MaskingConfig()
         self.background = BackgroundModel(
-            self.config.change_threshold, self.config.background_rate, self.config.absorb_rate
+            self.config.change_threshold, self.config.background_rate, self.config.absorb_frames
         )
         self._segmenter = segmenter
         self._hand_finder = hand_finder
