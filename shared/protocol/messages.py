@@ -10,6 +10,7 @@ JSON so they travel raw, never base64.
 from __future__ import annotations
 
 import time
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
@@ -30,10 +31,32 @@ _JPEG_MAGIC = b"\xff\xd8\xff"
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+_UNPRINTABLE = {
+    "Cc": "a control character",
+    "Co": "a private-use character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
+"""Unicode categories that act on the text around them or have no agreed glyph (a lone surrogate, Cs,
+never gets this far: pydantic refuses it as a string that is not valid Unicode)."""
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Bidi embeddings, overrides and isolates: they reorder what a screen or a log shows (Trojan Source)."""
+
+
 def _printable_text(value: str, what: str) -> str:
-    """Labels and prompts end up in file names, logs and screens: no control characters."""
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ValueError(f"{what} contains control characters")
+    """Labels and prompts end up in file names, logs and screens: only characters drawn as text.
+
+    C1 controls count as much as C0 ones (U+0085 breaks a log line, U+009B starts a terminal escape),
+    and so do the characters in `_UNPRINTABLE` and `_BIDI_CONTROLS`. The error names the first one, so
+    a sender can see what to remove.
+    """
+    for position, ch in enumerate(value):
+        kind = _UNPRINTABLE.get(unicodedata.category(ch))
+        if kind is None and ch in _BIDI_CONTROLS:
+            kind = "a bidi control"
+        if kind is not None:
+            raise ValueError(f"{what} contains {kind} (U+{ord(ch):04X}) at position {position}")
     if not value.strip():
         raise ValueError(f"{what} is blank")
     return value

@@ -39,9 +39,11 @@ presets = st.sampled_from(list(Preset))
 
 # Any text JSON can carry as UTF-8 (no lone surrogates).
 any_text = st.characters(exclude_categories=("Cs",))
-# What labels and prompts accept: no C0 control characters and no DEL (C1 is allowed).
+# What labels and prompts accept: no control (C0, DEL, C1), surrogate, private-use, line or paragraph
+# separator characters, and no bidi embeddings, overrides or isolates.
 printable = st.characters(
-    exclude_categories=("Cs",), exclude_characters=[chr(i) for i in range(32)] + ["\x7f"]
+    exclude_categories=("Cc", "Cs", "Co", "Zl", "Zp"),
+    exclude_characters=[*"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"],
 )
 
 
