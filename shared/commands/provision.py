@@ -1,4 +1,4 @@
-"""Create the broker's CA, certificate, password file and ACL, and each kiosk's and worker's credentials.
+"""Create the broker's CA, certificate and dynamic-security file, and each kiosk's and worker's credentials.
 
 Example: teachbooth provision --out fleet/ --broker-host broker.lan --kiosks k1,k2 --workers w1
 
@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 
 from shared.provisioning.fleet import Fleet, FleetError, split_ids
-from shared.provisioning.passwords import find_mosquitto_passwd
-from shared.provisioning.provision import Provisioned, provision
+from shared.provisioning.provision import DYNSEC_FILE, Provisioned, provision
 from shared.provisioning.secret_files import ExistingOutput
 from shared.provisioning.snippets import BROKER_DIR, MACHINE_DIR, redact
 
@@ -39,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
             workers=split_ids(args.workers),
             port=args.port,
         )
-        result = provision(args.out, fleet, force=args.force, passwd_tool=find_mosquitto_passwd())
-    except (FleetError, ExistingOutput, RuntimeError) as exc:
+        result = provision(args.out, fleet, force=args.force)
+    except (FleetError, ExistingOutput) as exc:
         print(f"teachbooth provision: {exc}", file=sys.stderr)
         return 2
     print(summary(result, args.show_secrets))
@@ -51,7 +50,8 @@ def summary(result: Provisioned, show_secrets: bool) -> str:
     """What to copy where, and each machine's env file."""
     out = result.out
     lines = [
-        f"Broker: copy {out}/broker/* to {BROKER_DIR}/ (key and passwd owned by mosquitto, mode 0600)",
+        f"Broker: copy {out}/broker/* to {BROKER_DIR}/ (server.key and {DYNSEC_FILE} owned by mosquitto,"
+        " mode 0600)",
         "        and systemd/mosquitto/teachbooth.conf to /etc/mosquitto/conf.d/",
         f"CA key: {out}/ca/ca.key signs broker certificates; keep it offline",
     ]

@@ -1,58 +1,92 @@
-"""The broker ACL: each user name gets exactly the topics its role needs.
+"""Who may touch which topic: one dynamic-security role per fleet member.
 
-Rules are written per user rather than as ``pattern`` lines: a pattern applies
-to every user, so a worker would also get a kiosk's rights on a kiosk subtree
-named like it. Topic strings come from `shared.protocol.topics`, so the ACL
-cannot drift from what the services publish and subscribe to.
+The broker's dynamic-security plugin denies by default, and it checks a
+SUBSCRIBE itself (``subscribePattern``), so a subscription a role does not
+grant is refused with a failing SUBACK rather than granted and filtered on
+delivery, which is what mosquitto 2.0's acl_file does. That difference is the
+point: a kiosk that joined the workers' shared group ``$share/teachbooth-B/...``
+under an acl_file was handed its round-robin share of every kiosk's jobs and
+dropped them; here the broker never lets it join.
 
-mosquitto checks a subscription to ``$share/<group>/<filter>`` against the
-whole string, and every delivery against the real topic, so workers get both
-forms (any group name: the group prefix is a worker setting, and each backend
-has a group of its own, docs/protocol.md). A job topic names its backend; a
-kiosk may file its own jobs for any backend, and a worker may read every
-backend's jobs: which backends a worker serves is its configuration, not the
-broker's business.
+Each role grants a topic filter twice, as ``subscribePattern`` (may subscribe
+to it) and ``publishClientReceive`` (may be delivered messages on it): the
+plugin checks both. The plugin's ACL topics hold no ``%u``/``%c``
+substitutions (mosquitto 2.0), so every member gets a role of its own named
+after it, ``kiosk-<id>`` or ``worker-<id>``. Topic strings come from
+`shared.protocol.topics`, so the roles cannot drift from what the services
+publish and subscribe to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 from shared.protocol import topics
-from shared.provisioning.fleet import Fleet
 
-Rule = tuple[str, str]
-"""(access, topic filter) with access one of read, write, readwrite."""
+AclType = Literal["publishClientSend", "publishClientReceive", "subscribePattern"]
 
 
-def kiosk_rules(kiosk_id: str) -> list[Rule]:
+@dataclass(frozen=True)
+class Acl:
+    """One allow rule, in the plugin's terms; everything no rule allows is denied."""
+
+    acltype: AclType
+    topic: str
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    acls: tuple[Acl, ...]
+
+
+def kiosk_role(kiosk_id: str) -> Role:
     """Send and withdraw its own jobs, announce itself, read its own events and every worker's status."""
-    return [
-        ("write", topics.job(kiosk_id, "+", "+")),
-        ("write", topics.cancel(kiosk_id, "+")),
-        ("write", topics.kiosk_status(kiosk_id)),
-        ("read", topics.kiosk_events_filter(kiosk_id)),
-        ("read", topics.WORKER_STATUS_FILTER),
-    ]
-
-
-def worker_rules(worker_id: str) -> list[Rule]:
-    """Read every kiosk's jobs and cancels (plain or shared), answer with events, announce itself."""
-    rules: list[Rule] = []
-    for topic_filter in (topics.ALL_JOBS_FILTER, topics.ALL_CANCELS_FILTER):
-        rules += [("read", topic_filter), ("read", f"$share/+/{topic_filter}")]
-    return [*rules, ("write", topics.events("+", "+")), ("write", topics.worker_status(worker_id))]
-
-
-def render_acl(fleet: Fleet) -> str:
-    blocks = [_block(kiosk, kiosk_rules(kiosk)) for kiosk in fleet.kiosks]
-    blocks += [_block(worker, worker_rules(worker)) for worker in fleet.workers]
-    header = (
-        "# TeachBooth broker ACL, written by `teachbooth provision`; anything not listed is denied.\n"
-        "# Regenerate it with the tool rather than editing by hand.\n"
+    return Role(
+        kiosk_role_name(kiosk_id),
+        (
+            *_writes(
+                topics.job(kiosk_id, "+", "+"), topics.cancel(kiosk_id, "+"), topics.kiosk_status(kiosk_id)
+            ),
+            *_reads(topics.kiosk_events_filter(kiosk_id), topics.WORKER_STATUS_FILTER),
+        ),
     )
-    return header + "\n".join(blocks)
 
 
-def _block(user: str, rules: Iterable[Rule]) -> str:
-    return f"user {user}\n" + "".join(f"topic {access} {topic_filter}\n" for access, topic_filter in rules)
+def worker_role(worker_id: str) -> Role:
+    """Read every kiosk's jobs (plain or in a shared group) and cancels, answer with events, announce itself.
+
+    The group part of ``$share/<group>/...`` is any single level: the prefix is
+    a worker setting and each backend has a group of its own (docs/protocol.md).
+    Which backends a worker serves is its configuration, not the broker's
+    business, so it may read every backend's jobs.
+    """
+    return Role(
+        worker_role_name(worker_id),
+        (
+            Acl("subscribePattern", f"$share/+/{topics.ALL_JOBS_FILTER}"),
+            *_reads(topics.ALL_JOBS_FILTER, topics.ALL_CANCELS_FILTER),
+            *_writes(topics.events("+", "+"), topics.worker_status(worker_id)),
+        ),
+    )
+
+
+def kiosk_role_name(kiosk_id: str) -> str:
+    return f"kiosk-{kiosk_id}"
+
+
+def worker_role_name(worker_id: str) -> str:
+    return f"worker-{worker_id}"
+
+
+def _reads(*topic_filters: str) -> tuple[Acl, ...]:
+    return tuple(
+        Acl(acltype, topic_filter)
+        for topic_filter in topic_filters
+        for acltype in ("subscribePattern", "publishClientReceive")
+    )
+
+
+def _writes(*topic_names: str) -> tuple[Acl, ...]:
+    return tuple(Acl("publishClientSend", topic) for topic in topic_names)

@@ -1,7 +1,8 @@
 """One provisioning run: every file a fleet needs, laid out by the machine it goes to.
 
     OUT/ca/                 ca.crt, ca.key (keep the key offline: it can mint brokers)
-    OUT/broker/             ca.crt, server.crt, server.key, passwd, acl -> /etc/mosquitto/teachbooth/
+    OUT/broker/             ca.crt, server.crt, server.key, dynamic-security.json
+                            -> /etc/mosquitto/teachbooth/
     OUT/kiosk/<id>/         ca.crt, kiosk.env   -> /etc/teachbooth/
     OUT/worker/<id>/        ca.crt, worker.env  -> /etc/teachbooth/
 
@@ -14,12 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.provisioning.acl import render_acl
 from shared.provisioning.certificates import make_ca, make_server_certificate
+from shared.provisioning.dynsec import render_dynsec
 from shared.provisioning.fleet import Fleet
-from shared.provisioning.passwords import new_password, write_password_file
+from shared.provisioning.passwords import new_password
 from shared.provisioning.secret_files import ExistingOutput, write_public, write_secret
 from shared.provisioning.snippets import kiosk_env, worker_env
+
+DYNSEC_FILE = "dynamic-security.json"
+"""The broker's clients, password hashes and roles; systemd/mosquitto/teachbooth.conf names it."""
 
 
 @dataclass(frozen=True)
@@ -34,14 +38,14 @@ class Provisioned:
 
 def planned_files(out: Path, fleet: Fleet) -> list[Path]:
     files = [out / "ca" / "ca.crt", out / "ca" / "ca.key"]
-    files += [out / "broker" / name for name in ("ca.crt", "server.crt", "server.key", "passwd", "acl")]
+    files += [out / "broker" / name for name in ("ca.crt", "server.crt", "server.key", DYNSEC_FILE)]
     files += [out / "kiosk" / kiosk / name for kiosk in fleet.kiosks for name in ("ca.crt", "kiosk.env")]
     files += [out / "worker" / worker / name for worker in fleet.workers for name in ("ca.crt", "worker.env")]
     return files
 
 
-def provision(out: Path, fleet: Fleet, *, force: bool = False, passwd_tool: str | None = None) -> Provisioned:
-    """Write the fleet's files under `out`; `passwd_tool` is mosquitto_passwd's path, None to hash here."""
+def provision(out: Path, fleet: Fleet, *, force: bool = False) -> Provisioned:
+    """Write the fleet's files under `out`."""
     existing = [path for path in planned_files(out, fleet) if path.exists()]
     if existing and not force:
         shown = ", ".join(str(path.relative_to(out)) for path in existing[:5])
@@ -62,8 +66,7 @@ def provision(out: Path, fleet: Fleet, *, force: bool = False, passwd_tool: str 
     broker = out / "broker"
     write_public(broker / "server.crt", server.certificate_pem, force=force)
     write_secret(broker / "server.key", server.key_pem, force=force)
-    write_password_file(broker / "passwd", passwords, force=force, tool=passwd_tool)
-    write_public(broker / "acl", render_acl(fleet).encode(), force=force)
+    write_secret(broker / DYNSEC_FILE, render_dynsec(fleet, passwords).encode(), force=force)
 
     result = Provisioned(out=out, passwords=passwords)
     for kiosk in fleet.kiosks:

@@ -21,7 +21,6 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from shared.mqtt import BrokerUrl
 from shared.provisioning.fleet import Fleet
-from shared.provisioning.passwords import find_mosquitto_passwd
 from shared.provisioning.provision import provision
 from shared.provisioning.snippets import BROKER_DIR, broker_url
 from testkit.mosquitto import ConfiguredMosquitto, free_port
@@ -79,9 +78,9 @@ class SecuredBroker:
         self.broker.stop()
 
 
-def start_secured_broker(workdir: Path, *, hash_with_tool: bool = True) -> SecuredBroker:
+def start_secured_broker(workdir: Path) -> SecuredBroker:
     files = workdir / "fleet"
-    result = provision(files, FLEET, passwd_tool=find_mosquitto_passwd() if hash_with_tool else None)
+    result = provision(files, FLEET)
     port = free_port()
     broker = ConfiguredMosquitto(
         workdir=workdir, port=port, config=shipped_config(port, files / "broker", workdir)

@@ -18,7 +18,6 @@ from tests.systemd.secured_broker import (
     connect_reason,
     plain_connect_answer,
     shipped_config,
-    start_secured_broker,
 )
 
 
@@ -68,16 +67,6 @@ def test_the_shipped_conf_has_one_listener_and_it_is_tls(tmp_path):
     listeners = [line for line in text.splitlines() if line.startswith("listener ")]
     assert listeners == ["listener 1 127.0.0.1"]
     assert "allow_anonymous false" in text.splitlines()
-
-
-def test_python_written_password_hashes_work_on_the_real_broker(tmp_path):
-    """Provisioning on a machine without mosquitto_passwd writes the hashes itself."""
-    broker = start_secured_broker(tmp_path, hash_with_tool=False)
-    try:
-        assert connect_reason(broker.url("kB")) == "Success"
-        assert connect_reason(broker.url("kB", "wrong")) == "Not authorized"
-    finally:
-        broker.stop()
 
 
 # -- kiosks among themselves ------------------------------------------------------

@@ -11,7 +11,7 @@ from shared.provisioning.provision import planned_files, provision
 from shared.provisioning.secret_files import ExistingOutput
 
 FLEET = Fleet("broker.lan", ("k1", "k2"), ("w1",))
-SECRETS = {"ca.key", "server.key", "passwd", "kiosk.env", "worker.env"}
+SECRETS = {"ca.key", "server.key", "dynamic-security.json", "kiosk.env", "worker.env"}
 
 
 def _env(text: str) -> dict[str, str]:

@@ -1,0 +1,60 @@
+"""The broker's dynamic-security.json: every fleet member as a client with its role.
+
+mosquitto's dynamic-security plugin (``plugin mosquitto_dynamic_security.so``
+with ``plugin_opt_config_file``, systemd/mosquitto/teachbooth.conf) reads this
+file at start-up and does all of the broker's authentication and access
+control from it: salted password hashes and per-role ACLs, in the plugin's
+JSON format (mosquitto's docs, "Dynamic Security Plugin").
+
+Defaults deny publishing, receiving and subscribing; what a member may do is
+only what its role (`shared.provisioning.acl`) allows. Unsubscribing is
+allowed: it can only ever remove the client's own subscriptions.
+
+There is no admin client: nobody can change the file through the broker's
+``$CONTROL/dynamic-security`` topics. A changed fleet is provisioned again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict
+
+from shared.provisioning.acl import Role, kiosk_role, worker_role
+from shared.provisioning.fleet import Fleet
+from shared.provisioning.passwords import hash_password
+
+DEFAULT_ACL_ACCESS = {
+    "publishClientSend": False,
+    "publishClientReceive": False,
+    "subscribe": False,
+    "unsubscribe": True,
+}
+
+
+def render_dynsec(fleet: Fleet, passwords: Mapping[str, str]) -> str:
+    """The plugin's configuration for `fleet`, each member's password hashed with a fresh salt."""
+    members = [(kiosk, "kiosk", kiosk_role(kiosk)) for kiosk in fleet.kiosks]
+    members += [(worker, "worker", worker_role(worker)) for worker in fleet.workers]
+    document = {
+        "defaultACLAccess": DEFAULT_ACL_ACCESS,
+        "clients": [_client(user, kind, role, passwords[user]) for user, kind, role in members],
+        "roles": [_role(role) for _, _, role in members],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _client(user: str, kind: str, role: Role, password: str) -> dict[str, object]:
+    return {
+        "username": user,
+        "textName": f"TeachBooth {kind} {user}",
+        **asdict(hash_password(password)),
+        "roles": [{"rolename": role.name}],
+    }
+
+
+def _role(role: Role) -> dict[str, object]:
+    return {
+        "rolename": role.name,
+        "acls": [{"acltype": acl.acltype, "topic": acl.topic, "allow": True} for acl in role.acls],
+    }
