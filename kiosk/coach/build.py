@@ -2,7 +2,7 @@
 
 Cost (bench/coach.py, README section "coach.py"): the histograms take 1 to 2 ms per picture (at most
 4k pixels each, whatever the image size), and each of the two cue probes is one run of the kiosk's
-own trainer (`train_linear_svm`: 4 C values x up to 5 folds) on 108-number rows, so a whole state
+own trainer (`train_linear_svm`: 4 C values x up to 5 folds) on 75-number rows, so a whole state
 costs about as much as one training run on the backbone features: a few tenths of a second for
 tens of pictures on a 2-core machine. Without an `evaluation` or a `fit`, the model's out-of-fold
 evaluation adds one more such run. Fine in a worker after every capture, not on the UI thread;
@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
 from typing import Protocol
 
 import numpy as np
 
 from kiosk.coach.config import CoachConfig
 from kiosk.coach.histograms import object_and_background
-from kiosk.coach.state import CoachState, Cue, GateTally
+from kiosk.coach.state import CoachState, Cue, GateTally, PairSeparation
 from kiosk.learning.evaluate import Evaluation, evaluate_predictions
 from kiosk.learning.svm import SvmFit, train_linear_svm
 
@@ -46,10 +47,15 @@ def tally_gate(labels: Sequence[str], verdicts: Iterable[Verdict]) -> dict[str, 
     return {label: GateTally(passed[label], failed[label]) for label in passed.keys() | failed.keys()}
 
 
+OutOfFold = tuple[Evaluation, PairSeparation]
+"""A classifier's out-of-fold answers, scored (for the confused pairs) and pair by pair (for the
+shortcuts)."""
+
+
 def cross_validated(
     rows: np.ndarray, labels: Sequence[str], min_per_class: int, seed: int
-) -> Evaluation | None:
-    """Out-of-fold evaluation of the kiosk's trainer on `rows`, over the classes with enough of them.
+) -> OutOfFold | None:
+    """Out-of-fold answers of the kiosk's trainer on `rows`, over the classes with enough of them.
 
     None when fewer than two classes have `min_per_class` rows, or the trainer could not hold any out.
     """
@@ -59,10 +65,11 @@ def cross_validated(
     if len({label for label in counts if counts[label] >= min_per_class}) < 2:
         return None
     fit = train_linear_svm(rows[keep], labels[keep].tolist(), seed=seed)
-    return _oof_evaluation(fit, labels[keep].tolist())
+    return out_of_fold(fit, labels[keep].tolist())
 
 
-def _oof_evaluation(fit: SvmFit, labels: Sequence[str]) -> Evaluation | None:
+def out_of_fold(fit: SvmFit, labels: Sequence[str]) -> OutOfFold | None:
+    """What `fit` answered for its own rows (`labels`, in order) while they were held out."""
     if fit.oof_proba is None:
         return None
     if len(fit.oof_proba) != len(labels):
@@ -70,7 +77,28 @@ def _oof_evaluation(fit: SvmFit, labels: Sequence[str]) -> Evaluation | None:
             f"the fit has out-of-fold predictions for {len(fit.oof_proba)} rows, "
             f"not the {len(labels)} real samples given: train it on exactly these samples"
         )
-    return evaluate_predictions(labels, fit.oof_proba, fit.model.labels)
+    return (
+        evaluate_predictions(labels, fit.oof_proba, fit.model.labels),
+        pair_separation(labels, fit.oof_proba, fit.model.labels),
+    )
+
+
+def pair_separation(
+    labels: Sequence[str], probabilities: np.ndarray, model_labels: Sequence[str]
+) -> PairSeparation:
+    """Every pair's separation (`PairSeparation`) from (n, model_labels) probabilities of n pictures."""
+    labels = np.asarray([str(label) for label in labels], dtype=object)
+    column = {str(label): index for index, label in enumerate(model_labels)}
+    shares = {}
+    for first, second in combinations(column, 2):
+        is_first, is_second = labels == first, labels == second
+        if not is_first.any() or not is_second.any():
+            continue
+        rows = is_first | is_second
+        to_first = probabilities[rows, column[first]] - probabilities[rows, column[second]]
+        own = np.where(is_first[rows], to_first, -to_first)  # > 0: the picture's own class wins
+        shares[frozenset((first, second))] = float(np.mean((own > 0) + 0.5 * (own == 0)))
+    return PairSeparation(tuple(column), shares)
 
 
 def build_state(
@@ -90,9 +118,10 @@ def build_state(
 
     `images` are uint8 RGB (or grey) arrays of any size, one per entry of `labels`; `masks` (bool or
     0/255, same size, None for a picture without one) tell object from background. The model's
-    out-of-fold evaluation comes from `evaluation`, else from `fit` (an `SvmFit` trained on exactly
-    these samples, in this order), else it is computed from `features` (n, dim); with none of them
-    the state has no model evaluation and the rules that compare against the model stay silent.
+    out-of-fold answers come from `fit` (an `SvmFit` trained on exactly these samples, in this
+    order), else they are computed from `features` (n, dim); a ready `evaluation` stands in for them
+    without their probabilities, which the shortcut rules need. With none of them the state has no
+    model evaluation and the rules that compare against the model stay silent.
     """
     config = config or CoachConfig()
     labels = [str(label) for label in labels]
@@ -115,11 +144,11 @@ def build_state(
         colour.append(inside)
         background.append(outside)
 
-    cues: dict[Cue, Evaluation] = {}
+    cues: dict[Cue, PairSeparation] = {}
     if labels:
         found = cross_validated(np.stack(colour), labels, probe.min_samples_per_class, probe.seed)
         if found is not None:
-            cues[Cue.COLOUR] = found
+            cues[Cue.COLOUR] = found[1]
     masked = [row for row, histogram in enumerate(background) if histogram is not None]
     if masked:
         found = cross_validated(
@@ -129,21 +158,29 @@ def build_state(
             probe.seed,
         )
         if found is not None:
-            cues[Cue.BACKGROUND] = found
+            cues[Cue.BACKGROUND] = found[1]
 
-    if evaluation is None and fit is not None:
-        evaluation = _oof_evaluation(fit, labels)
-    elif evaluation is None and features is not None:
-        features = np.asarray(features)
-        if features.ndim != 2 or len(features) != len(labels):
-            raise ValueError(f"need one feature row per sample, got {features.shape} for {len(labels)}")
-        evaluation = cross_validated(features, labels, 2, probe.seed)
+    separation = None
+    if evaluation is None and (fit is not None or features is not None):
+        model = (
+            out_of_fold(fit, labels) if fit is not None else _model_out_of_fold(features, labels, probe.seed)
+        )
+        if model is not None:
+            evaluation, separation = model
 
     return CoachState(
         classes=classes,
         counts={name: labels.count(name) for name in classes},
         evaluation=evaluation,
+        separation=separation,
         cues=cues,
         gate=dict(gate or {}),
         samples_since_training=samples_since_training,
     )
+
+
+def _model_out_of_fold(features: np.ndarray, labels: Sequence[str], seed: int) -> OutOfFold | None:
+    features = np.asarray(features)
+    if features.ndim != 2 or len(features) != len(labels):
+        raise ValueError(f"need one feature row per sample, got {features.shape} for {len(labels)}")
+    return cross_validated(features, labels, 2, seed)

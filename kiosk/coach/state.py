@@ -36,6 +36,26 @@ class GateTally:
 
 
 @dataclass(frozen=True)
+class PairSeparation:
+    """How well one classifier tells each pair of classes apart, from its out-of-fold probabilities.
+
+    For the pictures of two classes, the share whose probability for their own class beats the one
+    for the other class of the pair (a tie counts half): the choice between the two alone, which is
+    what "tells them apart" means. Read from a confusion matrix instead, a picture given to a third
+    class counted as told apart, so a probe that called every picture "ball" seemed to tell "box"
+    from "cup" perfectly.
+    """
+
+    labels: tuple[str, ...]
+    """The classes the classifier was trained on."""
+    shares: Mapping[frozenset[str], float]
+    """Share of the pair's pictures decided right, by pair; pairs without pictures of both are missing."""
+
+    def of(self, first: str, second: str) -> float | None:
+        return self.shares.get(frozenset((first, second)))
+
+
+@dataclass(frozen=True)
 class CoachState:
     classes: tuple[str, ...]
     """Every class of the project, empty ones included, in display order."""
@@ -43,8 +63,11 @@ class CoachState:
     """Real (camera or imported) samples per class; generated ones train but do not count here."""
     evaluation: Evaluation | None = None
     """The backbone classifier scored out-of-fold on real samples; None before there is one."""
-    cues: Mapping[Cue, Evaluation] = field(default_factory=dict)
-    """The same, for a classifier that sees only one cue's histogram (missing where not measurable)."""
+    separation: PairSeparation | None = None
+    """The same classifier's pair separations; None where its probabilities were not at hand."""
+    cues: Mapping[Cue, PairSeparation] = field(default_factory=dict)
+    """Pair separations of a classifier that sees only one cue's histogram (missing where not
+    measurable)."""
     gate: Mapping[str, GateTally] = field(default_factory=dict)
     """Generated images per class that passed or failed the quality gate."""
     samples_since_training: int | None = None
@@ -68,8 +91,9 @@ class CoachState:
 def pair_mix(evaluation: Evaluation, first: str, second: str) -> tuple[int, int] | None:
     """(pictures of either class taken for the other, pictures of both) or None if one is missing.
 
-    Mistakes towards a third class do not count: the question is whether these two are told apart,
-    which makes a multi-class evaluation answer it for every pair at once.
+    Mistakes towards a third class do not count: the question is whether these two are mixed up,
+    which makes a multi-class evaluation answer it for every pair at once. (Whether they are told
+    apart is `PairSeparation`'s question.)
     """
     index = {label: i for i, label in enumerate(evaluation.labels)}
     if first not in index or second not in index:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from kiosk.coach.config import CoachConfig, ShortcutConfig
 from kiosk.coach.rules.registry import Finding, register
-from kiosk.coach.state import CoachState, Cue, pair_mix
+from kiosk.coach.state import CoachState, Cue
 from kiosk.coach.suggestion import GenerateVariations
 from shared.presets import Preset
 
@@ -42,23 +42,17 @@ _WORDING = {
 }
 
 
-def _separation(mix: tuple[int, int]) -> float:
-    mixed, total = mix
-    return 1.0 - mixed / total
-
-
 def _shortcut(state: CoachState, settings: ShortcutConfig, cue: Cue, preset: Preset) -> list[Finding]:
-    cue_evaluation, model = state.cues.get(cue), state.evaluation
-    if cue_evaluation is None or model is None:
+    by_cue, by_model = state.cues.get(cue), state.separation
+    if by_cue is None or by_model is None:
         return []
     found = []  # (first, second, separation by the cue, by the model)
     # In the project's class order, the order the visitor sees the classes in.
-    probed = [name for name in state.classes if name in cue_evaluation.labels]
+    probed = [name for name in state.classes if name in by_cue.labels]
     for first, second in combinations(probed, 2):
-        by_cue, by_model = pair_mix(cue_evaluation, first, second), pair_mix(model, first, second)
-        if by_cue is None or by_model is None:
+        cue_separation, model_separation = by_cue.of(first, second), by_model.of(first, second)
+        if cue_separation is None or model_separation is None:
             continue
-        cue_separation, model_separation = _separation(by_cue), _separation(by_model)
         if cue_separation >= settings.min_separation and cue_separation >= model_separation - settings.margin:
             found.append((first, second, cue_separation, model_separation))
     if not found:

@@ -1,5 +1,6 @@
 from kiosk.coach import AddClass, CaptureSamples, CoachConfig, CoachState, Cue, GateTally, suggest
 from kiosk.coach.config import ConfusedPairConfig
+from kiosk.coach.state import PairSeparation
 from tests.kiosk.coach.evaluations import evaluation_of
 
 LABELS = ("apple", "pear", "plum")
@@ -44,7 +45,7 @@ def test_a_single_class_only_gets_add_class_and_capture():
         classes=("apple",),
         counts={"apple": 3},
         evaluation=evaluation,
-        cues={Cue.COLOUR: evaluation},
+        cues={Cue.COLOUR: PairSeparation(("apple",), {})},
         gate={"apple": GateTally(passed=0, failed=9)},
     )
     suggestions = suggest(state)

@@ -36,6 +36,33 @@ def test_the_mask_splits_object_from_background():
     np.testing.assert_array_equal(inverted, outside)
 
 
+def test_a_tint_on_grey_paper_is_not_a_colour():
+    """Cream paper tinted by a red ball beside it, or by a blue box, is still the same grey; white and
+    dark grey stay apart, and so do coloured cards."""
+    cream, reddish, bluish = (235, 228, 215), (240, 222, 212), (226, 228, 232)
+    as_histogram = [histogram(plain(colour).reshape(-1, 3)) for colour in (cream, reddish, bluish)]
+    np.testing.assert_array_equal(as_histogram[0], as_histogram[1])
+    np.testing.assert_array_equal(as_histogram[0], as_histogram[2])
+    dark = histogram(plain((60, 58, 55)).reshape(-1, 3))
+    blue_card, yellow_card = (
+        histogram(plain((90, 120, 200)).reshape(-1, 3)),
+        histogram(plain((230, 200, 70)).reshape(-1, 3)),
+    )
+    assert float(as_histogram[0] @ dark) == 0.0
+    assert float(blue_card @ yellow_card) == 0.0
+    assert float(blue_card @ as_histogram[0]) == 0.0
+
+
+def test_the_band_around_the_mask_is_not_background():
+    """A mask a little smaller than its object (a blurred edge, a mask drawn on a smaller frame)
+    leaves a ring of the object's colour outside it: that ring is no part of the background."""
+    image, mask = two_tone(100, 100)
+    tight = np.zeros_like(mask)
+    tight[27:73, 27:73] = True  # 2 px inside the red square on every side
+    _, outside = object_and_background(image, tight, max_pixels=16384)
+    np.testing.assert_array_equal(outside, histogram(plain(GREEN).reshape(-1, 3)))
+
+
 def test_without_a_usable_mask_the_whole_picture_is_the_object():
     image, _ = two_tone()
     whole = histogram(image.reshape(-1, 3))

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from kiosk.coach import CoachConfig, CoachState, Cue, GenerateVariations, build_state
+from kiosk.coach.build import pair_separation
 from kiosk.coach.rules import RULES
+from kiosk.coach.state import PairSeparation
 from shared.presets import Preset
 from testkit.colour_scenes import (
     ANY_BACKDROP,
@@ -16,7 +18,6 @@ from testkit.colour_scenes import (
     Scene,
     render_classes,
 )
-from tests.kiosk.coach.evaluations import evaluation_of
 
 ANY_HUE = (0.0, 1.0)
 
@@ -89,17 +90,34 @@ def test_without_masks_there_is_no_background_to_judge():
 @pytest.mark.parametrize("rule", ["colour_shortcut", "background_shortcut"])
 def test_a_model_clearly_better_than_the_cue_is_not_accused(rule):
     labels = ("apple", "pear")
-    cue_answers = evaluation_of([("apple", "apple", 8), ("apple", "pear", 2), ("pear", "pear", 10)], labels)
-    model_answers = evaluation_of([("apple", "apple", 20), ("pear", "pear", 20)], labels)
+    pair = frozenset(labels)
+    cue = PairSeparation(labels, {pair: 0.9})
     state = CoachState(
         classes=labels,
         counts={"apple": 20, "pear": 20},
-        evaluation=model_answers,
-        cues={Cue.COLOUR: cue_answers, Cue.BACKGROUND: cue_answers},
+        separation=PairSeparation(labels, {pair: 1.0}),
+        cues={Cue.COLOUR: cue, Cue.BACKGROUND: cue},
     )
     assert RULES[rule](state, CoachConfig()) == []  # the cue keeps 90 %, the model 100 %: margin 5 %
     loose = CoachConfig.model_validate({rule: {"margin": 0.15}})
     assert len(RULES[rule](state, loose)) == 1
+
+
+def test_a_pair_is_judged_by_the_choice_between_the_two():
+    """A probe that calls every picture "ball" keeps no "box" apart from a "cup", though it never
+    takes one for the other: the shares come from the pair's own two probabilities."""
+    labels = ["ball"] * 4 + ["box"] * 4 + ["cup"] * 4
+    everything_a_ball = np.tile([0.5, 0.25, 0.25], (12, 1))
+    probe = pair_separation(labels, everything_a_ball, ("ball", "box", "cup"))
+    assert probe.of("box", "cup") == pytest.approx(0.5)  # a tie each time: chance
+    assert probe.of("ball", "box") == pytest.approx(0.5)  # the balls are right, the boxes wrong
+    state = CoachState(
+        classes=("ball", "box", "cup"),
+        counts=dict.fromkeys(("ball", "box", "cup"), 4),
+        separation=probe,
+        cues={Cue.BACKGROUND: probe},
+    )
+    assert RULES["background_shortcut"](state, CoachConfig()) == []
 
 
 def test_classes_too_small_to_probe_are_not_judged():
