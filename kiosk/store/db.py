@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kiosk.store import schema
 from kiosk.store.errors import InvalidInput, StoreError
+from kiosk.store.revision import Revision
 
 CHUNK = 500
 """Ids per `IN (...)` list, well below SQLite's limit on bound parameters."""
@@ -26,6 +27,11 @@ class Database:
         self.path = path
         self.lock = threading.RLock()
         self._conn: sqlite3.Connection | None = schema.connect(path)
+        try:
+            self.revision = Revision(self._conn)
+        except sqlite3.Error as exc:
+            self._conn.close()
+            raise StoreError(f"cannot watch {path} for changes: {exc}") from None
 
     def close(self) -> None:
         with self.lock:
@@ -59,7 +65,9 @@ class Database:
                 except BaseException:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
+                    self.revision.rolled_back()
                     raise
+                self.revision.committed()
             except sqlite3.IntegrityError as exc:
                 raise InvalidInput(f"refused by the database: {exc}") from exc
             except sqlite3.Error as exc:

@@ -129,6 +129,12 @@ class Project:
         self.close()
 
     @property
+    def revision(self) -> int:
+        """Grows with every committed change to classes, samples or models made through this
+        project (`revision.py`): equal numbers, nothing to look at again. No database access."""
+        return self._db.revision.value
+
+    @property
     def images_dir(self) -> Path:
         return self.root / IMAGES
 
