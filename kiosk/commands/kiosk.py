@@ -5,6 +5,8 @@ Examples: teachbooth kiosk --camera replay:kiosk/samples/replay --project /tmp/t
 
 Without --broker (or $TEACHBOOTH_BROKER) variations are made on the kiosk with the classic engine.
 Ctrl+A (or three quick taps on the status bar) opens the admin screen behind the PIN.
+While the app holds the screen, stderr (native libraries' messages, the log, tracebacks) goes to
+--log: the journal under systemd (journalctl -t teachbooth-kiosk), else a file in the state folder.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kiosk.camera import parse_spec
+from kiosk.kiosk_log import default_log, describe, open_log
+from kiosk.native_stderr import native_stderr_to
 from kiosk.session import KioskSession
 from kiosk.store import Project, StoreError
 from kiosk.store.locations import default_project
@@ -53,6 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get(KIOSK_ID_ENV) or socket.gethostname().split(".")[0][:64] or "kiosk",
         help=f"this kiosk's id, its broker user name (default: ${KIOSK_ID_ENV}, else the host name)",
     )
+    parser.add_argument(
+        "--log",
+        default=default_log(),
+        help="where stderr goes while the app runs: 'journal' or a file, the previous run's kept as "
+        "FILE.1 (default: %(default)s)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,13 +76,23 @@ def run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         print(f"teachbooth kiosk: {exc}")
         return 2
-    return open_kiosk(args.camera, args.broker, args.project, settings, args.kiosk_id)
+    return open_kiosk(args.camera, args.broker, args.project, settings, args.kiosk_id, log=args.log)
 
 
 def open_kiosk(
-    camera: str, broker: str | None, project_dir: Path, settings: KioskSettings, kiosk_id: str
+    camera: str,
+    broker: str | None,
+    project_dir: Path,
+    settings: KioskSettings,
+    kiosk_id: str,
+    *,
+    log: str | None = None,
 ) -> int:
-    """Run the app until the admin exits it; 2 for a bad camera spec, broker URL, kiosk id or project."""
+    """Run the app until the admin exits it, its stderr in `log` (default: `default_log()`).
+
+    2 for a bad camera spec, broker URL, kiosk id, project or log; 1 when the app crashed.
+    """
+    log = log or default_log()
     try:
         if not topics.is_valid_id(kiosk_id):
             raise ValueError(f"kiosk id {kiosk_id!r} may only hold letters, digits, '-' and '_' (1 to 64)")
@@ -85,12 +105,26 @@ def open_kiosk(
         return 2
     detect_graphics()  # asks the terminal about Sixel/Kitty now: impossible once Textual runs
 
-    watchdog = Watchdog.from_environment()
     with project:
-        session = KioskSession(project, camera_spec=camera, kiosk_id=kiosk_id, broker_url=broker)
         try:
-            TeachBoothApp(session, settings, watchdog=watchdog).run()
+            log_fd = open_log(log)
+        except OSError as exc:
+            print(f"teachbooth kiosk: cannot open the log {log}: {exc}")
+            return 2
+        watchdog = Watchdog.from_environment()
+        try:
+            # The app is built inside: Textual's driver takes the terminal from sys.__stderr__.
+            with native_stderr_to(log_fd):
+                session = KioskSession(project, camera_spec=camera, kiosk_id=kiosk_id, broker_url=broker)
+                app = TeachBoothApp(session, settings, watchdog=watchdog)
+                try:
+                    app.run()
+                finally:
+                    watchdog.stopping()
+                    session.close()
         finally:
-            watchdog.stopping()
-            session.close()
+            os.close(log_fd)
+    if app.return_code:  # Textual printed its crash report to stderr, so into the log
+        print(f"teachbooth kiosk: the app stopped on an error; its traceback is in {describe(log)}")
+        return 1
     return 0
