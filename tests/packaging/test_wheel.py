@@ -16,19 +16,12 @@ its own .pth files, among them the editable install's finder that would import t
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import pty
-import re
-import select
 import shutil
-import struct
 import subprocess
 import sys
 import sysconfig
-import termios
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +30,7 @@ import pytest
 
 from kiosk.doctor.registry import CHECKS
 from kiosk.tui.steps import STEPS
+from testkit.terminal import Terminal
 
 REPO = Path(__file__).resolve().parents[2]
 PRODUCT_PACKAGES = ("teachbooth", "kiosk", "shared", "gpu_worker")
@@ -45,12 +39,6 @@ SCREEN_COLUMNS, SCREEN_LINES = 120, 40
 PIN = "1357"
 STEP_TIMEOUT_S = 90.0
 """Generous: on two busy cores the first start imports Textual, Pillow and the step screens cold."""
-ESCAPE = re.compile(
-    r"\x1b(\[[0-?]*[ -/]*[@-~]"  # CSI: cursor moves, colours, mode switches
-    r"|\][^\x07\x1b]*(\x07|\x1b\\)"  # OSC: window title, hyperlinks
-    r"|[P_^][^\x1b]*\x1b\\"  # DCS, APC, PM: graphics queries
-    r"|[()][0-9A-Za-z]|[@-Z\\-_=>78])"  # character sets and the two-byte escapes
-)
 pytestmark = pytest.mark.timeout(600)
 
 
@@ -175,70 +163,6 @@ def test_the_wheel_holds_the_replay_footage_and_the_stylesheet(installation):
     assert (installation.site_packages / "kiosk/tui/teachbooth.tcss").is_file()
 
 
-class Terminal:
-    """One command in a pseudo-terminal; its screen is read as text, escape sequences removed."""
-
-    def __init__(self, command: list[str], *, cwd: Path, environment: dict[str, str]) -> None:
-        self.master, replica = pty.openpty()
-        size = struct.pack("HHHH", SCREEN_LINES, SCREEN_COLUMNS, 0, 0)
-        fcntl.ioctl(replica, termios.TIOCSWINSZ, size)
-        self.process = subprocess.Popen(
-            command,
-            stdin=replica,
-            stdout=replica,
-            stderr=replica,
-            cwd=cwd,
-            env={**environment, "TERM": "xterm-256color"},
-            start_new_session=True,
-        )
-        os.close(replica)
-        self.output = b""
-
-    def text(self, since: int = 0) -> str:
-        """What the command wrote after the first `since` bytes, as text."""
-        return ESCAPE.sub("", self.output[since:].decode(errors="replace"))
-
-    def type(self, keys: str) -> int:
-        """Send `keys`; the length of the output before them, for `wait_for(..., since=)`."""
-        since = len(self.output)
-        os.write(self.master, keys.encode())
-        return since
-
-    def _read(self, timeout: float) -> bool:
-        """Add what the command wrote within `timeout` to the output; False once it closed the terminal."""
-        ready, _, _ = select.select([self.master], [], [], timeout)
-        if not ready:
-            return True
-        try:
-            data = os.read(self.master, 65536)
-        except OSError:  # EIO: every process holding the terminal has exited
-            return False
-        self.output += data
-        return bool(data)
-
-    def wait_for(self, text: str, *, since: int = 0, timeout: float = STEP_TIMEOUT_S) -> None:
-        """Read until `text` shows in what the command wrote after the first `since` bytes."""
-        deadline = time.monotonic() + timeout
-        while text not in self.text(since):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self._read(remaining):
-                ending = self.text()[-3000:]
-                raise AssertionError(f"{text!r} did not show within {timeout:g} s; the screen:\n{ending}")
-
-    def wait_for_exit(self, timeout: float = STEP_TIMEOUT_S) -> int:
-        """The exit code; reads on meanwhile: a command blocked writing to a full terminal never ends."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self._read(deadline - time.monotonic()):
-            pass
-        return self.process.wait(timeout=max(deadline - time.monotonic(), 1.0))
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        os.close(self.master)
-
-
 def test_the_installed_kiosk_shows_the_first_step_and_exits_from_the_admin_screen(installation, tmp_path):
     command = [
         str(installation.teachbooth),
@@ -248,7 +172,14 @@ def test_the_installed_kiosk_shows_the_first_step_and_exits_from_the_admin_scree
         f"--admin-pin={PIN}",
         f"--export-dir={tmp_path}",
     ]
-    terminal = Terminal(command, cwd=installation.workdir, environment=installation.environment)
+    terminal = Terminal(
+        command,
+        cwd=installation.workdir,
+        environment=installation.environment,
+        columns=SCREEN_COLUMNS,
+        lines=SCREEN_LINES,
+        timeout_s=STEP_TIMEOUT_S,
+    )
     try:
         terminal.wait_for(STEPS[0].hint)  # the Classes step's own screen, not the unavailable stand-in
         terminal.wait_for("Type a name, e.g. apple")
