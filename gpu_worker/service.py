@@ -136,6 +136,7 @@ class WorkerService:
         return [*((topics.backend_jobs_filter(name), 1) for name in self._backends), cancels]
 
     def _on_connected(self, _session: Session) -> None:
+        self.stats["connections"] += 1  # more than one: the broker or the network dropped this worker
         self._online_since = time.time()
         self._publish_status()
 

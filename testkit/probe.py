@@ -38,7 +38,9 @@ class Probe:
         self.seen: list[Seen] = []
         self._queue: queue.Queue[Seen] = queue.Queue()
         self._subscribed: queue.Queue[int] = queue.Queue()
-        self._client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv311)
+        self._client = paho.Client(
+            CallbackAPIVersion.VERSION2, client_id=parsed.client_id or "", protocol=paho.MQTTv311
+        )
         self._client.on_message = lambda _c, _u, msg: self._queue.put(
             Seen(msg.topic, msg.payload, msg.retain)
         )

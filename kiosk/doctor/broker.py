@@ -50,7 +50,8 @@ def _connect(url: BrokerUrl, timeout_s: float, mqtt5: bool):
     where = url.redacted()
     client = paho.Client(
         CallbackAPIVersion.VERSION2,
-        client_id=f"teachbooth-doctor-{secrets.token_hex(3)}",
+        # A provisioned broker lets this user in under its own client id only (systemd/README.md).
+        client_id=url.client_id or f"teachbooth-doctor-{secrets.token_hex(3)}",
         protocol=paho.MQTTv5 if mqtt5 else paho.MQTTv311,
     )
     client.connect_timeout = timeout_s

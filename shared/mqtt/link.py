@@ -51,7 +51,12 @@ ConnectHook = Callable[[Session], None]
 
 
 class MqttLink:
-    """A paho client run on its own thread, reconnecting until `stop`."""
+    """A paho client run on its own thread, reconnecting until `stop`.
+
+    `client_id` is used unless the URL names one: a provisioned broker ties each
+    user to a single client id (so nobody can take over another's), and the URL
+    is what the deployment configures.
+    """
 
     def __init__(
         self,
@@ -68,7 +73,7 @@ class MqttLink:
         reconnect_max_s: float = 15.0,
     ) -> None:
         self.url = url
-        self.client_id = client_id
+        self.client_id = url.client_id or client_id
         self._on_message = on_message
         self._subscriptions = subscriptions
         self._on_connected = on_connected
@@ -137,7 +142,8 @@ class MqttLink:
     def _connect_when_reachable(self) -> None:
         """Find out which protocol the broker speaks, then hand over to paho's reconnect loop.
 
-        The protocol is asked with a will-less MQTT 5 CONNECT because a
+        The protocol is asked with a will-less MQTT 5 CONNECT, under the link's
+        own client id (the only one a pinning broker lets it use), because a
         3.1.1-only broker answers that at once with "unsupported protocol
         version", whereas amqtt misreads an MQTT 5 CONNECT carrying a Last Will
         and leaves it hanging until the keep-alive runs out.
@@ -167,7 +173,7 @@ class MqttLink:
 
     def _broker_speaks_mqtt5(self) -> bool:
         answers: queue.Queue = queue.Queue()
-        probe = self._make_client(mqtt5=True, client_id="", will=None)
+        probe = self._make_client(mqtt5=True, client_id=self.client_id, will=None)
         probe.on_connect = lambda _c, _u, _f, reason_code, _p: answers.put(reason_code)
         probe.connect(self.url.host, self.url.port, keepalive=int(_PROBE_TIMEOUT_S))
         probe.loop_start()

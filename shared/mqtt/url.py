@@ -2,7 +2,10 @@
 
 One string configures a whole connection, which keeps the CLI, the systemd
 units and the config files simple. TLS files ride in the query string:
-``mqtts://kiosk-1:secret@broker.lan:8883?ca=/etc/teachbooth/ca.crt``.
+``mqtts://kiosk-1:secret@broker.lan:8883?ca=/etc/teachbooth/ca.crt``, and so
+does the MQTT client id where the broker ties each user to one
+(``&client_id=kiosk-1``: a provisioned fleet, systemd/README.md); without it
+each program picks its own.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 _DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
 _TLS_KEYS = {"ca", "cert", "key"}
+_OPTIONS = {*_TLS_KEYS, "client_id"}
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _PASSWORD = re.compile(r"^((?:[^/]*//)?[^/:@]*):[^/]*@")
 
 
@@ -31,6 +36,8 @@ class BrokerUrl:
     ca_file: str | None = None
     cert_file: str | None = None
     key_file: str | None = None
+    client_id: str | None = None
+    """The one MQTT client id this user may connect with, when the broker pins it."""
 
     @classmethod
     def parse(cls, url: str) -> BrokerUrl:
@@ -53,15 +60,18 @@ class BrokerUrl:
             raise ValueError(f"broker URL {shown!r} has an invalid port")
         options: dict[str, str] = {}
         for name, value in parse_qsl(parts.query, keep_blank_values=True):
-            if name not in _TLS_KEYS:
-                raise ValueError(f"broker URL option {name!r} is not one of {sorted(_TLS_KEYS)}")
+            if name not in _OPTIONS:
+                raise ValueError(f"broker URL option {name!r} is not one of {sorted(_OPTIONS)}")
             if not value:
                 raise ValueError(f"broker URL option {name!r} needs a value")
             if name in options:
                 raise ValueError(f"broker URL option {name!r} is given twice")
             options[name] = value
-        if options and parts.scheme != "mqtts":
+        if _TLS_KEYS & options.keys() and parts.scheme != "mqtts":
             raise ValueError("TLS files (ca, cert, key) need an mqtts:// URL")
+        client_id = options.get("client_id")
+        if client_id is not None and _CLIENT_ID.fullmatch(client_id) is None:
+            raise ValueError(f"broker URL client_id {client_id!r} may only hold letters, digits, '-' and '_'")
         return cls(
             host=parts.hostname,
             port=port or _DEFAULT_PORTS[parts.scheme],
@@ -71,6 +81,7 @@ class BrokerUrl:
             ca_file=options.get("ca"),
             cert_file=options.get("cert"),
             key_file=options.get("key"),
+            client_id=client_id,
         )
 
     def redacted(self) -> str:

@@ -10,6 +10,14 @@ Defaults deny publishing, receiving and subscribing; what a member may do is
 only what its role (`shared.provisioning.acl`) allows. Unsubscribing is
 allowed: it can only ever remove the client's own subscriptions.
 
+Each member is pinned to one MQTT client id, its own id (the plugin's
+``clientid``): the broker refuses its password with any other. Every member
+being pinned is what protects each of them: a second connection with a
+client id in use takes the first one's place, so were one kiosk free to pick
+its id, it could knock a worker off with the id that worker's status shows.
+One process per id follows; a machine running two workers is provisioned as
+two workers.
+
 There is no admin client: nobody can change the file through the broker's
 ``$CONTROL/dynamic-security`` topics. A changed fleet is provisioned again.
 """
@@ -48,6 +56,7 @@ def _client(user: str, kind: str, role: Role, password: str) -> dict[str, object
     return {
         "username": user,
         "textName": f"TeachBooth {kind} {user}",
+        "clientid": user,
         **asdict(hash_password(password)),
         "roles": [{"rolename": role.name}],
     }

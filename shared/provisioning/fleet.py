@@ -1,8 +1,8 @@
 """Who is in a fleet: the broker's address and the kiosk and worker ids.
 
-An id is the broker user name, and the ACL gives each user name its own
-topics, so ids must be valid topic levels and no id may be both a kiosk and a
-worker (it would get both sets of rights).
+An id is the broker user name and its MQTT client id, and its role gives
+each user name its own topics, so ids must be valid topic levels and no id
+may be both a kiosk and a worker (it would get both sets of rights).
 """
 
 from __future__ import annotations

@@ -21,8 +21,10 @@ CA_FILE = f"{MACHINE_DIR}/ca.crt"
 
 
 def broker_url(fleet: Fleet, user: str, password: str, ca_file: str = CA_FILE) -> str:
+    """`user`'s connection, with the one client id the broker lets it use (its id, `dynsec.py`)."""
     host = f"[{fleet.broker_host}]" if ":" in fleet.broker_host else fleet.broker_host
-    return f"mqtts://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{fleet.port}?ca={ca_file}"
+    credentials = f"{quote(user, safe='')}:{quote(password, safe='')}"
+    return f"mqtts://{credentials}@{host}:{fleet.port}?ca={ca_file}&client_id={user}"
 
 
 def kiosk_env(fleet: Fleet, kiosk_id: str, password: str) -> str:

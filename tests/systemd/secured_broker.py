@@ -28,7 +28,7 @@ from tests.systemd.units import UNIT_DIR
 
 SHIPPED_CONF = UNIT_DIR / "mosquitto" / "teachbooth.conf"
 SHIPPED_LISTENER = "listener 8883\n"
-FLEET = Fleet("127.0.0.1", ("kA", "kB"), ("w1", "w2"))
+FLEET = Fleet("127.0.0.1", ("kA", "kB", "kC"), ("w1", "w2"))
 
 
 def shipped_setting(name: str) -> str:
@@ -66,13 +66,17 @@ class SecuredBroker:
     files: Path
     passwords: dict[str, str]
 
-    def url(self, user: str | None, password: str | None = None, *, ca: Path | None = None) -> str:
-        """`user`'s mqtts:// URL with its password (or `password`), trusting the fleet CA (or `ca`)."""
+    def url(
+        self, user: str | None, password: str | None = None, *, ca: Path | None = None, client_id: str = ""
+    ) -> str:
+        """`user`'s mqtts:// URL as provisioned, with its password (or `password`), trusting the fleet CA
+        (or `ca`), and connecting with its own client id (or `client_id`)."""
         ca_file = str(ca or self.files / "broker" / "ca.crt")
         fleet = Fleet("127.0.0.1", FLEET.kiosks, FLEET.workers, port=self.broker.port)
         if user is None:
             return f"mqtts://127.0.0.1:{self.broker.port}?ca={ca_file}"
-        return broker_url(fleet, user, self.passwords[user] if password is None else password, ca_file)
+        url = broker_url(fleet, user, self.passwords[user] if password is None else password, ca_file)
+        return url.replace(f"client_id={user}", f"client_id={client_id}") if client_id else url
 
     def stop(self) -> None:
         self.broker.stop()
@@ -93,7 +97,7 @@ def connect_reason(url: str) -> str:
     """What the broker answers an MQTT 5 CONNECT with these credentials, as paho names the reason."""
     parsed = BrokerUrl.parse(url)
     answers: queue.Queue[str] = queue.Queue()
-    client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
+    client = paho.Client(CallbackAPIVersion.VERSION2, client_id=parsed.client_id or "", protocol=paho.MQTTv5)
     if parsed.username is not None:
         client.username_pw_set(parsed.username, parsed.password)
     client.tls_set(ca_certs=parsed.ca_file)

@@ -12,6 +12,9 @@ import ssl
 
 import pytest
 
+from kiosk.doctor.broker import check_broker
+from kiosk.doctor.finding import Status
+from kiosk.doctor.settings import DoctorSettings
 from shared.protocol import JobFailed, WorkerStatus, encode, topics
 from shared.provisioning.certificates import make_ca
 from tests.systemd.secured_broker import (
@@ -44,6 +47,12 @@ def test_fleet_members_with_their_password_get_in(secured):
 )
 def test_everyone_else_is_refused(secured, user, password):
     assert connect_reason(secured.url(user, password)) == "Not authorized"
+
+
+def test_the_doctor_gets_in_with_a_provisioned_url(secured):
+    """The broker pins each member to its client id; the doctor uses the one its URL names."""
+    found = check_broker(DoctorSettings(broker=secured.url("kA"), timeout_s=5))
+    assert found.status is Status.OK, found.message
 
 
 def test_another_members_password_does_not_work(secured):

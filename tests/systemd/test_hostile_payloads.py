@@ -132,10 +132,11 @@ def test_frames_over_the_protocol_limit_that_the_broker_carries_fail_as_too_larg
 
 
 def test_the_broker_cuts_off_a_client_sending_a_packet_over_its_limit(secured, line):
-    url = BrokerUrl.parse(secured.url("kA"))
+    """kB, not the line's kA: a second connection with kA's one client id would replace the line's."""
+    url = BrokerUrl.parse(secured.url("kB"))
     gone: queue.Queue[str] = queue.Queue()
     connected: queue.Queue[str] = queue.Queue()
-    client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv311)
+    client = paho.Client(CallbackAPIVersion.VERSION2, client_id=url.client_id, protocol=paho.MQTTv311)
     client.username_pw_set(url.username, url.password)
     client.tls_set(ca_certs=url.ca_file)
     client.on_connect = lambda _c, _u, _f, reason, _p: connected.put(str(reason))
@@ -144,7 +145,7 @@ def test_the_broker_cuts_off_a_client_sending_a_packet_over_its_limit(secured, l
     client.loop_start()
     try:
         assert connected.get(timeout=10) == "Success"
-        client.publish(topics.job("kA", "classic", "oversized"), b"\x00" * MAX_PACKET, qos=1)
+        client.publish(topics.job("kB", "classic", "oversized"), b"\x00" * MAX_PACKET, qos=1)
         assert gone.get(timeout=20) != "Success"
     finally:
         client.loop_stop()

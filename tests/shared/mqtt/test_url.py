@@ -179,3 +179,16 @@ def test_ambiguous_urls_are_refused_not_guessed(url, words):
 
 def test_redacted_brackets_ipv6_hosts():
     assert BrokerUrl.parse("mqtt://[::1]:1884").redacted() == "mqtt://[::1]:1884"
+
+
+def test_a_client_id_rides_in_the_query_with_or_without_tls():
+    """A provisioned broker pins each user to one client id; the URL carries it (systemd/README.md)."""
+    assert BrokerUrl.parse("mqtts://k1:pw@host?ca=/ca.crt&client_id=k1").client_id == "k1"
+    assert BrokerUrl.parse("mqtt://host?client_id=kiosk-1_a").client_id == "kiosk-1_a"
+    assert BrokerUrl.parse("mqtt://host").client_id is None
+
+
+@pytest.mark.parametrize("client_id", ["a/b", "a+b", "#", "x" * 65, "k%201"])
+def test_a_client_id_that_is_not_a_plain_id_is_refused(client_id):
+    with pytest.raises(ValueError, match="client_id"):
+        BrokerUrl.parse(f"mqtt://host?client_id={client_id}")

@@ -26,10 +26,11 @@ def test_everything_is_denied_unless_a_role_allows_it_but_unsubscribing():
     }
 
 
-def test_every_member_is_a_client_with_a_role_of_its_own_and_every_rule_allows():
+def test_every_member_is_a_client_pinned_to_its_id_with_a_role_of_its_own():
     document = _document()
     clients = {client["username"]: client for client in document["clients"]}
     assert list(clients) == ["k1", "k2", "w1"]
+    assert all(client["clientid"] == user for user, client in clients.items()), "each pinned to its id"
     assert clients["k2"]["roles"] == [{"rolename": "kiosk-k2"}]
     assert clients["w1"]["roles"] == [{"rolename": "worker-w1"}]
     assert [role["rolename"] for role in document["roles"]] == ["kiosk-k1", "kiosk-k2", "worker-w1"]

@@ -34,6 +34,7 @@ def test_each_machine_gets_a_broker_url_with_its_own_credentials_and_the_ca(tmp_
         assert (url.tls, url.host, url.port) == (True, "broker.lan", 8883)
         assert (url.username, url.password) == (machine, result.passwords[machine])
         assert url.ca_file == "/etc/teachbooth/ca.crt"
+        assert url.client_id == machine, "the one client id the broker lets this machine use"
     assert len(set(result.passwords.values())) == 3
 
 
