@@ -17,7 +17,7 @@ from gpu_worker.backends import GenerationRequest
 from gpu_worker.results import JobKey
 from gpu_worker.safety import PromptFilter
 from shared.imaging import BadImage, decode_image, fit_within
-from shared.protocol import FailureCode, GenerationJob, ProtocolError, decode, topics
+from shared.protocol import FailureCode, GenerationJob, ProtocolError, decode, limits, topics
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,23 @@ def parse_job(job_topic: topics.JobTopic, payload: bytes) -> GenerationJob:
             f"the job is for backend {message.backend!r} but was sent on {job_topic.backend!r}'s topic",
         )
     return message
+
+
+def check_deadline(job: GenerationJob, now: float) -> None:
+    """Refuse a job past its deadline, or one whose deadline lies beyond any job's lifetime.
+
+    Measured on this worker's clock: the job's own `created_at` is the
+    kiosk's word, and a deadline in the year 2500 would keep a job worth
+    running (and worth replaying) for ever.
+    """
+    if job.expired(now):
+        raise Rejection(FailureCode.EXPIRED, "the job's deadline had passed when it reached the worker")
+    if job.deadline - now > limits.MAX_JOB_LIFETIME_S:
+        raise Rejection(
+            FailureCode.INVALID_JOB,
+            f"the job's deadline is {job.deadline - now:.0f} s away; at most"
+            f" {limits.MAX_JOB_LIFETIME_S:.0f} s is allowed",
+        )
 
 
 def screen_prompt(job: GenerationJob, prompt_filter: PromptFilter | None) -> None:

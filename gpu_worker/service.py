@@ -21,7 +21,14 @@ from gpu_worker.backends import Backend, create_backend
 from gpu_worker.batch_run import BatchRunner
 from gpu_worker.cancellations import Cancellations
 from gpu_worker.config import WorkerConfig
-from gpu_worker.intake import QueuedJob, Rejection, parse_job, prepare_request, screen_prompt
+from gpu_worker.intake import (
+    QueuedJob,
+    Rejection,
+    check_deadline,
+    parse_job,
+    prepare_request,
+    screen_prompt,
+)
 from gpu_worker.job_queue import JobQueue, QueueFull
 from gpu_worker.replies import Replies
 from gpu_worker.results import ResultCache
@@ -80,6 +87,7 @@ class WorkerService:
             on_message=self._on_message,
             subscriptions=self._subscriptions,
             on_connected=self._on_connected,
+            on_retained=self._on_retained,
             will=Publication(self._status_topic, encode(self._status("offline"))),
         )
         self._replies = Replies(self._link, config.worker_id, self._results, self.stats)
@@ -183,6 +191,31 @@ class WorkerService:
             self.stats["unroutable"] += 1
             log.warning("ignored a message on %r: not a valid jobs or cancel topic", topic[:200])
 
+    def _on_retained(self, topic: str, payload: bytes) -> None:
+        """A job or cancel its kiosk published retained is never acted on, and is cleared at the broker.
+
+        The broker keeps a retained message and hands it to every new
+        subscriber: a retained job ran again at each worker restart, and its
+        image stayed in the broker's database for good. The broker cannot
+        refuse the retain flag on one topic (mosquitto has it only on or off
+        for everything, and the statuses need it), so the worker refuses the
+        job, tells the kiosk why, and publishes the empty retained message
+        that deletes the copy (its role may publish on job and cancel
+        topics for this). An empty one is such a deletion, by this worker or
+        another: nothing to do.
+        """
+        if not payload:
+            return
+        self.stats["retained_refused"] += 1
+        self._link.publish(topic, b"", qos=1, retain=True)
+        if (job_topic := topics.parse_job_topic(topic)) is not None:
+            rejection = Rejection(
+                FailureCode.INVALID_JOB, "a job must be published without the retain flag; it was not run"
+            )
+            self._replies.fail(job_topic.kiosk_id, job_topic.job_id, rejection)
+        else:
+            log.warning("ignored and cleared a retained message on %r", topic[:200])
+
     def _on_job(self, job_topic: topics.JobTopic, payload: bytes) -> None:
         try:
             job = parse_job(job_topic, payload)
@@ -199,8 +232,7 @@ class WorkerService:
                 FailureCode.UNSUPPORTED_BACKEND,
                 f"this worker runs {', '.join(self._backends)}, not {job.backend!r}",
             )
-        if job.expired(self._clock()):
-            raise Rejection(FailureCode.EXPIRED, "the job's deadline had passed when it reached the worker")
+        check_deadline(job, self._clock())
         if (job.kiosk_id, job.job_id) in self._cancellations:
             raise Rejection(FailureCode.CANCELLED, "the kiosk cancelled the job before it reached the worker")
         backend = self._backends[job.backend]

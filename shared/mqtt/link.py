@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from shared.mqtt.url import BrokerUrl
 
@@ -56,6 +57,13 @@ class MqttLink:
     `client_id` is used unless the URL names one: a provisioned broker ties each
     user to a single client id (so nobody can take over another's), and the URL
     is what the deployment configures.
+
+    `on_retained`, when given, gets the messages their publisher retained
+    instead of `on_message`: for a receiver that must never act on a retained
+    copy (a worker re-running a retained job on every restart). On MQTT 5 it
+    subscribes with Retain As Published, so a message published retained is
+    recognised even when it arrives live; on 3.1.1 only the copies the broker
+    sends on subscribing carry the flag.
     """
 
     def __init__(
@@ -67,6 +75,7 @@ class MqttLink:
         subscriptions: SubscriptionsFor,
         on_connected: ConnectHook | None = None,
         on_disconnected: Callable[[], None] | None = None,
+        on_retained: MessageHandler | None = None,
         will: Publication | None = None,
         keepalive_s: int = 15,
         reconnect_min_s: float = 0.5,
@@ -78,6 +87,7 @@ class MqttLink:
         self._subscriptions = subscriptions
         self._on_connected = on_connected
         self._on_disconnected = on_disconnected
+        self._on_retained = on_retained
         self._will = will
         self._keepalive_s = keepalive_s
         self._reconnect = (reconnect_min_s, reconnect_max_s)
@@ -211,8 +221,12 @@ class MqttLink:
         session = Session(mqtt5=self._mqtt5, shared_subscriptions=shared)
         log.info("connected to %s (MQTT %s)", self.url.redacted(), "5" if self._mqtt5 else "3.1.1")
         _disable_nagle(client)
+        as_published = self._mqtt5 and self._on_retained is not None
         for topic_filter, qos in self._subscriptions(session):
-            client.subscribe(topic_filter, qos)
+            if as_published:
+                client.subscribe(topic_filter, options=SubscribeOptions(qos=qos, retainAsPublished=True))
+            else:
+                client.subscribe(topic_filter, qos)
         self._connected.set()
         if self._on_connected is not None:
             try:
@@ -232,8 +246,9 @@ class MqttLink:
 
     def _handle_message(self, _client, _userdata, message: paho.MQTTMessage) -> None:
         """Route one message; an exception here would kill paho's thread, so none escapes."""
+        handler = self._on_retained if message.retain and self._on_retained else self._on_message
         try:
-            self._on_message(message.topic, message.payload)
+            handler(message.topic, message.payload)
         except Exception:
             log.exception("handler failed on a message from %s", message.topic)
 

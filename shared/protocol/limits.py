@@ -35,3 +35,6 @@ MAX_RECIPE_PROMPT_CHARS = 600
 MAX_LABEL_CHARS = 64
 MAX_MESSAGE_CHARS = 500
 MAX_IMAGES_PER_JOB = 8
+MAX_JOB_LIFETIME_S = 3600.0
+"""Furthest a job's deadline may lie beyond the receiving worker's clock: a kiosk gives up after
+minutes (a worker restart's worth), and a job that may wait for years could be replayed for years."""

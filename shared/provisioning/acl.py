@@ -61,6 +61,11 @@ def worker_role(worker_id: str) -> Role:
     a worker setting and each backend has a group of its own (docs/protocol.md).
     Which backends a worker serves is its configuration, not the broker's
     business, so it may read every backend's jobs.
+
+    A worker may also publish on job and cancel topics, only ever to delete a
+    copy a kiosk wrongly retained (an empty retained message,
+    `gpu_worker.service`): the plugin cannot grant "empty messages only", and
+    a worker already sees every job.
     """
     return Role(
         worker_role_name(worker_id),
@@ -68,6 +73,7 @@ def worker_role(worker_id: str) -> Role:
             Acl("subscribePattern", f"$share/+/{topics.ALL_JOBS_FILTER}"),
             *_reads(topics.ALL_JOBS_FILTER, topics.ALL_CANCELS_FILTER),
             *_writes(topics.events("+", "+"), topics.worker_status(worker_id)),
+            *_writes(topics.ALL_JOBS_FILTER, topics.ALL_CANCELS_FILTER),
         ),
     )
 

@@ -8,7 +8,7 @@ the fleet is unhurt. Waits are on messages (a probe's queue), never the clock.
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import paho.mqtt.client as paho
@@ -21,7 +21,7 @@ from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient
 from kiosk.jobs.handle import JobState
 from shared.mqtt import BrokerUrl
-from shared.protocol import JobDone, JobFailed, WorkerStatus, encode, topics
+from shared.protocol import JobCancel, JobDone, JobFailed, WorkerStatus, encode, limits, topics
 from testkit.jobs import make_job
 from testkit.probe import Probe
 from tests.systemd.secured_broker import connect_reason
@@ -61,17 +61,30 @@ class Mqtt5Client:
 
 
 @pytest.fixture
-def worker(secured) -> Iterator[WorkerService]:
-    """A real `classic` worker, w1, in its backend's shared group; online before the test starts."""
-    service = WorkerService(
-        WorkerConfig(broker=secured.url("w1"), worker_id="w1"), backends={"classic": ClassicBackend()}
-    )
-    watcher = Probe(secured.url("kB"), topics.WORKER_STATUS_FILTER)
-    service.start()
-    watcher.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online")
-    watcher.close()
-    yield service
-    service.stop()
+def start_worker(secured) -> Iterator[Callable[[], WorkerService]]:
+    """Start a real `classic` worker, w1, in its backend's shared group; it is online when this returns."""
+    started: list[WorkerService] = []
+
+    def start() -> WorkerService:
+        service = WorkerService(
+            WorkerConfig(broker=secured.url("w1"), worker_id="w1"), backends={"classic": ClassicBackend()}
+        )
+        watcher = Probe(secured.url("kB"), topics.WORKER_STATUS_FILTER)
+        service.start()
+        started.append(service)
+        # Any earlier w1 said `offline` (retained) when it stopped: an `online` now is this one's.
+        watcher.expect(lambda seen: isinstance(seen.message, WorkerStatus) and seen.message.state == "online")
+        watcher.close()
+        return service
+
+    yield start
+    for service in started:
+        service.stop()
+
+
+@pytest.fixture
+def worker(start_worker) -> WorkerService:
+    return start_worker()
 
 
 @pytest.fixture
@@ -82,6 +95,25 @@ def spies(secured) -> Iterator[list[Mqtt5Client]]:
         spy.close()
 
 
+@pytest.fixture
+def kiosk_a(secured) -> Iterator[Probe]:
+    """Kiosk kA, following its own events."""
+    probe = Probe(secured.url("kA"), topics.kiosk_events_filter("kA"))
+    yield probe
+    probe.close()
+
+
+def outcome(kiosk: Probe, job_id: str) -> JobDone | JobFailed:
+    """How the job ended, as its kiosk was told."""
+    return kiosk.expect(
+        lambda seen: isinstance(seen.message, JobDone | JobFailed) and seen.message.job_id == job_id
+    ).message
+
+
+def events_of(kiosk: Probe, job_id: str) -> list[str]:
+    return [seen.message.type for seen in kiosk.drain() if getattr(seen.message, "job_id", None) == job_id]
+
+
 def all_done(secured, kiosk_id: str, jobs: int = 1) -> None:
     """`jobs` one-image jobs sent at once by `kiosk_id` all come back done."""
     kiosk = Probe(secured.url(kiosk_id), topics.kiosk_events_filter(kiosk_id))
@@ -90,12 +122,7 @@ def all_done(secured, kiosk_id: str, jobs: int = 1) -> None:
         for job in sent:
             kiosk.publish(topics.job(kiosk_id, "classic", job.job_id), encode(job))
         for job in sent:
-            outcome = kiosk.expect(
-                lambda seen, job_id=job.job_id: (
-                    isinstance(seen.message, JobDone | JobFailed) and seen.message.job_id == job_id
-                )
-            ).message
-            assert isinstance(outcome, JobDone), outcome
+            assert isinstance(ended := outcome(kiosk, job.job_id), JobDone), ended
     finally:
         kiosk.close()
 
@@ -149,3 +176,52 @@ def test_the_kiosk_s_job_client_connects_with_its_provisioned_client_id(secured,
         assert handle.state is JobState.DONE
     finally:
         client.stop()
+
+
+# -- hole 2: retained jobs, cancels and far deadlines -------------------------------
+
+
+def test_a_retained_job_is_refused_cleared_and_not_run_again_by_a_restarted_worker(
+    secured, worker, start_worker, kiosk_a
+):
+    """It used to run at every worker restart: the broker hands a retained copy to each new subscriber."""
+    job = make_job("kA", num_images=1)
+    kiosk_a.publish(topics.job("kA", "classic", job.job_id), encode(job), retain=True)
+    refused = outcome(kiosk_a, job.job_id)
+    assert isinstance(refused, JobFailed) and refused.code == "invalid_job", refused
+    assert "retain" in refused.message
+    worker.stop()
+    restarted = start_worker()
+    marker = make_job("kA", num_images=1)
+    kiosk_a.publish(topics.job("kA", "classic", marker.job_id), encode(marker))
+    # The restarted worker would have met a retained copy on subscribing, before the marker.
+    assert isinstance(outcome(kiosk_a, marker.job_id), JobDone)
+    assert events_of(kiosk_a, job.job_id) == ["failed"], "run, or refused again: the copy was not cleared"
+    assert restarted.stats["retained_refused"] == 0
+
+
+def test_a_retained_cancel_cancels_nothing_and_is_cleared(secured, worker, start_worker, kiosk_a):
+    job = make_job("kA", num_images=1)
+    cancel = JobCancel(job_id=job.job_id, kiosk_id="kA")
+    kiosk_a.publish(topics.cancel("kA", job.job_id), encode(cancel), retain=True)
+    kiosk_a.publish(topics.job("kA", "classic", job.job_id), encode(job))
+    assert isinstance(outcome(kiosk_a, job.job_id), JobDone)
+    assert worker.stats["retained_refused"] == 1 and worker.stats["cancels"] == 0
+    worker.stop()
+    assert start_worker().stats["retained_refused"] == 0, "the cancel was still retained"
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"deadline_in": limits.MAX_JOB_LIFETIME_S + 120},
+        {"created_at": 16_725_225_600.0, "deadline": 16_725_225_660.0},  # one minute, in the year 2500
+    ],
+    ids=["too-long", "year-2500"],
+)
+def test_a_job_whose_deadline_is_too_far_out_is_refused(worker, kiosk_a, times):
+    job = make_job("kA", num_images=1, **times)
+    kiosk_a.publish(topics.job("kA", "classic", job.job_id), encode(job))
+    refused = outcome(kiosk_a, job.job_id)
+    assert isinstance(refused, JobFailed) and refused.code == "invalid_job", refused
+    assert "deadline" in refused.message and f"{limits.MAX_JOB_LIFETIME_S:.0f} s" in refused.message

@@ -43,6 +43,8 @@ def test_a_worker_reads_every_job_and_cancel_and_writes_events_and_its_own_statu
     assert topics.events("+", "+") in sends
     assert topics.worker_status("w2") in sends
     assert topics.worker_status("w1") not in sends
+    # to delete a job or cancel a kiosk retained (an empty retained message, docs/protocol.md)
+    assert topics.ALL_JOBS_FILTER in sends and topics.ALL_CANCELS_FILTER in sends
 
 
 def test_a_worker_may_subscribe_to_any_backend_s_jobs_in_that_backend_s_group():
