@@ -1,7 +1,8 @@
 """Reducing visitor text to the words it spells, however it was typed.
 
 A blocked word reaches a prompt in many disguises: other cases, full-width or
-accented letters, Cyrillic look-alikes, invisible zero-width characters, leet
+accented letters, small capitals and look-alike letters of other scripts
+("ᴋɪʟʟ", "кіll"), invisible characters (zero-width, Hangul fillers), leet
 digits and symbols ("k1ll", "$ex"), stretched letters ("kiiiill"), and letters
 split by spaces, dots or dashes ("k i l l", "k.i.l.l"). This module undoes the
 disguises and hands back candidate words; it never decides what is blocked.
@@ -18,19 +19,7 @@ import itertools
 import unicodedata
 from collections.abc import Iterator
 
-_HOMOGLYPHS = str.maketrans(
-    {
-        # Cyrillic letters drawn like Latin ones.
-        "а": "a", "в": "b", "е": "e", "һ": "h", "і": "i", "ј": "j", "к": "k", "м": "m",
-        "н": "h", "о": "o", "р": "p", "с": "c", "ѕ": "s", "т": "t", "у": "y", "х": "x",
-        "ԁ": "d", "ԛ": "q", "ԝ": "w", "ь": "b",
-        # Greek letters drawn like Latin ones.
-        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
-        # Latin letters NFKC leaves alone.
-        "ı": "i", "ɡ": "g", "ł": "l", "ø": "o", "đ": "d", "ħ": "h",
-    }
-)  # fmt: skip
+from gpu_worker.safety.skeleton import HANGUL_FILLERS, IGNORABLE, latin_table
 
 LEET: dict[str, tuple[str, ...]] = {
     "0": ("o",),
@@ -47,8 +36,17 @@ LEET: dict[str, tuple[str, ...]] = {
     "|": ("l", "i"),
     "+": ("t",),
     "€": ("e",),
+    "ε": ("e",),
+    "ɛ": ("e",),
+    "β": ("b",),
+    "ӏ": ("l", "i"),
 }
-"""Digits and symbols typed for letters; some stand for more than one letter."""
+"""Digits, symbols and a few letters typed for letters; some stand for more than one letter.
+
+The letters are the ones a visitor types for a Latin letter other than the one Unicode's skeleton
+(`skeleton`) gives: epsilon for e (the skeleton says c), beta for b (it says ss, through "ß"), and
+the palochka, one vertical stroke in both cases, for l or i (it says l for the capital, i for the
+small letter)."""
 
 WILDCARDS = "*#"
 """Masked letters ("f*ck", "sh#t"); the matcher lets each stand for any one letter."""
@@ -68,17 +66,28 @@ hyphen, bidi marks), which change how text looks or compares but not what it spe
 
 
 def fold(text: str) -> str:
-    """Case, compatibility forms, accents, invisible characters and look-alike scripts folded away.
+    """Case, compatibility forms, accents, invisible characters and look-alike letters folded away.
 
-    NFKC turns full-width, circled and mathematical letters into plain ones;
-    casefold handles case (and "ß"); decomposing and dropping combining marks
-    removes accents, so "kíll" and "kill" compare equal.
+    NFKC turns full-width, circled and mathematical letters into plain ones; decomposing and
+    dropping combining marks removes accents, so "kíll" and "kill" compare equal; characters drawn
+    as nothing go (a Hangul filler inside a word is a letter to Python). Look-alike letters become
+    the Latin letters they are drawn like (`skeleton`) before casefolding, since Unicode's skeleton
+    is defined on the letters as typed (a Greek capital eta is an H, its small letter an n), and
+    once more after it, for the small forms of capitals it does not list.
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
-    stripped = "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) not in _DROPPED_CATEGORIES
+    latin = latin_table()
+    text = _bare(unicodedata.normalize("NFKC", text))
+    text = _bare(text.translate(latin).casefold())
+    return unicodedata.normalize("NFC", text.translate(latin))
+
+
+def _bare(text: str) -> str:
+    """The text decomposed, without marks, format characters or characters drawn as nothing."""
+    return "".join(
+        ch
+        for ch in unicodedata.normalize("NFD", text)
+        if ch not in IGNORABLE and unicodedata.category(ch) not in _DROPPED_CATEGORIES
     )
-    return unicodedata.normalize("NFC", stripped).translate(_HOMOGLYPHS)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -127,11 +136,23 @@ def candidates(text: str) -> list[str]:
       when "ass" is blocked; honest prompts are rarely spelled out.
 
     Candidates of digits only are numbers, not words, so "4 5 5" and "1990" pass; symbols still
-    count ("@$$" is read).
+    count ("@$$" is read). A text with Hangul fillers is read twice: with them removed (drawn as
+    nothing, "ki\u3164ll") and with them as spaces (drawn blank, "a\u3164kill").
     """
+    found = _words(fold(text))
+    if any(ch in HANGUL_FILLERS for ch in text):
+        found += _words(fold(text.translate(_FILLERS_AS_SPACES)))
+    return [word for word in dict.fromkeys(found) if not word.isdigit()]
+
+
+_FILLERS_AS_SPACES = {ord(ch): " " for ch in HANGUL_FILLERS}
+
+
+def _words(folded: str) -> list[str]:
+    """`candidates` of folded text, digits-only ones and repeats still in."""
     found: list[str] = []
     all_parts: list[str] = []
-    for chunk in fold(text).split():
+    for chunk in folded.split():
         parts = _parts(chunk)
         all_parts.extend(parts)
         found.extend(parts)
@@ -141,7 +162,7 @@ def candidates(text: str) -> list[str]:
     for is_single, run in itertools.groupby(units, key=lambda unit: unit is not None):
         if is_single:
             found.extend(_spelled_out("".join(unit or "" for unit in run)))
-    return [word for word in dict.fromkeys(found) if not word.isdigit()]
+    return found
 
 
 def readings(word: str) -> Iterator[str]:

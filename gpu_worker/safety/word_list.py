@@ -1,7 +1,8 @@
 """Blocked words: the default list, a deployment's file, extra words from config.
 
-Every entry is folded the same way visitor text is (`normalise.fold`), so a
-list written in capitals or with accents still matches, and an entry that is
+Every entry is folded and read the same way visitor text is (`normalise.fold`,
+`normalise.readings`), so a list written in capitals, with accents or in
+another script (Greek, Cyrillic) still matches, and an entry that is
 not a single plain word is an error at start-up rather than a word that can
 never match.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gpu_worker.safety.default_words import DEFAULT_WORDS
-from gpu_worker.safety.normalise import fold
+from gpu_worker.safety.normalise import fold, readings
 
 DEPLOYMENT_CATEGORY = "exhibit"
 """Category of words a deployment adds, by file or config."""
@@ -31,10 +32,11 @@ class BlockedWord:
 
 
 def blocked_word(entry: str, category: str, where: str) -> BlockedWord:
-    text = fold(entry.strip())
-    if not text or not text.isalpha():
+    """The entry folded like visitor text, a letter LEET reads (a Greek epsilon) in its first reading."""
+    folded = fold(entry.strip())
+    if not folded or not folded.isalpha():
         raise WordListError(f"{where}: {entry.strip()!r} is not a single word of letters only")
-    return BlockedWord(text, category)
+    return BlockedWord(next(readings(folded)), category)
 
 
 def default_words() -> list[BlockedWord]:

@@ -22,6 +22,22 @@ from gpu_worker.safety.normalise import MAX_READINGS, MAX_SPELLED_WORD, candidat
         ("кіll", "kill"),  # Cyrillic ka and i
         ("κιll", "kill"),  # Greek kappa and iota
         ("STRAßE", "strasse"),
+        ("ᴋɪʟʟ", "kill"),  # small capitals
+        ("ᴋɪʟʟᴇʀ ɴᴜᴅᴇ", "killer nude"),
+        ("ki\u3164ll", "kill"),  # Hangul filler
+        ("ki\u115fll", "kill"),  # Hangul choseong filler
+        ("ki\u1160ll", "kill"),  # Hangul jungseong filler
+        ("ki\uffa0ll", "kill"),  # half-width Hangul filler
+        ("k\U000e0069ill", "kill"),  # tag letter
+        ("ki\ufe0fll", "kill"),  # variation selector
+        ("ΗΙΤLER", "hitler"),  # Greek capitals: eta is an H as typed, though its small letter is an n
+        ("ηυde", "nude"),  # Greek small eta and upsilon
+        ("НІТLЕR", "hitler"),  # Cyrillic capitals
+        ("ᏚᎬX", "sex"),  # Cherokee
+        ("ѕеx", "sex"),  # Cyrillic dze and ie
+        ("łóđź", "lodz"),  # letters with a stroke, which no decomposition removes
+        ("ɢᴏʀʏ", "gory"),
+        ("Ꞩ", "s"),  # LATIN CAPITAL LETTER S WITH OBLIQUE STROKE: its name says which letter
     ],
 )
 def test_fold_undoes_case_width_accents_invisibles_and_lookalikes(typed, folded):
@@ -30,6 +46,13 @@ def test_fold_undoes_case_width_accents_invisibles_and_lookalikes(typed, folded)
 
 def test_fold_keeps_leet_and_punctuation_for_the_reader():
     assert fold("K1LL! $EX") == "k1ll! $ex"
+    assert fold("kiӏӏ sεx") == "kiӏӏ sεx", "the palochka and epsilon are read with the leet symbols"
+    assert fold("KIӀӀ") == "kiӏӏ", "the capital palochka is the same stroke"
+
+
+def test_the_palochka_reads_as_l_or_i():
+    assert set(readings("kiӏӏ")) >= {"kill"}
+    assert set(readings("kӏll")) >= {"kill"}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from gpu_worker.safety import PromptFilter, Refusal, default_words, extra_words
-from gpu_worker.safety.default_words import DEFAULT_WORDS
+from tests.gpu_worker.safety.strategies import BLOCKED, lookalike_disguised
 
 FILTER = PromptFilter(default_words() + extra_words(["ass", "crap", "anal"]))
 
@@ -19,6 +19,22 @@ DISGUISES = {
     "accents": ("kïll", "kill"),
     "zero width": ("k\u200bi\u200dll", "kill"),
     "cyrillic": ("кіll", "kill"),
+    "small capitals": ("ᴋɪʟʟ", "kill"),
+    "small capitals in a sentence": ("a ɴᴜᴅᴇ apple", "nude"),
+    "palochka for l": ("kiӏӏ", "kill"),
+    "palochka for i": ("kӏll", "kill"),
+    "capital palochka": ("KIӀӀ", "kill"),
+    "hangul filler": ("ki\u3164ll", "kill"),
+    "hangul choseong filler": ("ki\u115fll", "kill"),
+    "hangul jungseong filler": ("ki\u1160ll", "kill"),
+    "half-width hangul filler": ("ki\uffa0ll", "kill"),
+    "hangul filler as a space": ("please\u3164kill\u3164it", "kill"),
+    "greek capitals": ("ΗΙΤLΕR", "hitler"),
+    "greek epsilon": ("sεx", "sex"),
+    "greek beta": ("βοοb", "boob"),
+    "cherokee": ("ᏚᎬX", "sex"),
+    "armenian": ("ոսde", "nude"),
+    "tag characters": ("k\U000e0069\U000e006cill", "kill"),
     "leet digit": ("k1ll", "kill"),
     "leet symbol i": ("k!ll", "kill"),
     "leet pipe l": ("ki||", "kill"),
@@ -95,6 +111,37 @@ INNOCENT = [
     "****",
     "a****",
     "new colour, please!",
+    # Honest prompts in other languages: the look-alike letters of other scripts must not make a
+    # blocked word of them (a museum cannot explain a false refusal to a child).
+    # German
+    "ein grüner Apfel auf dem Tisch",
+    "Äpfel, Birnen und Pflaumen im Körbchen",
+    "die Straße im Schnee, größer und heller",
+    "ein süßes Kätzchen mit einer Schleife",
+    "Brötchen und Müsli zum Frühstück",
+    # French
+    "une pomme rouge sur une table en bois",
+    "le garçon mange une crème brûlée à la fraise",
+    "un château près de la forêt, en été",
+    "des œufs et du pâté pour le goûter",
+    "la tête du cheval, plus colorée",
+    # Japanese
+    "木のテーブルの上の赤いりんご",
+    "夏の海と白い雲、もっと明るく",
+    "ねこがすきです",
+    "カメラの前にバナナを置いてください",
+    # Other scripts and languages a museum hears
+    "una manzana verde en la cocina, señor",
+    "jabłko na stole, łódź na jeziorze",
+    "yeşil elma ve ılık süt",
+    "красное яблоко на деревянном столе",
+    "зелене яблуко і груша",
+    "ένα κόκκινο μήλο στο τραπέζι",
+    "תפוח אדום על השולחן",
+    "تفاحة حمراء على الطاولة",
+    "桌子上的红苹果",
+    "나무 테이블 위의 빨간 사과",
+    "एक लाल सेब मेज़ पर",
 ]
 
 
@@ -105,13 +152,12 @@ def test_innocent_text_passes_even_when_it_contains_a_blocked_word(text):
 
 _LEET_FOR = {"a": "4@", "e": "3", "i": "1!", "l": "1|", "o": "0", "s": "5$", "t": "7+", "b": "8", "g": "9"}
 _SEPARATORS = ["", " ", ".", "-", "_", ". "]
-_BLOCKED = sorted({word for words in DEFAULT_WORDS.values() for word in words})
 
 
 @st.composite
 def disguised(draw) -> tuple[str, str]:
     """A blocked word with random case, leet, accents, invisible characters, stretching and spacing."""
-    word = draw(st.sampled_from(_BLOCKED))
+    word = draw(st.sampled_from(BLOCKED))
     separator = draw(st.sampled_from(_SEPARATORS))
     letters = []
     for letter in word:
@@ -133,12 +179,17 @@ def disguised(draw) -> tuple[str, str]:
     return before + separator.join(letters) + after, word
 
 
-@settings(max_examples=300, deadline=None)
-@given(disguised())
-def test_random_disguises_of_every_default_word_are_refused(case):
-    text, word = case
+@pytest.mark.parametrize(
+    "disguises",
+    [disguised(), lookalike_disguised()],
+    ids=["leet, accents and spacing", "look-alike letters and invisible characters"],
+)
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_random_disguises_of_every_default_word_are_refused(disguises, data):
+    text, word = data.draw(disguises)
     refusal = FILTER.check(text)
-    assert refusal is not None, f"{text!r} passed"
+    assert refusal is not None, f"{text!a} passed"
     assert refusal.word in word, "the disguised word itself, or a blocked word spelled inside it"
 
 

@@ -26,7 +26,8 @@ def test_a_blocked_prompt_or_label_is_refused_and_the_next_job_runs(worker_facto
     probe = probe_factory(topics.kiosk_events_filter("k1"))
     by_prompt = make_job(job_id="by-prompt", preset=None, prompt="a green apple, then K 1 L L it")
     by_label = make_job(job_id="by-label", label="n.u.d.e")
-    for job in (by_prompt, by_label):
+    by_small_capitals = make_job(job_id="by-small-capitals", label="ɴᴜᴅᴇ")
+    for job in (by_prompt, by_label, by_small_capitals):
         _send(probe, job)
         failed, accepted = _outcome(probe, job.job_id)
         assert isinstance(failed, JobFailed) and failed.code == "prompt_rejected"
@@ -37,7 +38,8 @@ def test_a_blocked_prompt_or_label_is_refused_and_the_next_job_runs(worker_facto
     label_message = _outcome(probe, "by-label")[0].message
     assert label_message == "the label was refused: it contains a word with sexual content"
     assert "nude" not in label_message
-    assert worker.stats["failed_prompt_rejected"] == 2
+    assert _outcome(probe, "by-small-capitals")[0].message == label_message
+    assert worker.stats["failed_prompt_rejected"] == 3
 
     innocent = make_job(job_id="innocent", label="grass")
     _send(probe, innocent)
