@@ -3,6 +3,8 @@
 The research prototype asked visitors to tune two guidance scales and they could not; one slider
 with a word for where it stands ("a little", "a lot") is all the expand step offers. A touchscreen
 has no drag precision, so the value moves in steps by tapping - / +; the arrow keys do the same.
+At either end the button that would go further is dimmed, not disabled: a disabled button loses the
+focus to the other one, and the next Enter of a keyboard user would then move the value back.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class ChangeSlider(Horizontal, can_focus=True):
         width: 5;
         min-width: 5;
     }
+    ChangeSlider > Button.-at-limit {
+        text-opacity: 40%;
+    }
     ChangeSlider > .change-bar {
         width: 1fr;
         height: 3;
@@ -84,8 +89,8 @@ class ChangeSlider(Horizontal, can_focus=True):
     def watch_value(self, value: float) -> None:
         if self.is_mounted:
             self.query_one(".change-bar", Static).update(self._label())
-            self.query_one("#change-less", Button).disabled = value <= 0
-            self.query_one("#change-more", Button).disabled = value >= 1
+            self.query_one("#change-less", Button).set_class(value <= 0, "-at-limit")
+            self.query_one("#change-more", Button).set_class(value >= 1, "-at-limit")
         self.post_message(self.Changed(self, value))
 
     def on_mount(self) -> None:
