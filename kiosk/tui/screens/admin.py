@@ -63,6 +63,11 @@ class AdminScreen(ModalScreen[None]):
                 yield Button("Export", id="admin-export")
             yield Static("", id="admin-message")
 
+    def on_mount(self) -> None:
+        # Not the first button, "Exit the app": an Enter pressed once too often after the PIN would
+        # take the kiosk off the floor. Close is what an admin who is done wants anyway.
+        self.query_one("#admin-close", Button).focus()
+
     def say(self, text: str, *, problem: bool = False) -> None:
         message = self.query_one("#admin-message", Static)
         message.update(Text(text))  # specs, URLs and paths hold brackets: never markup

@@ -2,6 +2,11 @@
 
 The PIN is never shown (dots only). A wrong PIN says so and clears the pad; there is no lock-out,
 since the kiosk's person in charge stands next to it and a lock-out would lock them out too.
+
+Digits, Enter and Backspace are all read in `on_key`, in the order they came: a terminal or a USB
+keypad delivers "2468\r" in one read, and an Enter bound with priority was handled before the
+digits queued ahead of it (a right PIN said "Wrong PIN"). The pad's buttons take no focus, so no
+key presses a focused button instead.
 """
 
 from __future__ import annotations
@@ -22,11 +27,8 @@ MAX_DIGITS = 8
 class PinScreen(ModalScreen[bool]):
     """Dismissed with True for the right PIN, False when cancelled."""
 
-    BINDINGS: ClassVar = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "check", "OK", priority=True),  # not "press the focused digit key"
-        Binding("backspace", "erase", "Erase", priority=True),
-    ]
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+    KEY_ACTIONS: ClassVar = {"enter": "check", "backspace": "erase"}
 
     def __init__(self, pin: str) -> None:
         super().__init__(id="pin")
@@ -50,6 +52,8 @@ class PinScreen(ModalScreen[bool]):
         self.query_one("#pin-dots", Static).update(message or dots or "_ _ _ _")
 
     def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False
         self._show()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -65,10 +69,13 @@ class PinScreen(ModalScreen[bool]):
         elif key == "cancel":
             self.action_cancel()
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if event.character is not None and event.character.isdigit():
             event.stop()
             self.type_digit(event.character)
+        elif event.key in self.KEY_ACTIONS:
+            event.stop()
+            await self.run_action(self.KEY_ACTIONS[event.key])
 
     def type_digit(self, digit: str) -> None:
         if len(self.entered) < MAX_DIGITS:

@@ -6,6 +6,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from textual import events
 
 from kiosk.tui.screens.admin import AdminScreen
 from kiosk.tui.screens.pin import PinScreen
@@ -34,6 +35,28 @@ async def test_a_wrong_pin_is_refused_and_the_right_one_opens_admin(make_app):
         await pilot.press(*PIN, "enter")  # the keyboard works too
         await pilot.pause()
         assert isinstance(app.screen, AdminScreen)
+
+
+async def test_a_pin_typed_in_one_write_with_its_enter_opens_admin(make_app):
+    """A terminal (or a USB keypad) delivers "4321\r" in one read: the Enter must come after the
+    digits, not overtake them."""
+    app = make_app(admin_pin=PIN)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        for key in (*PIN, "enter"):  # queued at once, as the driver does for one read
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await wait_until(pilot, lambda: isinstance(app.screen, AdminScreen), timeout=5)
+
+
+async def test_the_admin_screen_opens_on_close_not_on_exit(make_app):
+    app = make_app(admin_pin=PIN)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_admin(app, pilot)
+        assert app.focused is not None and app.focused.id == "admin-close"
+        await pilot.press("enter")  # one Enter too many after the PIN
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, AdminScreen)
 
 
 async def test_three_taps_on_the_status_bar_open_the_pin_pad_and_cancel_closes_it(make_app):
