@@ -6,8 +6,9 @@ frame otherwise, so the visitor sees the same input the training photos were: cr
 An answer is one of three kinds a visitor can trust: nothing is judged when the masker says the
 scene is empty ("I don't see anything"); the model's open-set rule (`kiosk/learning/open_set.py`)
 turns an answer into "Not sure: is it A or B?" or "I don't know this one"; otherwise its label.
-The saliency overlay draws `occlusion_saliency`'s heat map over that input; it costs ~50 backbone
-runs, so it is computed for one frame on request, not for every frame.
+The saliency overlay draws `occlusion_saliency`'s heat map over that input, in the colour of
+`HEAT_COLOURS` farthest from what it covers; it costs ~50 backbone runs, so it is computed for one
+frame on request, not for every frame.
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ from kiosk.live.view import kept_sample
 from kiosk.masking import MaskResult
 from kiosk.store import Project
 
-HEAT_COLOUR = np.array([255, 40, 40], np.float32)
+HEAT_COLOURS = {
+    "Red": (255, 40, 40),
+    "Yellow": (255, 230, 0),
+    "Green": (40, 220, 40),
+    "Cyan": (0, 230, 255),
+    "Blue": (40, 90, 255),
+    "Magenta": (255, 0, 255),
+}
+"""The saliency overlay's colours: the one farthest from what it covers is used, so the heat shows on
+a red ball (in cyan) as well as on a blue box (in yellow)."""
 HEAT_SHARE = 0.6
 EMPTY_SCENE = frozenset({"learning_background", "nothing_changed"})
 """The masker's verdicts that the stage is empty (`MaskResult.outcome`): there is nothing to judge."""
@@ -99,9 +109,20 @@ def answer(model: TrainedModel, backbone: Backbone, frame: np.ndarray, result: M
 
 
 def saliency_image(model: TrainedModel, backbone: Backbone, subject: np.ndarray) -> tuple[Image.Image, str]:
-    """The model's input with what mattered to its answer in red, and a caption saying for what."""
+    """The model's input with what mattered to its answer painted over, and a caption saying in
+    which colour and for what."""
     found = occlusion_saliency(backbone, model.classifier, subject)
     heat = np.clip(found.heat / max(float(found.heat.max()), 1e-6), 0.0, 1.0)[..., None] * HEAT_SHARE
-    pixels = found.pixels.astype(np.float32) * (1 - heat) + HEAT_COLOUR * heat
-    caption = f"Red: what made it say {found.label!r} ({found.probability:.0%})"
+    original = found.pixels.astype(np.float32)
+    name, colour = heat_colour(original, heat[..., 0])
+    pixels = original * (1 - heat) + colour * heat
+    caption = f"{name}: what made it say {found.label!r} ({found.probability:.0%})"
     return Image.fromarray(pixels.astype(np.uint8)), caption
+
+
+def heat_colour(pixels: np.ndarray, heat: np.ndarray) -> tuple[str, np.ndarray]:
+    """The name and RGB of the overlay colour farthest from the pixels the heat covers most."""
+    weights = heat.reshape(-1, 1) + 1e-6
+    covered = (pixels.reshape(-1, 3) * weights).sum(axis=0) / weights.sum()
+    name = max(HEAT_COLOURS, key=lambda key: float(np.linalg.norm(np.array(HEAT_COLOURS[key]) - covered)))
+    return name, np.array(HEAT_COLOURS[name], np.float32)
