@@ -6,7 +6,10 @@ A fresh clone has no camera footage, and real footage of visitors cannot be comm
 draws it with the test scenes (`testkit/scenes.py`: the committed sample's paper backdrop,
 shaded objects, camera grain): empty backdrop frames first, so the masker learns the scene, then
 a red ball, a blue box and a green cup, each moved a little from frame to frame the way a hand-held
-object wobbles, with empty frames between them. Frames are saved at half size (320x240, JPEG
+object wobbles, with empty frames between them. Each object stays in view for 40 frames, 2.7 s at
+the demo's 15 frames/s: long enough for a 5-photo burst (1.25 s of camera time, more while GrabCut
+slows the replay) pressed as the object appears; `frames_with` says which frames hold which. Frames
+are saved at half size (320x240, JPEG
 quality 80) to keep the folder small; the replay camera scales them back to its frame size.
 Deterministic: the same code writes the same files.
 """
@@ -26,19 +29,27 @@ OUT = Path("kiosk/samples/replay")
 SIZE = (320, 240)
 QUALITY = 80
 EMPTY_FRAMES = 6
-OBJECT_FRAMES = 14
-OBJECTS = (RED_BALL, BLUE_BOX, replace(GREEN_CUP, cx=320, cy=240, rx=54, ry=66))
+OBJECT_FRAMES = 40
+WOBBLE_FRAMES = 14
+"""Frames of one round of the hand-held drift."""
+OBJECTS = {"ball": RED_BALL, "box": BLUE_BOX, "cup": replace(GREEN_CUP, cx=320, cy=240, rx=54, ry=66)}
+
+
+def frames_with(name: str) -> range:
+    """The frame numbers in which object `name` ("ball", "box" or "cup") is in view."""
+    start = EMPTY_FRAMES + list(OBJECTS).index(name) * (EMPTY_FRAMES + OBJECT_FRAMES)
+    return range(start, start + OBJECT_FRAMES)
 
 
 def wobble(blob: Blob, index: int) -> Blob:
     """The object `index` frames into its appearance: a small circular drift, as held by hand."""
-    angle = index * 2 * math.pi / OBJECT_FRAMES
+    angle = index * 2 * math.pi / WOBBLE_FRAMES
     return replace(blob, cx=blob.cx + 10 * math.cos(angle), cy=blob.cy + 6 * math.sin(angle))
 
 
 def frames() -> list[Image.Image]:
     images, seed = [], 0
-    for blob in OBJECTS:
+    for blob in OBJECTS.values():
         for _ in range(EMPTY_FRAMES):
             images.append(render_scene(seed=seed).image)
             seed += 1

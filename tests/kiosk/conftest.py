@@ -13,10 +13,16 @@ from kiosk.masking import ObjectMasker
 from kiosk.session import KioskSession
 from kiosk.store import Project
 from tests.kiosk.tui.photos import start_worker
+from tools.render_replay import frames_with
 
 REPLAY = Path(__file__).resolve().parents[2] / "kiosk" / "samples" / "replay"
 REPLAY_FPS = 15
 """A camera's pace: as-fast-as-possible would hold the GIL and starve the event loop under test."""
+
+
+def replay_frame(name: str, into: int = 4) -> Path:
+    """The footage's frame `into` frames after object `name` ("ball", "box", "cup") appears."""
+    return REPLAY / f"frame_{frames_with(name)[into]:03d}.jpg"
 
 
 @pytest.fixture

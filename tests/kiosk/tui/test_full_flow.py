@@ -4,6 +4,7 @@ classes -> capture -> expand -> accept -> train -> try -> correct, by taps and t
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from kiosk.store import Source, Status
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.capture import MIN_PHOTOS
-from tests.kiosk.conftest import REPLAY, REPLAY_FPS, rendered_frame_masker
+from tests.kiosk.conftest import REPLAY, REPLAY_FPS, rendered_frame_masker, replay_frame
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.photos import start_worker
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
@@ -21,13 +22,13 @@ pytestmark = pytest.mark.asyncio
 ACCEPTED = Status.ACCEPTED
 
 
-def footage(tmp_path, name: str, object_frame: str):
+def footage(tmp_path, name: str, object_frame: Path):
     """A replay folder of the empty scene then the object, looping: the object a visitor holds up."""
     folder = tmp_path / name
     folder.mkdir()
     shutil.copy(REPLAY / "frame_000.jpg", folder / "frame_0.jpg")
     for index in range(1, 4):
-        shutil.copy(REPLAY / object_frame, folder / f"frame_{index}.jpg")
+        shutil.copy(object_frame, folder / f"frame_{index}.jpg")
     return f"replay:{folder}?fps={REPLAY_FPS}"
 
 
@@ -48,7 +49,7 @@ async def capture(pilot, project, label: str) -> None:
 
 async def test_a_whole_visit(project, mosquitto, tmp_path):
     worker = start_worker(mosquitto.url, "w1")
-    ball, box = footage(tmp_path, "ball", "frame_010.jpg"), footage(tmp_path, "box", "frame_030.jpg")
+    ball, box = footage(tmp_path, "ball", replay_frame("ball")), footage(tmp_path, "box", replay_frame("box"))
     session = KioskSession(
         project, camera_spec=ball, broker_url=mosquitto.url, masker_factory=rendered_frame_masker
     )

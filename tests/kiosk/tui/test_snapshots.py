@@ -27,15 +27,11 @@ from kiosk.session import KioskSession
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens import try_it
-from tests.kiosk.conftest import REPLAY
+from tests.kiosk.conftest import REPLAY, replay_frame
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import wait_until
 
-EMPTY_FRAME, BALL_FRAME, BOX_FRAME = (
-    REPLAY / "frame_000.jpg",
-    REPLAY / "frame_010.jpg",
-    REPLAY / "frame_030.jpg",
-)
+EMPTY_FRAME, BALL_FRAME, BOX_FRAME = REPLAY / "frame_000.jpg", replay_frame("ball"), replay_frame("box")
 SIZES = [(80, 24), SIZE, (160, 48)]
 
 

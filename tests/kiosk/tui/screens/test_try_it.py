@@ -14,12 +14,13 @@ from tests.kiosk.conftest import REPLAY, rendered_frame_masker
 from tests.kiosk.learning.model_copies import change_open_set
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
+from tools.render_replay import frames_with
 
 pytestmark = pytest.mark.asyncio
 
-# Frames of the replay footage (tools/render_replay.py): 6 empty, 14 red ball, 6 empty, 14 blue box.
-BALL_FRAMES = range(6, 20, 3)
-BOX_FRAMES = range(26, 40, 3)
+# Frames of the replay footage (tools/render_replay.py) with the red ball, and with the blue box.
+BALL_FRAMES = frames_with("ball")[:14:3]
+BOX_FRAMES = frames_with("box")[:14:3]
 
 
 @pytest.fixture
@@ -68,7 +69,8 @@ async def test_live_answers_a_correction_and_the_saliency_view(make_app, project
         assert len(project.samples(class_id=box.id)) == before + 1
         assert "Added as a photo of box" in shown(screen.query_one("#try-correct-label"))
         await tap(pilot, "#try-saliency")
-        await wait_until(pilot, lambda: "Red: what made it say" in shown(screen.query_one("#try-answer")))
+        await wait_until(pilot, lambda: "what made it say" in shown(screen.query_one("#try-answer")), timeout=60)
+        assert not shown(screen.query_one("#try-answer")).startswith("Red"), "red is invisible on the ball"
         assert screen.frozen
         await tap(pilot, "#try-saliency")
         assert not screen.frozen
