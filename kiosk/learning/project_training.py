@@ -28,7 +28,7 @@ from kiosk.learning.model_dir import TrainedModel, save_model
 from kiosk.learning.trainer import TrainingOutcome, TrainingProgress, TrainingRows, fit_rows
 from kiosk.learning.views import VIEWS, view_image, view_key
 from kiosk.store import Project, StoreError
-from kiosk.store.models import ModelVersion, Sample, Source, Status
+from kiosk.store.models import PHOTO_SOURCES, PHOTO_STATUSES, ModelVersion, Sample, Source, Status
 
 SOURCE_SAMPLE_KEY = "source_sample"
 """Recipe key holding the id of the real sample a generated image was made from."""
@@ -112,7 +112,7 @@ def group_of(sample: Sample, real_ids: set[str]) -> str:
 
 def real_samples(project: Project) -> list[Sample]:
     """The samples that train and judge: camera and imported ones a person has not rejected."""
-    return [s for s in project.samples(source=[Source.CAMERA, Source.IMPORTED]) if s.accepted is not False]
+    return project.samples(source=PHOTO_SOURCES, status=PHOTO_STATUSES)
 
 
 def gate_rows(real_rows: TrainingRows, generated_rows: TrainingRows) -> dict[str, GateVerdict]:

@@ -31,7 +31,7 @@ from kiosk.learning.project_training import (
     train_project,
 )
 from kiosk.learning.svm import TrainingError
-from kiosk.store import Project, Source, Status
+from kiosk.store import PHOTO_SOURCES, PHOTO_STATUSES, Project
 
 MIN_CLASSES = 2
 
@@ -125,7 +125,7 @@ def accuracy_words(accuracy: float | None, count: int) -> str:
 def training_refusal(project: Project) -> str | None:
     """Why the project cannot train yet, in words for the visitor; None when it can. Reads counts
     only (no backbone), so the screen can ask before it starts a worker."""
-    counts = project.counts(source=[Source.CAMERA, Source.IMPORTED], status=[Status.ACCEPTED, Status.PENDING])
+    counts = project.counts(source=PHOTO_SOURCES, status=PHOTO_STATUSES)
     labels = {info.id: info.label for info in project.classes()}
     ready = [labels[cid] for cid, count in counts.items() if count > 0]
     if len(ready) >= MIN_CLASSES:

@@ -18,13 +18,25 @@ from kiosk.store.errors import (
     StoreError,
 )
 from kiosk.store.labels import MAX_CLASSES, MAX_LABEL_CHARS, clean_label
-from kiosk.store.models import ClassInfo, FileProblem, ModelVersion, Sample, Source, Status, StoreCheck
+from kiosk.store.models import (
+    PHOTO_SOURCES,
+    PHOTO_STATUSES,
+    ClassInfo,
+    FileProblem,
+    ModelVersion,
+    Sample,
+    Source,
+    Status,
+    StoreCheck,
+)
 from kiosk.store.project import DEFAULT, ImageIterator, LoadedSample, NewSample, Project
 
 __all__ = [
     "DEFAULT",
     "MAX_CLASSES",
     "MAX_LABEL_CHARS",
+    "PHOTO_SOURCES",
+    "PHOTO_STATUSES",
     "ClassInfo",
     "ClassLimitError",
     "FileProblem",

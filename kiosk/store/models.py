@@ -35,6 +35,12 @@ class Status(StrEnum):
         return {Status.ACCEPTED: True, Status.REJECTED: False, Status.PENDING: None}[self]
 
 
+PHOTO_SOURCES = (Source.CAMERA, Source.IMPORTED)
+"""What every screen and command calls "photos": real pictures, never the generated ones."""
+PHOTO_STATUSES = (Status.ACCEPTED, Status.PENDING)
+"""A photo a person rejected in review is no longer counted, trained on or tested with."""
+
+
 @dataclass(frozen=True, slots=True)
 class ClassInfo:
     id: int

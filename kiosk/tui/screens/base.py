@@ -55,8 +55,10 @@ class StepScreen(Screen):
     """Whether the coach panel appears under the body on this step."""
 
     BINDINGS: ClassVar = [
-        Binding("pagedown", "next_step", "Next", show=False),
-        Binding("pageup", "previous_step", "Back", show=False),
+        # Priority: a scrollable list with the focus (the Expand step's jobs after a few reviews)
+        # would otherwise take the page keys for itself, and they would stop changing steps.
+        Binding("pagedown", "next_step", "Next", show=False, priority=True),
+        Binding("pageup", "previous_step", "Back", show=False, priority=True),
     ]
 
     def __init__(self, session: KioskSession, request: Action | None = None) -> None:
@@ -65,6 +67,8 @@ class StepScreen(Screen):
         self.request = request
         self.step_key = self.STEP_KEY
         """Which step this screen shows (the stand-in for an unavailable step shows that step)."""
+        self._refusing = False
+        """The hint line says why Next is refused (not some other warning)."""
 
     @property
     def step(self) -> Step:
@@ -120,13 +124,22 @@ class StepScreen(Screen):
         hint = self.query_one("#hint", Static)
         hint.update(Text(self.step.hint if text is None else text))
         hint.set_class(warning, "-warning")
+        self._refusing = False
+
+    def say_refusal(self, reason: str) -> None:
+        """Say on the hint line why Next is refused; `refresh_nav` keeps it up to date."""
+        self.set_hint(reason, warning=True)
+        self._refusing = True
 
     def refresh_nav(self) -> None:
-        """Call after a change that may unblock Next, so the button shows whether it leads on."""
-        blocked = self.blocked_reason() is not None
-        self.query_one("#nav-next", Button).set_class(blocked, "-blocked")
-        if not blocked and self.query_one("#hint", Static).has_class("-warning"):
+        """Call after a change that may unblock Next, so the button shows whether it leads on, and a
+        refusal on the hint line is said as it stands now ("you have 1", not "you have 0")."""
+        reason = self.blocked_reason()
+        self.query_one("#nav-next", Button).set_class(reason is not None, "-blocked")
+        if reason is None and self.query_one("#hint", Static).has_class("-warning"):
             self.set_hint()  # the warning was why Next was refused, and that is settled now
+        elif reason is not None and self._refusing:
+            self.say_refusal(reason)
 
     def on_mount(self) -> None:
         self.refresh_nav()
@@ -142,7 +155,7 @@ class StepScreen(Screen):
     def action_next_step(self) -> None:
         reason = self.blocked_reason()
         if reason is not None:
-            self.set_hint(reason, warning=True)
+            self.say_refusal(reason)
             return
         self.kiosk.next_step()
 

@@ -16,7 +16,16 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Input, Static
 
-from kiosk.store import MAX_CLASSES, MAX_LABEL_CHARS, ClassInfo, ClassLimitError, LabelError
+from kiosk.store import (
+    MAX_CLASSES,
+    MAX_LABEL_CHARS,
+    PHOTO_SOURCES,
+    PHOTO_STATUSES,
+    ClassInfo,
+    ClassLimitError,
+    LabelError,
+    Source,
+)
 from kiosk.tui.screens.base import StepScreen
 
 MIN_CLASSES = 2
@@ -50,7 +59,7 @@ class ClassesScreen(StepScreen):
 
     async def show_classes(self) -> None:
         classes = self.session.project.classes()
-        counts = self.session.project.counts()
+        counts = self.session.project.counts(source=PHOTO_SOURCES, status=PHOTO_STATUSES)
         grid = self.query_one("#class-list", Grid)
         await grid.remove_children()
         await grid.mount_all([self._row(info, counts.get(info.id, 0)) for info in classes])
@@ -118,8 +127,6 @@ class ClassesScreen(StepScreen):
         self.confirming = None
         self.stop_renaming(keep_message=True)
         await self.show_classes()
-        if self.blocked_reason() is None:
-            self.set_hint()
 
     def start_renaming(self, class_id: int) -> None:
         info = self.session.project.get_class(class_id)
@@ -147,10 +154,11 @@ class ClassesScreen(StepScreen):
     async def remove_class_tapped(self, class_id: int) -> None:
         """Remove at once when the class has no photos; otherwise only on the second tap."""
         project = self.session.project
-        photos = project.counts().get(class_id, 0)
-        if photos and self.confirming != class_id:
+        photos = project.counts(source=PHOTO_SOURCES).get(class_id, 0)
+        made = project.counts(source=Source.GENERATED).get(class_id, 0)
+        if (photos or made) and self.confirming != class_id:
             self.confirming = class_id
-            self.say(f"Removing it deletes its {photos} photo{'s' * (photos != 1)}. Tap again to remove.")
+            self.say(f"Removing it deletes its {_pictures(photos, made)}. Tap again to remove.")
             await self.show_classes()
             return
         label = project.get_class(class_id).label
@@ -160,6 +168,13 @@ class ClassesScreen(StepScreen):
             self.stop_renaming()
         self.say(f"Removed {label!r}.")
         await self.show_classes()
+
+
+def _pictures(photos: int, made: int) -> str:
+    """ "3 photos", "1 photo and 8 new pictures", "2 new pictures": what a class holds, in words."""
+    parts = [f"{photos} photo{'s' * (photos != 1)}"] if photos else []
+    parts += [f"{made} new picture{'s' * (made != 1)}"] if made else []
+    return " and ".join(parts)
 
 
 def _label_problem(error: LabelError) -> str:

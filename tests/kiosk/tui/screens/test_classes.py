@@ -49,6 +49,18 @@ async def test_next_is_refused_with_fewer_than_two_classes(make_app, project):
         assert "at least 2 classes" in str(hint.render()) and hint.has_class("-warning")
 
 
+async def test_the_refusal_on_the_hint_line_follows_the_classes(make_app, project):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await tap(pilot, "#nav-next")
+        hint = app.screen.query_one("#hint")
+        assert "(you have 0)" in str(hint.render())
+        await type_and_add(pilot, "apple")
+        assert "(you have 1)" in str(hint.render()) and hint.has_class("-warning")
+        await type_and_add(pilot, "pear")
+        assert not hint.has_class("-warning") and "you have" not in str(hint.render())
+
+
 async def test_empty_and_duplicate_names_are_refused_with_a_reason(make_app, project):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -118,3 +130,15 @@ async def test_removing_a_class_with_photos_asks_first(make_app, project):
         assert labels(project) == ["apple"] and "deletes its 1 photo" in message(app)
         await tap(pilot, f"#remove-{apple.id}")
         assert labels(project) == [] and project.samples() == []
+
+
+async def test_removing_a_class_counts_its_photos_and_new_pictures_apart(make_app, project):
+    apple = project.add_class("apple")
+    project.add_sample(np.full((64, 64, 3), 200, np.uint8), apple, "camera")
+    for _ in range(2):
+        project.add_sample(np.full((64, 64, 3), 90, np.uint8), apple, "generated", accepted=True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert "apple  (1 photo)" in str(app.screen.query_one(".class-label").render())
+        await tap(pilot, f"#remove-{apple.id}")
+        assert "deletes its 1 photo and 2 new pictures" in message(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.widgets import Static
 
 from gpu_worker.backends.classic import ClassicBackend
 from kiosk.coach.suggestion import GenerateVariations
@@ -75,6 +76,25 @@ async def test_send_progress_review_and_accept_with_the_classic_engine(make_app,
     assert {s.recipe["preset"] for s in generated} == {"new_background"}
     assert {s.recipe["change"] for s in generated} == {0.7}
     assert sorted(s.recipe["index"] for s in generated) == [0, 2, 3]
+
+
+@pytest.mark.asyncio
+async def test_page_keys_change_steps_even_when_the_job_list_could_scroll(make_app, project):
+    """After a few Keep/Drop rounds the focus lands on the job list, long enough to scroll: the page
+    keys still belong to the steps, not to the list."""
+    add_photos(project, {"apple": 2, "leaf": 2})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_expand(app, pilot)
+        jobs = app.screen.query_one("#expand-jobs")
+        await jobs.mount_all([Static(f"job {n}") for n in range(60)])
+        await pilot.pause()
+        assert jobs.max_scroll_y > 0
+        jobs.focus()
+        await pilot.press("pagedown")
+        assert app.current_step == "train"
+        await pilot.press("pageup")
+        assert app.current_step == "expand"
 
 
 @pytest.mark.asyncio

@@ -63,7 +63,7 @@ async def test_training_shows_accuracy_per_class_confusion_misses_and_the_compar
         assert confusion.startswith("is/said apple leaf") and "leaf 1 4" in confusion
         assert text(app, "#train-comparison").startswith("No generated pictures yet")
         assert text(app, ".miss-words") == "is leaf said apple"
-        assert not app.screen.query_one("#train-start").disabled
+        await wait_until(pilot, lambda: not app.screen.query_one("#train-start").disabled)  # after the report
         await pilot.click("#nav-next")
         await pilot.pause()
         assert app.current_step == "try"
