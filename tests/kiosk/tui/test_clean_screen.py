@@ -20,6 +20,8 @@ from testkit.terminal import Terminal
 
 REPO = Path(__file__).resolve().parents[3]
 COLUMNS, LINES = 100, 30
+BACK_TAB = "\x1b[Z"
+"""Shift+Tab: the admin screen opens on Close; Exit is the button before it."""
 PIN = "1357"
 STEP_TIMEOUT_S = 150.0
 """Generous: on two busy cores the first start imports Textual, MediaPipe and TFLite cold."""
@@ -76,7 +78,7 @@ def test_native_library_messages_go_to_the_log_never_over_the_app(tmp_path):
         terminal.wait_for("Admin: enter the PIN", since=terminal.type(CTRL_A))
         terminal.wait_for("● " * len(PIN), since=terminal.type(PIN))
         terminal.wait_for("Exit the app", since=terminal.type("\r"))
-        terminal.wait_for("Exit the app", since=terminal.type("\t"))  # focus moves to it, redrawn
+        terminal.wait_for("Exit the app", since=terminal.type(BACK_TAB))  # from Close back to Exit
         terminal.type("\r")
         exit_code = terminal.wait_for_exit()
     finally:
