@@ -13,5 +13,5 @@ def add_class(state: CoachState, config: CoachConfig) -> list[Finding]:
     if len(state.classes) >= 2:
         return []
     besides = f" besides “{state.classes[0]}”" if state.classes else ""
-    reason = f"The model learns by telling things apart, so it needs at least two classes: add one{besides}."
+    reason = f"A model learns by telling things apart, so it needs two classes: add one{besides}."
     return [Finding(1.0, reason, AddClass())]

@@ -28,8 +28,8 @@ def confused_pair(state: CoachState, config: CoachConfig) -> list[Finding]:
         if mixed < settings.min_count or mixed / total < settings.min_rate:
             continue
         reason = (
-            f"The model mixes up “{first}” and “{second}” ({mixed} of {total} pictures). Show it more of "
-            f"both, especially examples where you can see what makes them different."
+            f"The model mixes up “{first}” and “{second}” ({mixed} of {total} pictures). Show it more "
+            f"of both, where you can see what makes them different."
         )
         severity = min(1.0, mixed / total / COIN_TOSS)
         findings.append(Finding(severity, reason, CaptureSamples((first, second), contrasting=True)))

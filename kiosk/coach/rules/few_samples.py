@@ -20,8 +20,8 @@ def few_samples(state: CoachState, config: CoachConfig) -> list[Finding]:
             reason = f"“{name}” has no pictures yet. Show the camera a few examples of {name}."
         else:
             reason = (
-                f"Only {have} picture{'s' if have > 1 else ''} of “{name}”. About {enough} in different "
-                f"positions and lighting teach the model what {name} looks like."
+                f"Only {have} picture{'s' if have > 1 else ''} of “{name}”. About {enough}, in different "
+                f"positions and light, teach the model what {name} looks like."
             )
         findings.append(
             Finding((enough - have) / enough, reason, CaptureSamples((name,), count=enough - have))

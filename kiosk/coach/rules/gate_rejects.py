@@ -20,9 +20,8 @@ def gate_rejects(state: CoachState, config: CoachConfig) -> list[Finding]:
         if tally.failed < settings.min_failed or tally.failed / total < settings.min_failed_share:
             continue
         reason = (
-            f"{tally.failed} of {total} generated pictures of “{name}” were not used: they looked too "
-            f"little like your {name} pictures, or too much like another class. Look through them, "
-            f"keep the good ones, or try another kind of variation."
+            f"{tally.failed} of {total} generated pictures of “{name}” were not used: too unlike your "
+            f"photos of {name}, or too like another class. Try another kind."
         )
         findings.append(Finding(tally.failed / total, reason, ReviewGenerated((name,))))
     return findings

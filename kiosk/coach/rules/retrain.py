@@ -19,5 +19,5 @@ def retrain(state: CoachState, config: CoachConfig) -> list[Finding]:
     wanted = config.retrain.min_new_samples
     if new < wanted:
         return []
-    reason = f"{new} new pictures since the model was last trained. Train it again to use them."
+    reason = f"{new} new pictures since the model was last trained: train it again to use them."
     return [Finding(min(1.0, new / (2 * wanted)), reason, Retrain())]

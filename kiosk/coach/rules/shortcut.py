@@ -18,9 +18,6 @@ from kiosk.coach.state import CoachState, Cue
 from kiosk.coach.suggestion import GenerateVariations
 from shared.presets import Preset
 
-MENTIONED_PAIRS = 3
-"""Pairs named in the reason; more would not fit the kiosk's suggestion card."""
-
 
 class _Wording(NamedTuple):
     what: str
@@ -29,24 +26,25 @@ class _Wording(NamedTuple):
 
 
 _WORDING = {
-    Cue.COLOUR: _Wording(
-        "Their colours alone",
-        "the model may have learned the colours instead of the objects",
-        "Make copies in new colours so that colour stops giving the answer away.",
-    ),
+    Cue.COLOUR: _Wording("Colour alone", "the model may have learned colour, not shape", "Try new colours."),
     Cue.BACKGROUND: _Wording(
-        "The backgrounds alone",
-        "the model may be looking at the background instead of the object",
-        "Make copies on new backgrounds, or take pictures of each class in front of the same ones.",
+        "The background alone", "the model may be using it, not the objects", "Try new backgrounds."
     ),
 }
+
+
+def _pairs_words(found: list[tuple[str, str, float]]) -> str:
+    """The strongest pair by name and how many more: the whole reason must fit the coach's panel."""
+    first, second, _ = found[0]
+    more = len(found) - 1
+    return f"“{first}” and “{second}”" + (f" (and {more} more pair{'s' if more > 1 else ''})" if more else "")
 
 
 def _shortcut(state: CoachState, settings: ShortcutConfig, cue: Cue, preset: Preset) -> list[Finding]:
     by_cue, by_model = state.cues.get(cue), state.separation
     if by_cue is None or by_model is None:
         return []
-    found = []  # (first, second, separation by the cue, by the model)
+    found = []  # (first, second, separation by the cue)
     # In the project's class order, the order the visitor sees the classes in.
     probed = [name for name in state.classes if name in by_cue.labels]
     for first, second in combinations(probed, 2):
@@ -54,18 +52,14 @@ def _shortcut(state: CoachState, settings: ShortcutConfig, cue: Cue, preset: Pre
         if cue_separation is None or model_separation is None:
             continue
         if cue_separation >= settings.min_separation and cue_separation >= model_separation - settings.margin:
-            found.append((first, second, cue_separation, model_separation))
+            found.append((first, second, cue_separation))
     if not found:
         return []
     found.sort(key=lambda pair: -pair[2])
-    involved = {name for first, second, _, _ in found for name in (first, second)}
+    involved = {name for first, second, _ in found for name in (first, second)}
     labels = tuple(name for name in probed if name in involved)
-    pairs = "; ".join(
-        f"“{first}” and “{second}” ({by_cue:.0%}, the model {by_model:.0%})"
-        for first, second, by_cue, by_model in found[:MENTIONED_PAIRS]
-    )
     wording = _WORDING[cue]
-    reason = f"{wording.what} tell {pairs} apart as well as the model does: {wording.risk}. {wording.remedy}"
+    reason = f"{wording.what} tells {_pairs_words(found)} apart: {wording.risk}. {wording.remedy}"
     # Chance separates a pair half the time: severity runs from there to a perfect shortcut.
     severity = (found[0][2] - 0.5) / 0.5
     return [Finding(severity, reason, GenerateVariations(preset, labels))]

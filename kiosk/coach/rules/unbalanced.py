@@ -26,8 +26,8 @@ def unbalanced(state: CoachState, config: CoachConfig) -> list[Finding]:
             continue
         missing = math.ceil(largest / ratio) - have
         reason = (
-            f"There are {largest} pictures of “{largest_name}” but only {have} of “{name}”: the model "
-            f"will lean towards “{largest_name}”. Add about {missing} more of {name}."
+            f"{largest} pictures of “{largest_name}” but only {have} of “{name}”: the model will lean "
+            f"towards “{largest_name}”. Take about {missing} more of {name}."
         )
         findings.append(Finding(1.0 - ratio * have / largest, reason, CaptureSamples((name,), count=missing)))
     return findings
