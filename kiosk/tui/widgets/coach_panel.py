@@ -6,15 +6,26 @@ does the thing: "Make new versions" opens the expand step with the suggested pre
 the coach named, "Take photos" the capture step on that class, and so on (`steps.step_for_action`).
 The project is read on a worker thread (features of new photos are computed and cached there), so
 the panel fills in a moment after the step appears.
+
+The panel follows the project by itself: every `FOLLOW_S` it compares the project's revision
+(`Project.revision`, which every committed change to classes, samples or models moves) with the one
+its advice is about, and looks again when they differ, one look at a time. So a capture, a deletion
+or relabelling in review, a kept generated picture or a training run changes the advice without the
+screen that made the change knowing the coach is there.
+
+The reason wraps, and the panel grows with it up to five lines (its slot's height); the rules keep
+their reasons within three lines at 80 columns (`tests/kiosk/tui/widgets/test_coach_panel.py` checks
+every rule at 80x24 and 100x30), and a longer one (class names near the 64-character limit) scrolls
+rather than being cut off mid-sentence.
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Button, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from kiosk.coach import suggest
 from kiosk.coach.project_state import project_state
@@ -31,6 +42,8 @@ from kiosk.session import KioskSession
 from kiosk.tui.steps import step_for_action
 from kiosk.tui.workers import run_guarded
 
+FOLLOW_S = 0.5
+"""How often the panel compares the project's revision with its advice's: reading one number."""
 THINKING = "Coach: looking at your project..."
 ALL_GOOD = "Coach: nothing to add right now. Keep going!"
 
@@ -59,15 +72,18 @@ def top_suggestion(session: KioskSession) -> Suggestion | None:
 class CoachPanel(Horizontal):
     DEFAULT_CSS = """
     CoachPanel {
-        height: 3;
+        height: auto;
         width: 100%;
         background: $primary 15%;
     }
-    CoachPanel > #coach-reason {
+    CoachPanel > #coach-words {
         width: 1fr;
-        height: 3;
+        height: auto;
+        max-height: 5;
+    }
+    CoachPanel #coach-reason {
+        height: auto;
         padding: 0 1;
-        content-align: left middle;
     }
     CoachPanel > #coach-do {
         width: 24;
@@ -79,19 +95,32 @@ class CoachPanel(Horizontal):
         super().__init__(id="coach-panel")
         self.session = session
         self.suggestion: Suggestion | None = None
+        self._judged: int | None = None
+        """The project revision the latest look began at; None before the first."""
+        self._look: Worker | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(THINKING, id="coach-reason")
+        with VerticalScroll(id="coach-words"):
+            yield Static(THINKING, id="coach-reason")
         button = Button("", id="coach-do", variant="primary")
         button.display = False
         yield button
 
     def on_mount(self) -> None:
         self.reconsider()
+        self.set_interval(FOLLOW_S, self._follow)
+
+    def _follow(self) -> None:
+        if self.session.project.revision != self._judged:
+            self.reconsider()
 
     def reconsider(self) -> None:
-        """Look at the project again (after a capture, an accept, a training run)."""
-        run_guarded(self, self._think, name="coach", group="coach", exclusive=True)
+        """Look at the project again, unless a look is under way: when that one ends, `_follow`
+        sees whether the project changed after it began."""
+        if self._look is not None and not self._look.is_finished:
+            return
+        self._judged = self.session.project.revision
+        self._look = run_guarded(self, self._think, name="coach", group="coach")
 
     def _think(self) -> None:
         suggestion = top_suggestion(self.session)
