@@ -1,6 +1,6 @@
 """The coach's state for a kiosk project: the store's samples, features and gate verdicts gathered.
 
-This is what the kiosk runs (in a worker, after a capture or a training run) to feed `suggest`:
+This is what the kiosk runs (in a worker, whenever `Project.revision` moves) to feed `suggest`:
 real samples a person has not rejected are counted, histogrammed and cross-validated; accepted
 generated samples are only judged by the quality gate, as training judges them. Features come from
 the store's cache (computed for the samples that lack them), so after the first call the cost is
