@@ -7,6 +7,9 @@ they have finished from their result cache, and `JobHandle` keeps one image
 per index. So a job survives the broker, the worker and the kiosk itself going
 away, and the app still sees exactly one set of images.
 
+An untaken job also goes out again on its own timer (resend.py): after a
+`busy` answer, and when no answer comes, with a back-off that grows per job.
+
 A job goes to its backend's topic, which only workers serving that backend
 read (docs/protocol.md, routing): a job for a backend no online worker serves
 is not refused by anyone, it waits in the outbox (`waiting_for_backend` says
@@ -16,7 +19,6 @@ so) until such a worker announces itself.
 from __future__ import annotations
 
 import logging
-import random
 import secrets
 import threading
 import time
@@ -27,6 +29,7 @@ from pathlib import Path
 from kiosk.jobs.handle import Applied, JobHandle, JobState
 from kiosk.jobs.news import News
 from kiosk.jobs.outbox import Outbox, OutboxEntry
+from kiosk.jobs.resend import Backoff, Dice, Resends, Schedule, thread_timer
 from shared import __version__
 from shared.mqtt import BrokerUrl, MqttLink, Publication, Session
 from shared.protocol import (
@@ -48,7 +51,10 @@ log = logging.getLogger(__name__)
 
 EventCallback = Callable[[JobHandle, JobEvent], None]
 KEEP_FINISHED_HANDLES = 32
-BUSY_RETRY_S = 2.0
+BUSY_BACKOFF = Backoff(base_s=0.5, cap_s=30.0)
+"""Pauses of an untaken job (resend.py): under a second at first, never more than half a minute."""
+NO_ANSWER_S = 30.0
+"""Silence after which a job no worker has answered is sent again (resend.py), plus its back-off."""
 
 
 class JobTimeout(TimeoutError):
@@ -71,15 +77,20 @@ class JobClient:
         outbox_path: Path,
         *,
         on_event: EventCallback | None = None,
-        busy_retry_s: float = BUSY_RETRY_S,
+        busy_backoff: Backoff = BUSY_BACKOFF,
+        no_answer_s: float = NO_ANSWER_S,
+        schedule: Schedule = thread_timer,
+        rng: Dice | None = None,
     ) -> None:
-        """`busy_retry_s`: wait before sending again a job a worker refused as `busy` (a full queue)."""
+        """`busy_backoff`: how an untaken job's pauses grow (after `busy`, and on top of `no_answer_s`
+        when nothing answers); `schedule` and `rng` run and draw them (the tests' clock and dice)."""
         if not topics.is_valid_id(kiosk_id):
             raise ValueError(f"kiosk id {kiosk_id!r} may only hold letters, digits, '-' and '_' (1 to 64)")
         self.kiosk_id = kiosk_id
         self.url = url
-        self._busy_retry_s = busy_retry_s
-        self._retry_timers: set[threading.Timer] = set()
+        self._resends = Resends(
+            self._resend_untaken, busy=busy_backoff, no_answer_s=no_answer_s, schedule=schedule, rng=rng
+        )
         self.stats: Counter[str] = Counter()
         self._on_event = on_event
         self.news = News()
@@ -124,10 +135,9 @@ class JobClient:
         self._link.start()
 
     def stop(self) -> None:
-        with self._lock:
-            for timer in self._retry_timers:
-                timer.cancel()
-            self._retry_timers.clear()
+        """Stop resending, say `offline`, disconnect, close the outbox: in that order, so that no
+        timer or message handler uses the outbox after it is closed."""
+        self._resends.stop()
         self._link.stop(farewell=Publication(self._status_topic, encode(self._status("offline"))))
         self._outbox.close()
         self.news.raise_()
@@ -192,7 +202,7 @@ class JobClient:
             self._forget_old_handles()
         handle = self._track(job)
         if self.connected:
-            self._link.publish(topic, payload, qos=1)
+            self._send(job.job_id, topic, payload, untaken=True)
         return handle
 
     def cancel(self, job_id: str) -> bool:
@@ -282,11 +292,18 @@ class JobClient:
                 continue
             if backends is not None and _backend_of(entry) not in backends:
                 continue
-            self._link.publish(entry.topic, entry.payload, qos=1)
+            self._send(entry.job_id, entry.topic, entry.payload, untaken=not entry.accepted)
             self.stats["sent_from_outbox"] += 1
+
+    def _send(self, job_id: str, topic: str, payload: bytes, *, untaken: bool) -> None:
+        """Publish a job; one no worker has taken is sent again if nothing answers (resend.py)."""
+        self._link.publish(topic, payload, qos=1)
+        if untaken:
+            self._resends.sent(job_id)
 
     def _end_locally(self, job_id: str, code: FailureCode, message: str) -> None:
         """End a job on the kiosk's own authority (expired, cancelled) and tell the app like any event."""
+        self._resends.settled(job_id)
         handle = self.handle(job_id)
         if handle is None:
             return
@@ -347,7 +364,7 @@ class JobClient:
                 # Untaken again: if no worker hears this resend, the next to come online gets the job.
                 self._outbox.mark_untaken(self.kiosk_id, handle.job_id)
                 self.stats["resent_after_worker_loss"] += 1
-                self._link.publish(entry.topic, entry.payload, qos=1)
+                self._send(entry.job_id, entry.topic, entry.payload, untaken=True)
 
     def _on_job_event(self, topic: str, event: JobEvent) -> None:
         ids = topics.parse_events_topic(topic)
@@ -362,9 +379,12 @@ class JobClient:
                 self.stats["stray_events"] += 1
                 return
             handle = self._handle_for(entry)
-        if isinstance(event, JobFailed) and event.code is FailureCode.BUSY and not handle.finished:
-            self._retry_when_less_busy(handle.job_id)
+        if isinstance(event, JobFailed) and event.code is FailureCode.BUSY:
+            if handle.state is JobState.QUEUED:  # not when another worker took it meanwhile
+                self.stats["busy_retries"] += 1
+                self._resends.busy(handle.job_id)
             return
+        self._resends.settled(event.job_id)  # any other answer: a worker has the job, or it has ended
         applied = handle.apply(event)
         if applied is Applied.DUPLICATE:
             self.stats["duplicate_events"] += 1
@@ -384,28 +404,17 @@ class JobClient:
             self._on_event(handle, event)
         self.news.raise_()
 
-    def _retry_when_less_busy(self, job_id: str) -> None:
-        """A full queue says nothing against the job: keep it and send it again after a pause.
-
-        The job stays in the outbox, so it also goes out with the next drain
-        (reconnect, a worker coming online); its deadline still ends it.
-        """
-        self.stats["busy_retries"] += 1
-        pause = self._busy_retry_s * random.uniform(1.0, 1.5)  # kiosks refused together retry apart
-        timer = threading.Timer(pause, lambda: self._send_again(job_id, timer))
-        timer.daemon = True
-        with self._lock:
-            self._retry_timers.add(timer)
-        timer.start()
-
-    def _send_again(self, job_id: str, timer: threading.Timer) -> None:
-        with self._lock:
-            if timer not in self._retry_timers:
-                return  # the client stopped meanwhile
-            self._retry_timers.discard(timer)
-            entry = self._outbox.get(self.kiosk_id, job_id)
-        if entry is not None and self.connected:
-            self._link.publish(entry.topic, entry.payload, qos=1)
+    def _resend_untaken(self, job_id: str) -> None:
+        """A resend's time has come (resend.py): send the job again if it is still untaken and a worker
+        could take it. Otherwise nothing: the next connect or worker arrival sends it anyway."""
+        handle = self.handle(job_id)
+        entry = self._outbox.get(self.kiosk_id, job_id)
+        if entry is None or entry.accepted or handle is None or handle.state is not JobState.QUEUED:
+            return
+        if not self.connected or not self.workers_offering(handle.backend):
+            return
+        self.stats["resent_untaken"] += 1
+        self._send(job_id, entry.topic, entry.payload, untaken=True)
 
     def _request_replay(self, handle: JobHandle) -> None:
         """Some images went missing: resending the job makes the worker replay its stored result."""
@@ -416,10 +425,7 @@ class JobClient:
 
     def _handle_for(self, entry: OutboxEntry) -> JobHandle:
         """Rebuild a handle for a job restored from the outbox (its images count is in the payload)."""
-        job = decode(entry.payload)
-        if not isinstance(job, GenerationJob):
-            raise TypeError(f"outbox row {entry.job_id} does not hold a job")
-        return self._track(job)
+        return self._track(_job_in(entry))
 
     def _track(self, job: GenerationJob) -> JobHandle:
         """The job's handle, made on first sight."""
@@ -427,6 +433,13 @@ class JobClient:
             return self._handles.setdefault(
                 job.job_id, JobHandle(job.kiosk_id, job.job_id, job.num_images, backend=job.backend)
             )
+
+
+def _job_in(entry: OutboxEntry) -> GenerationJob:
+    job = decode(entry.payload)
+    if not isinstance(job, GenerationJob):
+        raise TypeError(f"outbox row {entry.job_id} does not hold a job")
+    return job
 
 
 def _backend_of(entry: OutboxEntry) -> str | None:

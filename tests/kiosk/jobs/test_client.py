@@ -11,6 +11,7 @@ from gpu_worker.service import WorkerService
 from kiosk.jobs.client import JobClient, JobFailedError, JobTimeout
 from kiosk.jobs.handle import JobState
 from kiosk.jobs.outbox import Outbox
+from kiosk.jobs.resend import Backoff
 from shared.mqtt import BrokerUrl
 from shared.presets import Preset
 from shared.protocol import JobFailed, JobImage, WorkerStatus, encode, topics
@@ -255,7 +256,7 @@ def test_a_job_refused_as_busy_is_sent_again_and_completes(mosquitto, clients, p
     worker.start()
     try:
         wait_worker_online(probe_factory, "w1")
-        client = clients(mosquitto.url, busy_retry_s=0.2)
+        client = clients(mosquitto.url, busy_backoff=Backoff(base_s=0.05, cap_s=0.2))
         assert client.wait_connected(10)
         running, waiting, refused = (client.submit(make_job(backend="gated", num_images=1)) for _ in range(3))
         assert gated.first_image_out.wait(20)
