@@ -1,5 +1,8 @@
 """Send one generation job to a worker and save the images it returns.
 
+Run again with the same request and `--outbox` after a run was killed, it waits for that run's job
+rather than sending a new one (the job stays in the outbox until its result has come).
+
 Example: teachbooth generate --broker mqtt://localhost:1883 --image apple.jpg
          --mask apple_mask.png --preset new_colour --num 4 --out out/
 """
@@ -10,12 +13,13 @@ import argparse
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from kiosk.jobs.client import JobClient, JobFailedError, JobTimeout
-from kiosk.jobs.files import JobSpec, job_from_files, save_result
+from kiosk.jobs.files import JobSpec, job_from_files, same_request, save_result
 from shared.commands.broker_option import add_broker_option
 from shared.imaging import BadImage
 from shared.mqtt import BrokerUrl
@@ -70,16 +74,23 @@ def run(args: argparse.Namespace) -> int:
         return _fail(message)
     client.start()
     try:
-        return _submit_and_save(client, job, args.out, args.timeout)
+        return _submit_and_save(client, job, args.out, args.timeout, any_seed=args.seed is None)
     finally:
         client.stop()
 
 
-def _submit_and_save(client: JobClient, job: GenerationJob, out: Path, timeout: float) -> int:
-    try:
-        handle = client.submit(job)
-    except ProtocolError as exc:
-        return _fail(exc.message)
+def _submit_and_save(client: JobClient, job: GenerationJob, out: Path, timeout: float, any_seed: bool) -> int:
+    earlier = _unfinished_twin(client, job, any_seed)
+    if earlier is not None:
+        print(
+            f"resuming job {earlier.job_id}, left unfinished in the outbox by an earlier run", file=sys.stderr
+        )
+        job, handle = earlier, client.resume(earlier)
+    else:
+        try:
+            handle = client.submit(job)
+        except ProtocolError as exc:
+            return _fail(exc.message)
     try:
         client.wait(handle, timeout)
     except (JobTimeout, JobFailedError) as exc:
@@ -96,6 +107,17 @@ def _submit_and_save(client: JobClient, job: GenerationJob, out: Path, timeout: 
     if withheld:
         print(f"{withheld} more were held back by the worker's safety checker")
     return 0
+
+
+def _unfinished_twin(client: JobClient, job: GenerationJob, any_seed: bool) -> GenerationJob | None:
+    """The job an earlier run with this request and outbox left unfinished (it was killed before the
+    result came), if there is one still within its deadline: waiting for it, rather than sending
+    `job`, spares a worker doing the work twice."""
+    now = time.time()
+    for stored in client.unfinished_jobs():
+        if stored.deadline > now and same_request(stored, job, any_seed=any_seed):
+            return stored
+    return None
 
 
 def _fail(message: str) -> int:

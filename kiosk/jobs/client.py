@@ -228,6 +228,19 @@ class JobClient:
         self._end_locally(job_id, FailureCode.CANCELLED, "cancelled on this kiosk")
         return True
 
+    def unfinished_jobs(self) -> list[GenerationJob]:
+        """The jobs in the outbox, oldest first: submitted by this client or by an earlier one with the
+        same outbox (a process that was killed), and not yet done or failed."""
+        return [_job_in(entry) for entry in self._outbox.entries(self.kiosk_id)]
+
+    def resume(self, job: GenerationJob) -> JobHandle:
+        """The handle of one of the `unfinished_jobs`, to wait on instead of submitting the job again.
+
+        Nothing new is sent: the outbox's jobs go out again on every connect, and the worker that
+        has the job ignores the copy while it runs it and replays its result once it has finished.
+        """
+        return self._track(job)
+
     def _forget_old_handles(self) -> None:
         """Keep only the last few finished jobs (their images are the caller's now): memory stays flat."""
         finished = [job_id for job_id, handle in self._handles.items() if handle.finished]

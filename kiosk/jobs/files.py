@@ -69,6 +69,17 @@ def job_from_files(kiosk_id: str, image_path: Path, mask_path: Path | None, spec
     )
 
 
+_NOT_THE_REQUEST = frozenset({"job_id", "created_at", "deadline"})
+"""What differs between two runs of one command: the job's identity and timing."""
+
+
+def same_request(stored: GenerationJob, new: GenerationJob, *, any_seed: bool) -> bool:
+    """Whether `stored` (a job in the outbox) asks for what `new` asks for: the same images, label,
+    intent and numbers, and the same seed unless the person left the seed to chance (`any_seed`)."""
+    ignored = _NOT_THE_REQUEST | ({"seed"} if any_seed else set())
+    return stored.model_dump(exclude=ignored) == new.model_dump(exclude=ignored)
+
+
 def _read_image(path: Path, what: str) -> Image.Image:
     try:
         data = path.read_bytes()

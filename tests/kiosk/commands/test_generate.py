@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from PIL import Image
 
 from gpu_worker.config import WorkerConfig
 from gpu_worker.service import WorkerService
-from shared.protocol import JobCancel, WorkerStatus, topics
+from shared.protocol import GenerationJob, JobCancel, JobDone, WorkerStatus, topics
 from testkit.jobs import SAMPLES, GatedBackend
 
 
@@ -124,3 +125,48 @@ def test_ctrl_c_cancels_the_job_on_the_worker(tmp_path, mosquitto, probe_factory
         process.kill()
         gated.gate.set()
         service.stop()
+
+
+@pytest.mark.parametrize("finished_before_resume", [True, False], ids=["finished meanwhile", "still running"])
+def test_a_killed_run_is_resumed_by_the_next_not_sent_again(
+    tmp_path, mosquitto, probe_factory, finished_before_resume
+):
+    """SIGKILL after the job went out, before its result; the same command again waits for that job
+    (the worker ignores the copy the outbox sends while it runs the job, replays its result once
+    done) and the worker runs one job, once."""
+    gated = GatedBackend()
+    service = WorkerService(WorkerConfig(broker=mosquitto.url, worker_id="w-gate"), backends={"gated": gated})
+    service.start()
+    jobs = probe_factory(topics.ALL_JOBS_FILTER)
+    events = probe_factory(topics.kiosk_events_filter("cli-resume"))
+    statuses = probe_factory(topics.kiosk_status("cli-resume"))
+    args = (*SAMPLE_ARGS, "--preset", "mix", "--backend", "gated", "--num", "2", "--kiosk-id", "cli-resume")
+    command = generate_command(tmp_path / "out", mosquitto.url, tmp_path / "outbox.sqlite", *args)
+    first = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    try:
+        assert gated.first_image_out.wait(30), "the job went out and runs on the worker"
+        first.kill()
+        assert first.wait(30) == -signal.SIGKILL
+        if finished_before_resume:
+            gated.gate.set()
+            events.expect(lambda seen: isinstance(seen.message, JobDone))  # heard by nobody
+        second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if not finished_before_resume:
+            onlines = itertools.count(1)
+            statuses.expect(lambda seen: seen.message.state == "online" and next(onlines) == 2)
+            gated.gate.set()  # the rest of the images go to the second run, which asks for a replay
+        out, err = second.communicate(timeout=120)
+    finally:
+        first.kill()
+        gated.gate.set()
+        service.stop()
+
+    assert second.returncode == 0, err
+    (job_id,) = {seen.message.job_id for seen in jobs.drain() if isinstance(seen.message, GenerationJob)}
+    assert f"resuming job {job_id}" in err and f"(job {job_id})" in out
+    assert service.stats["accepted"] == 1, "one job, run once"
+    record = json.loads((tmp_path / "out" / "job.json").read_text())
+    assert record["job"]["job_id"] == job_id and record["state"] == "done"
+    assert record["images"] == ["00.jpg", "01.jpg"]
+    images = [event["index"] for event in record["events"] if event["type"] == "image"]
+    assert sorted(images) == [0, 1], "each image delivered once"
