@@ -51,6 +51,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.flood import Flood
 from bench.job_roundtrip import (
     CHEAP_PRESET,
     CpuWindow,
@@ -70,6 +71,8 @@ from bench.machine import peak_rss_mb
 from kiosk.jobs.client import JobFailedError, JobTimeout
 from kiosk.jobs.handle import JobHandle
 from shared.protocol import JobEvent, JobImage
+from shared.provisioning.fleet import Fleet
+from testkit.mosquitto import SecuredBroker, start_shipped_broker
 from testkit.worker_process import WorkerProcess
 
 log = logging.getLogger("bench.fleet_load")
@@ -78,6 +81,8 @@ NUM_IMAGES = 4
 MIXED_BACKENDS = ("classic", "inpaint", "instruct", "img2img")
 MIXED_SIZE = 64
 """Working and generation size of the tiny pipelines in a mixed fleet: toy models, toy images."""
+FLOOD_KIOSK = "flood-k"
+"""The hostile kiosk of --hostile: provisioned like the others, it floods."""
 WORKER_START_S = 120.0
 """Worker processes that load torch and a pipeline take far longer to come online than classic ones."""
 
@@ -187,6 +192,23 @@ def drive(
             time.sleep(args.think)  # a visitor looking at the results before asking again
 
 
+def drive_all(kiosks: list[Kiosk], runs: list[KioskRun], args: argparse.Namespace) -> float:
+    """Every kiosk drives its jobs on a thread of its own, all from one moment; returns the wall seconds."""
+    barrier = threading.Barrier(len(kiosks) + 1)
+    origin = [0.0]
+    threads = [
+        threading.Thread(target=drive, args=(kiosk, run, args, barrier, origin), daemon=True)
+        for kiosk, run in zip(kiosks, runs, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    origin[0] = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - origin[0]
+
+
 def lost_and_duplicated(kiosks: list[Kiosk], runs: list[KioskRun]) -> tuple[list[str], list[str]]:
     """Jobs that never ended at their kiosk, and jobs with an image index delivered to the app twice."""
     lost, duplicated = [], []
@@ -271,23 +293,11 @@ def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
                 wait_for_workers(kiosk, len(workers), workers, WORKER_START_S)
             alone = baseline(kiosks[0], args)
             log.info("baseline: one kiosk alone, p50 %.0f ms", alone["latency_ms"]["p50"])
-            barrier = threading.Barrier(args.kiosks + 1)
-            origin = [0.0]
-            threads = [
-                threading.Thread(target=drive, args=(kiosk, run, args, barrier, origin), daemon=True)
-                for kiosk, run in zip(kiosks, runs, strict=True)
-            ]
-            for thread in threads:
-                thread.start()
             server_pids = {"broker": mosquitto.process.pid}
             server_pids |= {worker.worker_id: worker.process.pid for worker in workers if worker.process}
             cpu_pids: dict[str, int | None] = {"kiosks_bench_process": None, **server_pids}
             with RssSampler(server_pids, args.sample) as rss, CpuWindow(cpu_pids) as cpu:
-                origin[0] = time.perf_counter()
-                barrier.wait()
-                for thread in threads:
-                    thread.join()
-            wall = time.perf_counter() - origin[0]
+                wall = drive_all(kiosks, runs, args)
             cpu.warn_if_disturbed(f"{args.kiosks} kiosks, {len(workers)} workers")
             lost, duplicated = lost_and_duplicated(kiosks, runs)
             kiosk_stats = sum((Counter(kiosk.client.stats) for kiosk in kiosks), Counter())
@@ -331,6 +341,85 @@ def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     }
 
 
+def honest_window(
+    broker: SecuredBroker, workers: list[WorkerProcess], args: argparse.Namespace, workdir: Path, flood: bool
+) -> dict[str, object]:
+    """The honest kiosks for one window on the shipped broker, with the hostile kiosk flooding or not.
+
+    The flood starts before the window opens and stops after the last honest job ends, so every
+    honest job meets it."""
+    workdir.mkdir()
+    kiosk_ids = [kiosk for kiosk in broker.fleet.kiosks if kiosk != FLOOD_KIOSK]
+    runs = [KioskRun() for _ in kiosk_ids]
+    kiosks = [
+        Kiosk(broker.url(kiosk), kiosk, workdir, on_event=run.on_event)
+        for kiosk, run in zip(kiosk_ids, runs, strict=True)
+    ]
+    template = template_job(FLOOD_KIOSK, CHEAP_PRESET, args.timeout)
+    flooder = Flood(broker.url(FLOOD_KIOSK), FLOOD_KIOSK, template, args.flood_rate) if flood else None
+    dropped_before = broker_dropping_notices(broker)
+    for kiosk in kiosks:
+        kiosk.start()
+    try:
+        for kiosk in kiosks:
+            wait_for_workers(kiosk, len(workers), workers, WORKER_START_S)
+        if flooder is not None:
+            flooder.start()
+        log.info("%s: %d honest kiosks for %g s", "flooded" if flood else "quiet", len(kiosks), args.duration)
+        wall = drive_all(kiosks, runs, args)
+        if flooder is not None:
+            flooder.stop()
+        lost, duplicated = lost_and_duplicated(kiosks, runs)
+    finally:
+        for kiosk in kiosks:
+            kiosk.stop()
+    latencies = [latency for run in runs for _, latency in run.latencies]
+    lat = summary_ms(latencies)
+    errors = sum((run.errors for run in runs), Counter())
+    return {
+        "honest_jobs_submitted": sum(len(run.submitted) for run in runs),
+        "honest_jobs_done": len(latencies),
+        "honest_latency_ms": {key: lat[key] for key in ("p50", "p95", "p99", "max")},
+        "honest_errors_by_kind": dict(errors),
+        "honest_lost": len(lost),
+        "honest_duplicated": len(duplicated),
+        "wall_s_including_drain": round(wall, 1),
+        "broker_dropping_notices": broker_dropping_notices(broker) - dropped_before,
+        "flood": None if flooder is None else flooder.result(),
+    }
+
+
+def broker_dropping_notices(broker: SecuredBroker) -> int:
+    """How often the broker has said it drops messages for a client whose queue is full."""
+    return sum("Outgoing messages are being dropped" in line for line in broker.broker.log)
+
+
+def hostile(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
+    """The honest fleet twice through the shipped broker and workers: quiet, then with one kiosk flooding."""
+    honest = tuple(f"fleet-k{index + 1:03d}" for index in range(args.kiosks))
+    worker_ids = tuple(f"fleet-w{index + 1}" for index in range(args.workers))
+    broker = start_shipped_broker(workdir / "broker", Fleet("127.0.0.1", (*honest, FLOOD_KIOSK), worker_ids))
+    try:
+        with running(
+            [WorkerProcess(broker.url(worker), worker, workdir / f"{worker}.log") for worker in worker_ids]
+        ) as workers:
+            quiet = honest_window(broker, workers, args, workdir / "quiet", flood=False)
+            flooded = honest_window(broker, workers, args, workdir / "flooded", flood=True)
+    finally:
+        broker.stop()
+
+    def ratio(key: str) -> float | None:
+        before, after = quiet["honest_latency_ms"][key], flooded["honest_latency_ms"][key]
+        return round(after / before, 2) if before and after else None
+
+    return {
+        "quiet": quiet,
+        "flooded": flooded,
+        "honest_p50_flooded_over_quiet": ratio("p50"),
+        "honest_p99_flooded_over_quiet": ratio("p99"),
+    }
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kiosks", type=int, default=50, help="simulated kiosks")
@@ -348,9 +437,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--mixed", action="store_true", help="one worker per backend (tiny pipelines), jobs of all four"
     )
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="the shipped broker (TLS, roles, limits): the honest kiosks quiet, then with one kiosk flooding",
+    )
+    parser.add_argument(
+        "--flood-rate", type=float, default=34.0, help="--hostile: jobs/s the flooding kiosk sends"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.kiosks, args.duration, args.bucket, args.sample, args.baseline_jobs = 5, 10.0, 5.0, 1.0, 3
+    if args.hostile and args.mixed:
+        parser.error("--hostile runs classic workers; it does not mix with --mixed")
     if (
         args.kiosks < 1
         or args.workers < 1
@@ -379,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": args.duration,
             "workers": list(map(mixed_worker_id, MIXED_BACKENDS)) if args.mixed else args.workers,
             "mixed": args.mixed,
+            "hostile": args.hostile,
+            "flood_rate_jobs_per_s": args.flood_rate if args.hostile else None,
             "think_s": args.think,
             "baseline_jobs": args.baseline_jobs,
             "timeout_s": args.timeout,
@@ -397,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     try:
-        report["result"] = fleet(args, workdir)
+        report["result"] = hostile(args, workdir) if args.hostile else fleet(args, workdir)
     finally:
         report["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
         report["bench_wall_s"] = round(time.perf_counter() - began, 1)

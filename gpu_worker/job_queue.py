@@ -82,15 +82,7 @@ class JobQueue(Generic[T]):
         """
         kiosk = self._kiosk_of(item)
         with self._ready:
-            if self._closed:
-                raise QueueFull("the worker is stopping")
-            if len(self._waiting) >= self._limit:
-                raise QueueFull(f"the worker already has {len(self._waiting)} jobs waiting")
-            if self._waiting_per_kiosk[kiosk] >= self._per_kiosk_limit:
-                raise QueueFull(
-                    f"kiosk {kiosk} already fills its share of the queue"
-                    f" ({self._waiting_per_kiosk[kiosk]} of {self._limit} places)"
-                )
+            self._check_room(kiosk)
             last = self._last_round.get(kiosk)
             turn = self._round if last is None else max(self._round, last + 1)
             entry = _Waiting(turn, self._arrivals, kiosk, item)
@@ -101,6 +93,27 @@ class JobQueue(Generic[T]):
             self._waiting_per_kiosk[kiosk] += 1
             self._ready.notify()
             return self._running + ahead
+
+    def check_room(self, kiosk: str) -> None:
+        """Raise QueueFull if a job of `kiosk` would be refused now, before the caller prepares one.
+
+        Room can only grow until the next `put` (the runner takes jobs, it never
+        adds them), so a single intake thread that checks, prepares and puts
+        finds the room it saw.
+        """
+        with self._ready:
+            self._check_room(kiosk)
+
+    def _check_room(self, kiosk: str) -> None:
+        if self._closed:
+            raise QueueFull("the worker is stopping")
+        if len(self._waiting) >= self._limit:
+            raise QueueFull(f"the worker already has {len(self._waiting)} jobs waiting")
+        if self._waiting_per_kiosk[kiosk] >= self._per_kiosk_limit:
+            raise QueueFull(
+                f"kiosk {kiosk} already fills its share of the queue"
+                f" ({self._waiting_per_kiosk[kiosk]} of {self._limit} places)"
+            )
 
     def get(self) -> T | None:
         """Block until a job is there and take it; None once the queue is closed.

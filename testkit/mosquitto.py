@@ -1,11 +1,14 @@
 """A real mosquitto on a free loopback port with its own configuration, per test.
 
 Start-up is awaited by reading mosquitto's own log line saying it runs, not by
-sleeping or polling the port.
+sleeping or polling the port. `start_shipped_broker` runs the shipped
+configuration with a fleet provisioned by the real code, for the security
+tests (tests/systemd/) and the hostile-kiosk benchmark (bench/fleet_load.py).
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import signal
@@ -15,6 +18,13 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from shared.provisioning.fleet import Fleet
+from shared.provisioning.provision import provision
+from shared.provisioning.snippets import BROKER_DIR, broker_url
+
+SHIPPED_CONF = Path(__file__).resolve().parents[1] / "systemd" / "mosquitto" / "teachbooth.conf"
+SHIPPED_LISTENER = "listener 8883\n"
 
 
 def find_mosquitto() -> str:
@@ -108,3 +118,77 @@ class ConfiguredMosquitto(Mosquitto):
         path = self.workdir / "mosquitto.conf"
         path.write_text(self.config)
         return path
+
+
+def shipped_setting(name: str) -> str:
+    """The value of a setting that the shipped configuration gives exactly once."""
+    values = [
+        line.split(None, 1)[1]
+        for line in SHIPPED_CONF.read_text().splitlines()
+        if line.startswith(f"{name} ")
+    ]
+    assert len(values) == 1, f"{name} is set {len(values)} times"
+    return values[0]
+
+
+def shipped_config(port: int, broker_files: Path, workdir: Path) -> str:
+    """The shipped configuration with only what cannot be the same on a test machine changed.
+
+    The listener port (a free one, on loopback), the folder holding the
+    provisioned files, and logging to stderr (so the start-up notice can be
+    awaited). Started as root, mosquitto would drop to the `mosquitto` user and
+    lose access to the 0600 files; a deployment makes them the mosquitto
+    user's, a test stays as whoever runs it.
+    """
+    text = SHIPPED_CONF.read_text()
+    assert text.count(SHIPPED_LISTENER) == 1 and f"{BROKER_DIR}/" in text, "the shipped conf changed shape"
+    text = text.replace(SHIPPED_LISTENER, f"listener {port} 127.0.0.1\n").replace(
+        f"{BROKER_DIR}/", f"{broker_files}/"
+    )
+    test_only = [
+        f"user {getpass.getuser()}",
+        f"persistence_location {workdir}/",
+        "log_dest stderr",
+        "log_type error",
+        "log_type warning",
+        "log_type notice",
+        "log_type information",
+    ]
+    return text + "\n# test-only\n" + "\n".join(test_only) + "\n"
+
+
+@dataclass
+class SecuredBroker:
+    """The shipped broker running with a provisioned fleet, and each member's URL."""
+
+    broker: ConfiguredMosquitto
+    files: Path
+    fleet: Fleet
+    passwords: dict[str, str]
+
+    def url(
+        self, user: str | None, password: str | None = None, *, ca: Path | None = None, client_id: str = ""
+    ) -> str:
+        """`user`'s mqtts:// URL as provisioned, with its password (or `password`), trusting the fleet CA
+        (or `ca`), and connecting with its own client id (or `client_id`)."""
+        ca_file = str(ca or self.files / "broker" / "ca.crt")
+        fleet = Fleet("127.0.0.1", self.fleet.kiosks, self.fleet.workers, port=self.broker.port)
+        if user is None:
+            return f"mqtts://127.0.0.1:{self.broker.port}?ca={ca_file}"
+        url = broker_url(fleet, user, self.passwords[user] if password is None else password, ca_file)
+        return url.replace(f"client_id={user}", f"client_id={client_id}") if client_id else url
+
+    def stop(self) -> None:
+        self.broker.stop()
+
+
+def start_shipped_broker(workdir: Path, fleet: Fleet) -> SecuredBroker:
+    """Provision `fleet` into `workdir` and start the shipped configuration on a free loopback port."""
+    files = workdir / "fleet"
+    result = provision(files, fleet)
+    port = free_port()
+    broker = ConfiguredMosquitto(
+        workdir=workdir, port=port, config=shipped_config(port, files / "broker", workdir)
+    )
+    broker.start()
+    return SecuredBroker(broker, files, fleet, result.passwords)

@@ -72,3 +72,25 @@ def test_one_kiosk_gets_busy_at_its_share_while_another_still_gets_in(
     assert done_order(probe) == ["a1", "b1", "a2"]
     send(probe, refused)
     expect_event(probe, refused.job_id, JobDone)
+
+
+def test_a_kiosk_over_its_share_is_refused_before_its_image_is_decoded(worker_factory, probe_factory, gated):
+    """Decoding is most of intake's cost: a flooding kiosk must be refused at the speed its jobs arrive.
+
+    The refused job's image is a JPEG header over garbage, which decoding would refuse as `bad_image`;
+    `busy` shows the share was checked first.
+    """
+    worker_factory(queue_limit=8, per_kiosk_limit=1)
+    probe = probe_factory(topics.kiosk_events_filter("+"))
+    running, waiting = (make_job("kA", f"a{n}", backend="gated", num_images=1) for n in range(1, 3))
+    undecodable = make_job("kA", "a3", backend="gated", num_images=1, image=b"\xff\xd8\xff" + bytes(4096))
+    send(probe, running)
+    assert gated.first_image_out.wait(20)
+    send(probe, waiting)
+    send(probe, undecodable)
+    assert expect_event(probe, undecodable.job_id, JobFailed).code == "busy"
+    gated.gate.set()
+    expect_event(probe, waiting.job_id, JobDone)
+    again = undecodable.model_copy(update={"job_id": "a4"})
+    send(probe, again)
+    assert expect_event(probe, again.job_id, JobFailed).code == "bad_image", "with room, it is decoded"

@@ -4,8 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from testkit.mosquitto import SecuredBroker
 from testkit.probe import Probe
-from tests.systemd.secured_broker import SecuredBroker, start_secured_broker
+from tests.systemd.secured_broker import start_secured_broker
 
 
 @pytest.fixture(scope="module")

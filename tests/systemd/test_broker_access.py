@@ -17,11 +17,8 @@ from kiosk.doctor.finding import Status
 from kiosk.doctor.settings import DoctorSettings
 from shared.protocol import JobFailed, WorkerStatus, encode, topics
 from shared.provisioning.certificates import make_ca
-from tests.systemd.secured_broker import (
-    connect_reason,
-    plain_connect_answer,
-    shipped_config,
-)
+from testkit.mosquitto import shipped_config
+from tests.systemd.secured_broker import connect_reason, plain_connect_answer
 
 
 def _topics_seen(probe) -> set[str]:

@@ -27,8 +27,8 @@ from gpu_worker.service import WorkerService
 from shared.mqtt import BrokerUrl
 from shared.protocol import JobDone, JobFailed, JobImage, WorkerStatus, encode, limits, topics
 from testkit.jobs import make_job
+from testkit.mosquitto import shipped_setting
 from testkit.probe import Probe
-from tests.systemd.secured_broker import shipped_setting
 
 FUZZ = settings(max_examples=10, deadline=None, database=None)
 MAX_PACKET = int(shipped_setting("max_packet_size"))
