@@ -5,7 +5,7 @@ green pears, purple plums, so the colour rule has something to find), `--per-cla
 class. For each size, median of `--repeats` runs of:
 - `histograms`: colour and background histograms of every picture (the builder's per-picture part);
 - `state_with_fit`: `build_state` given the kiosk's already trained `SvmFit` (the normal kiosk
-  case: histograms + two cue probes, each a run of the kiosk's trainer on 108-number rows);
+  case: histograms + two cue probes, each a run of the kiosk's trainer on 75-number rows);
 - `state_from_features`: `build_state` that also cross-validates the backbone features itself;
 - `train_on_features`: `train_linear_svm` on the features alone, the training the kiosk does anyway
   (the baseline the state's cost is compared with);

@@ -429,8 +429,6 @@ class ExpandScreen(StepScreen):
     def after_review(self, status: JobStatus, words: str) -> None:
         self.set_hint(words)
         self.show_job(status)
-        for panel in self.query("#coach-panel"):
-            panel.reconsider()  # type: ignore[attr-defined]
 
 
 def _deliver(app, method: str, *args: object, **kwargs: object) -> None:
