@@ -56,6 +56,15 @@ def worker_status(worker_id: str) -> str:
     return f"{ROOT}/worker/{worker_id}/status"
 
 
+def station_verdicts(station_id: str) -> str:
+    """Where an inspection station publishes one verdict per part (not retained): what a PLC reads."""
+    return f"{ROOT}/station/{station_id}/verdicts"
+
+
+def station_status(station_id: str) -> str:
+    return f"{ROOT}/station/{station_id}/status"
+
+
 WORKER_STATUS_FILTER = f"{ROOT}/worker/+/status"
 ALL_JOBS_FILTER = job("+", "+", "+")
 """Every kiosk's jobs for every backend: what the ACL lets a worker read, never what one subscribes to."""
