@@ -1,14 +1,25 @@
-"""Where the kiosk's log goes: the journal under systemd, else a file that keeps the previous run's."""
+"""Where the kiosk's log goes (the journal under systemd, else a file that keeps the previous run's),
+and that what a thread raises while Textual holds `sys.stderr` reaches it."""
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from kiosk.kiosk_log import JOURNAL, default_log, describe, open_journal_stream, open_log
+from kiosk.kiosk_log import (
+    JOURNAL,
+    default_log,
+    describe,
+    open_journal_stream,
+    open_log,
+    uncaught_errors_logged,
+)
 
 
 def test_under_systemd_the_log_is_the_journal(monkeypatch):
@@ -68,3 +79,52 @@ def test_the_journal_stream_speaks_journalds_stream_protocol(tmp_path):
         "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.",
         "",
     ]
+
+
+UNCAUGHT_CHILD = """
+import contextlib, io, logging, os, sys, threading
+from kiosk.kiosk_log import uncaught_errors_logged
+from kiosk.native_stderr import native_stderr_to
+
+class Finalised:
+    def __del__(self):
+        raise OSError("the camera was already closed")
+
+def camera_loop():
+    raise ValueError("the camera thread broke")
+
+logging.basicConfig(format="%(levelname)s %(message)s")
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+with native_stderr_to(fd), uncaught_errors_logged():
+    with contextlib.redirect_stderr(io.StringIO()):  # as Textual does for the whole run
+        thread = threading.Thread(target=camera_loop, name="camera")
+        thread.start()
+        thread.join()
+        Finalised()
+"""
+
+
+def test_what_a_thread_or_a_finaliser_raises_while_textual_holds_stderr_lands_in_the_log(tmp_path):
+    """In a child of its own: the kiosk's logging goes to fd 2, pytest's would go to its capture."""
+    log = tmp_path / "kiosk.log"
+    subprocess.run([sys.executable, "-c", UNCAUGHT_CHILD, str(log)], check=True)
+    logged = log.read_text()
+    assert "ERROR uncaught exception in thread camera\nTraceback (most recent call last):" in logged
+    assert ", in camera_loop\nValueError: the camera thread broke\n" in logged
+    assert "ERROR Exception ignored in: <function Finalised.__del__" in logged
+    assert "OSError: the camera was already closed" in logged
+
+
+def test_the_hooks_that_were_there_come_back_afterwards(monkeypatch):
+    def thread_hook(args):
+        pass
+
+    def unraisable_hook(args):
+        pass
+
+    monkeypatch.setattr(threading, "excepthook", thread_hook)
+    monkeypatch.setattr(sys, "unraisablehook", unraisable_hook)
+    with pytest.raises(RuntimeError), uncaught_errors_logged():
+        assert (threading.excepthook, sys.unraisablehook) != (thread_hook, unraisable_hook)
+        raise RuntimeError("the app crashed")
+    assert (threading.excepthook, sys.unraisablehook) == (thread_hook, unraisable_hook)
