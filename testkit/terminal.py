@@ -90,6 +90,10 @@ class Terminal:
         assert match is not None
         return match
 
+    def wait_until(self, condition: Callable[[], bool], what: str, *, timeout: float | None = None) -> None:
+        """Read on until `condition()` holds, for what shows elsewhere (a log file) while the app runs."""
+        self._wait(condition, what, timeout)
+
     def wait_for_exit(self, timeout: float | None = None) -> int:
         """The exit code; reads on meanwhile: a command blocked writing to a full terminal never ends."""
         deadline = time.monotonic() + (self.timeout_s if timeout is None else timeout)

@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kiosk.camera import parse_spec
-from kiosk.kiosk_log import default_log, describe, open_log
+from kiosk.kiosk_log import default_log, describe, open_log, uncaught_errors_logged
 from kiosk.native_stderr import native_stderr_to
 from kiosk.session import KioskSession
 from kiosk.store import Project, StoreError
@@ -87,8 +87,13 @@ def open_kiosk(
     kiosk_id: str,
     *,
     log: str | None = None,
+    log_fd: int | None = None,
 ) -> int:
     """Run the app until the admin exits it, its stderr in `log` (default: `default_log()`).
+
+    `log_fd`, when given, is `log` already open, and stays open: `teachbooth demo` opens the log
+    before it starts its broker and worker, which write to it too, and opening it again here would
+    move their lines to the previous run's file.
 
     2 for a bad camera spec, broker URL, kiosk id, project or log; 1 when the app crashed.
     """
@@ -107,14 +112,14 @@ def open_kiosk(
 
     with project:
         try:
-            log_fd = open_log(log)
+            app_log = open_log(log) if log_fd is None else os.dup(log_fd)
         except OSError as exc:
             print(f"teachbooth kiosk: cannot open the log {log}: {exc}")
             return 2
         watchdog = Watchdog.from_environment()
         try:
             # The app is built inside: Textual's driver takes the terminal from sys.__stderr__.
-            with native_stderr_to(log_fd):
+            with native_stderr_to(app_log), uncaught_errors_logged():
                 session = KioskSession(project, camera_spec=camera, kiosk_id=kiosk_id, broker_url=broker)
                 app = TeachBoothApp(session, settings, watchdog=watchdog)
                 try:
@@ -123,7 +128,7 @@ def open_kiosk(
                     watchdog.stopping()
                     session.close()
         finally:
-            os.close(log_fd)
+            os.close(app_log)
     if app.return_code:  # Textual printed its crash report to stderr, so into the log
         print(f"teachbooth kiosk: the app stopped on an error; its traceback is in {describe(log)}")
         return 1
