@@ -111,7 +111,10 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def installation(wheel, tmp_path_factory) -> Installation:
     root = tmp_path_factory.mktemp("venv")
-    environment = isolated_environment(XDG_DATA_HOME=str(tmp_path_factory.mktemp("xdg-data")))
+    environment = isolated_environment(
+        XDG_DATA_HOME=str(tmp_path_factory.mktemp("xdg-data")),
+        XDG_STATE_HOME=str(tmp_path_factory.mktemp("xdg-state")),  # the kiosk's log, not in $HOME
+    )
     run([sys.executable, "-m", "venv", "--without-pip", str(root)])
     pip = [sys.executable, "-m", "pip", "--python", str(root / "bin" / "python"), "install", "--no-index"]
     # The wheel first, while the new virtualenv sees nothing else: pip must not find this test run's
