@@ -81,6 +81,8 @@ def test_the_kiosk_command_line_is_one_teachbooth_accepts(monkeypatch):
     argv = teachbooth[next(i for i, arg in enumerate(teachbooth) if arg.endswith("/teachbooth")) + 1 :]
     monkeypatch.setenv("TEACHBOOTH_BROKER", "mqtts://k1:pw@b:8883")
     monkeypatch.setenv("TEACHBOOTH_KIOSK_ID", "k1")
+    monkeypatch.delenv("JOURNAL_STREAM", raising=False)  # else the default is the journal already
     args = build_parser("kiosk").parse_args(argv)
     assert (args.command, args.broker, args.kiosk_id) == ("kiosk", "mqtts://k1:pw@b:8883", "k1")
     assert str(args.project) == "/var/lib/teachbooth/project"
+    assert args.log == "journal"  # foot's terminal is the app's stderr: the log needs a stream of its own
