@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "train": "kiosk.commands.train",
     "eval": "kiosk.commands.eval",
     "predict": "kiosk.commands.predict",
+    "station": "kiosk.commands.station",
     "provision": "shared.commands.provision",
     "worker": "gpu_worker.command",
 }

@@ -82,6 +82,11 @@ class Station:
     def topic(self) -> str:
         return self._topic
 
+    @property
+    def backlog(self) -> int:
+        """Verdicts recorded that the broker has not acknowledged yet."""
+        return self._outbox.depth()
+
     def run(self, stop: threading.Event, alive: Callable[[], None] = lambda: None) -> None:
         """Judge parts until `stop` is set or a non-looping replay ends; `alive` is called per frame
         (the systemd watchdog). CameraError when the camera cannot be opened or fails."""
