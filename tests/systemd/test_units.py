@@ -4,6 +4,7 @@ import shlex
 
 import pytest
 
+from kiosk.commands.station import settings_from
 from teachbooth.cli import build_parser
 from tests.systemd.units import shipped_units, verify
 
@@ -17,8 +18,12 @@ def _settings(text: str) -> dict[str, list[str]]:
     return settings
 
 
-def test_the_units_ship_the_kiosk_and_the_worker():
-    assert set(shipped_units()) == {"teachbooth-kiosk.service", "teachbooth-worker.service"}
+def test_the_units_ship_the_kiosk_the_worker_and_the_station():
+    assert set(shipped_units()) == {
+        "teachbooth-kiosk.service",
+        "teachbooth-worker.service",
+        "teachbooth-station.service",
+    }
 
 
 def test_every_shipped_unit_passes_systemd_analyze_verify(tmp_path):
@@ -86,3 +91,48 @@ def test_the_kiosk_command_line_is_one_teachbooth_accepts(monkeypatch):
     assert (args.command, args.broker, args.kiosk_id) == ("kiosk", "mqtts://k1:pw@b:8883", "k1")
     assert str(args.project) == "/var/lib/teachbooth/project"
     assert args.log == "journal"  # foot's terminal is the app's stderr: the log needs a stream of its own
+
+
+HARDENING = (
+    "NoNewPrivileges",
+    "ProtectSystem",
+    "ProtectHome",
+    "PrivateTmp",
+    "ProtectKernelTunables",
+    "ProtectKernelModules",
+    "ProtectControlGroups",
+    "RestrictSUIDSGID",
+    "RestrictRealtime",
+    "LockPersonality",
+)
+
+
+def test_the_station_is_hardened_like_the_worker_restarts_on_failure_and_is_watched():
+    station = _settings(shipped_units()["teachbooth-station.service"])
+    worker = _settings(shipped_units()["teachbooth-worker.service"])
+    for key in HARDENING:
+        assert station.get(key) == worker[key], key
+    assert station["Restart"] == ["on-failure"]
+    assert station["Type"] == ["notify"]
+    assert int(station["WatchdogSec"][0]) > 0
+    assert station["KillSignal"] == ["SIGTERM"]  # the station says `offline` itself and exits 0
+    assert station["EnvironmentFile"] == ["/etc/teachbooth/station.env"]
+    assert station["SupplementaryGroups"] == ["video"]  # the camera's devices
+
+
+def test_the_station_command_line_is_one_teachbooth_accepts_with_its_state_in_the_state_directory(
+    monkeypatch,
+):
+    """The broker URL and the station id come from the EnvironmentFile; the state folder is the one
+    systemd makes for the unit (StateDirectory=, given to the process as $STATE_DIRECTORY)."""
+    unit = _settings(shipped_units()["teachbooth-station.service"])
+    exec_start = unit["ExecStart"][0]
+    assert "TEACHBOOTH_BROKER" not in exec_start
+    monkeypatch.setenv("TEACHBOOTH_BROKER", "mqtts://s1:pw@b:8883")
+    monkeypatch.setenv("TEACHBOOTH_STATION_ID", "s1")
+    monkeypatch.setenv("STATE_DIRECTORY", f"/var/lib/{unit['StateDirectory'][0]}")
+    args = build_parser("station").parse_args(shlex.split(exec_start)[1:])
+    settings = settings_from(args)  # the whole command line validates: camera spec, broker URL, id
+    assert (args.command, settings.broker, settings.station_id) == ("station", "mqtts://s1:pw@b:8883", "s1")
+    assert str(settings.state_dir) == "/var/lib/teachbooth-station"
+    assert settings.model.parent == settings.state_dir  # the model lives with the state: kept on upgrades
