@@ -33,6 +33,8 @@ ESCAPE = re.compile(
     r"|[()][0-9A-Za-z]|[@-Z\\-_=>78])"  # character sets and the two-byte escapes
 )
 
+PAGE_DOWN, CTRL_A, BACK_TAB = "\x1b[6~", "\x01", "\x1b[Z"
+
 
 class Terminal:
     """`command` on a pty of `columns` x `lines`; waits give up after `timeout_s` unless told."""
@@ -100,6 +102,17 @@ class Terminal:
         while time.monotonic() < deadline and self._read(deadline - time.monotonic()):
             pass
         return self.process.wait(timeout=max(deadline - time.monotonic(), 1.0))
+
+    def exit_through_admin(self, pin: str) -> int:
+        """Leave the kiosk app as staff do; its exit code. Ctrl+A, the PIN, then Shift+Tab from
+        Close (where the admin screen opens) to "Exit the app", and Enter: one key, or the PIN's
+        digits, at a time, each sent once the screen shows the last one landed."""
+        self.wait_for("Admin: enter the PIN", since=self.type(CTRL_A))
+        self.wait_for("● " * len(pin), since=self.type(pin))
+        self.wait_for("Exit the app", since=self.type("\r"))
+        self.wait_for("Exit the app", since=self.type(BACK_TAB))  # drawn again, focused
+        self.type("\r")
+        return self.wait_for_exit()
 
     def close(self) -> None:
         if self.process.poll() is None:

@@ -186,16 +186,7 @@ def test_the_installed_kiosk_shows_the_first_step_and_exits_from_the_admin_scree
     try:
         terminal.wait_for(STEPS[0].hint)  # the Classes step's own screen, not the unavailable stand-in
         terminal.wait_for("Type a name, e.g. apple")
-        # One key (or the PIN's digits) at a time, each sent once the screen shows the last one
-        # landed, as a person types: an Enter sent in one write with the digits can be lost.
-        terminal.wait_for("Admin: enter the PIN", since=terminal.type("\x01"))  # Ctrl+A
-        terminal.wait_for("● " * len(PIN), since=terminal.type(PIN))
-        terminal.wait_for("Exit the app", since=terminal.type("\r"))
-        # The admin box (a scrolling container) has the focus; Tab moves it to "Exit the app", the
-        # first button, which is drawn again as focused.
-        terminal.wait_for("Exit the app", since=terminal.type("\t"))
-        terminal.type("\r")
-        exit_code = terminal.wait_for_exit()
+        exit_code = terminal.exit_through_admin(PIN)
     finally:
         terminal.close()
     assert "Traceback" not in terminal.text(), terminal.text()[-3000:]

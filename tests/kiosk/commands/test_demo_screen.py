@@ -24,9 +24,7 @@ import pytest
 from kiosk.tui.config import KioskSettings
 from testkit.terminal import Terminal
 from tests.kiosk.tui.test_clean_screen import (
-    BACK_TAB,
     COLUMNS,
-    CTRL_A,
     LINES,
     REPO,
     STEP_TIMEOUT_S,
@@ -75,12 +73,7 @@ def test_the_demos_broker_and_worker_log_to_the_kiosk_log_never_over_the_app(tmp
         # Wherever it went: the assertions below tell the log from the terminal.
         terminal.wait_until(lambda: BROKER_WARNING in everywhere(log, terminal), "the broker's warning")
         shown = terminal.screen
-        terminal.wait_for("Admin: enter the PIN", since=terminal.type(CTRL_A))
-        terminal.wait_for("● " * len(PIN), since=terminal.type(PIN))
-        terminal.wait_for("Exit the app", since=terminal.type("\r"))
-        terminal.wait_for("Exit the app", since=terminal.type(BACK_TAB))  # from Close back to Exit
-        terminal.type("\r")
-        exit_code = terminal.wait_for_exit()
+        exit_code = terminal.exit_through_admin(PIN)
     finally:
         with contextlib.suppress(ProcessLookupError):  # the broker and worker of a demo that hung
             os.killpg(terminal.process.pid, signal.SIGKILL)

@@ -16,17 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from testkit.terminal import Terminal
+from testkit.terminal import PAGE_DOWN, Terminal
 
 REPO = Path(__file__).resolve().parents[3]
 COLUMNS, LINES = 100, 30
-BACK_TAB = "\x1b[Z"
-"""Shift+Tab: the admin screen opens on Close; Exit is the button before it."""
 PIN = "1357"
 STEP_TIMEOUT_S = 150.0
 """Generous: on two busy cores the first start imports Textual, MediaPipe and TFLite cold."""
 NATIVE_MARKERS = ("INFO:", "WARNING:", "XNNPACK", "absl", "Feedback manager")
-PAGE_DOWN, CTRL_A = "\x1b[6~", "\x01"
 pytestmark = pytest.mark.timeout(600)
 
 
@@ -74,13 +71,7 @@ def test_native_library_messages_go_to_the_log_never_over_the_app(tmp_path):
         terminal.type(PAGE_DOWN)  # to Capture, where MediaPipe and TFLite load
         terminal.wait_for_screen(r"\d+\.\d fps")  # the live preview runs: masker and backbone are up
         shown = terminal.screen
-        # Out the front door, through the admin screen, as staff leave.
-        terminal.wait_for("Admin: enter the PIN", since=terminal.type(CTRL_A))
-        terminal.wait_for("● " * len(PIN), since=terminal.type(PIN))
-        terminal.wait_for("Exit the app", since=terminal.type("\r"))
-        terminal.wait_for("Exit the app", since=terminal.type(BACK_TAB))  # from Close back to Exit
-        terminal.type("\r")
-        exit_code = terminal.wait_for_exit()
+        exit_code = terminal.exit_through_admin(PIN)  # out the front door, as staff leave
     finally:
         terminal.close()
 
