@@ -30,11 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         model = load_model(Path(args.model_dir))
-        backbone = model.open_backbone()
+        features = model.open_features()
     except ModelDirError as exc:
         print(f"teachbooth predict: {exc}", file=sys.stderr)
         return 2
-    predictions, errors = predict_files(backbone, model.classifier, args.images, model.open_set)
+    predictions, errors = predict_files(features, model.classifier, args.images, model.open_set)
     if args.json:
         print(json.dumps({"model": args.model_dir, "predictions": predictions, "errors": errors}))
     else:

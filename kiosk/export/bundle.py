@@ -11,7 +11,9 @@ Layout (a folder, or a zip holding that folder)::
     labels.txt                        one label a line, in output order
     README.md                         what this is and how to run it
     teachbooth_model/runtime.py       verbatim copies of kiosk/features/runtime.py,
+    teachbooth_model/graph.py         kiosk/features/graph.py (the feature maps in the model file),
     teachbooth_model/backbone.py      kiosk/features/backbone.py (preprocessing included),
+    teachbooth_model/recipes.py       kiosk/features/recipes.py (the model's feature recipe),
     teachbooth_model/linear_model.py  kiosk/learning/linear_model.py
     teachbooth_model/image_folder.py  kiosk/learning/image_folder.py (how an image file is read),
     teachbooth_model/open_set.py      kiosk/learning/open_set.py (the rejection rule)
@@ -39,6 +41,8 @@ from kiosk.export.errors import ExportError
 from kiosk.export.names import safe_name
 from kiosk.export.output import atomic_file, atomic_folder
 from kiosk.features import backbone as backbone_module
+from kiosk.features import graph as graph_module
+from kiosk.features import recipes as recipes_module
 from kiosk.features import runtime as runtime_module
 from kiosk.learning import image_folder as image_folder_module
 from kiosk.learning import linear_model as linear_model_module
@@ -58,7 +62,9 @@ PREDICT = "predict.py"
 PREDICT_SOURCE = Path(__file__).with_name("bundle_predict.py")
 CARRIED_MODULES = {
     f"{PACKAGE}/runtime.py": Path(runtime_module.__file__),
+    f"{PACKAGE}/graph.py": Path(graph_module.__file__),
     f"{PACKAGE}/backbone.py": Path(backbone_module.__file__),
+    f"{PACKAGE}/recipes.py": Path(recipes_module.__file__),
     f"{PACKAGE}/linear_model.py": Path(linear_model_module.__file__),
     f"{PACKAGE}/image_folder.py": Path(image_folder_module.__file__),
     f"{PACKAGE}/open_set.py": Path(open_set_module.__file__),
@@ -185,8 +191,9 @@ def readme(model: TrainedModel, backbone_file: str) -> str:
     return f"""# TeachBooth model
 
 A classifier trained on a TeachBooth kiosk: a frozen TFLite image backbone (`{backbone_file}`,
-sha256 `{spec.sha256}`) turns an image into {spec.feature_dim} features, and a calibrated linear
-SVM (`classifier.npz`) turns those into one probability per label.
+sha256 `{spec.sha256}`) turns an image into {model.classifier.feature_dim} features (recipe
+`{model.recipe}`, written in `model.json` under `features`), and a calibrated linear SVM
+(`classifier.npz`) turns those into one probability per label.
 
 ## Labels
 
@@ -216,7 +223,8 @@ crop of the model's aspect ratio, bilinear antialiased resize to {width} x {heig
 ## Files
 
 `teachbooth_model/` holds unchanged copies of TeachBooth's `kiosk/features/runtime.py`,
-`kiosk/features/backbone.py`, `kiosk/learning/linear_model.py`, `kiosk/learning/open_set.py`,
+`kiosk/features/graph.py`, `kiosk/features/backbone.py`, `kiosk/features/recipes.py`,
+`kiosk/learning/linear_model.py`, `kiosk/learning/open_set.py`,
 `kiosk/learning/prediction.py` and `kiosk/learning/image_folder.py` (which image files are
 accepted: JPEG, PNG, BMP, TIFF, up to 50 megapixels). `predict.py` checks the backbone's
 sha256 against `model.json` before it runs: the classifier means nothing on any other backbone.

@@ -52,6 +52,7 @@ def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any, Any]:
         from teachbooth_model.backbone import Backbone, file_sha256
         from teachbooth_model.linear_model import LinearModel, ModelFileError
         from teachbooth_model.open_set import OpenSetRule
+        from teachbooth_model.recipes import GLOBAL, RecipeFeatures
     except ImportError as exc:
         raise missing_package(exc) from None
 
@@ -64,6 +65,7 @@ def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any, Any]:
         open_set_file = None if open_set_name is None else bundle / Path(str(open_set_name)).name
         input_range = (float(spec["input_range"][0]), float(spec["input_range"][1]))
         labels = [str(label) for label in manifest["labels"]]
+        recipe = str((manifest.get("features") or {"recipe": GLOBAL})["recipe"])
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise BundleError(f"{bundle / MANIFEST}: unreadable model manifest ({exc!r})") from None
     if not backbone_file.is_file():
@@ -73,7 +75,9 @@ def load_model(bundle: Path, num_threads: int) -> tuple[Any, Any, Any]:
     try:
         classifier = LinearModel.load(classifier_file)
         open_set = None if open_set_file is None else OpenSetRule.load(open_set_file)
-        backbone = Backbone(backbone_file, num_threads=num_threads, input_range=input_range)
+        backbone = RecipeFeatures(
+            Backbone(backbone_file, num_threads=num_threads, input_range=input_range), recipe
+        )
     except (ModelFileError, ImportError, ValueError) as exc:
         raise BundleError(str(exc)) from None
     if list(classifier.labels) != labels or classifier.feature_dim != backbone.feature_dim:

@@ -26,6 +26,11 @@ Other TFLite feature-vector models (e.g. MobileNet V2/V3 from a model zoo) can b
 uint8 inputs get the pixels as they are, float32 inputs get them mapped to `input_range` (0..1 by
 default, the TF Hub convention), int8 inputs get that range quantized with the tensor's own scale.
 Quantized outputs are dequantized, and the output is flattened to one vector per image.
+
+The same invoke also yields the model's feature maps where `graph.py` finds them (`embed_maps`):
+the map its output pools ("head") and a mid-level one ("mid"), which the feature recipes
+(`recipes.py`) and the anomaly model pool for local evidence. Exposing them changes neither the
+model file nor the pooled numbers.
 """
 
 from __future__ import annotations
@@ -33,13 +38,15 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import ExifTags, Image, ImageOps
 
-from .runtime import load_interpreter  # relative: model bundles carry this file in another package
+from .graph import head_map, mid_map, read_graph  # relative: model bundles carry these files
+from .runtime import load_interpreter
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 FP32_MODEL = MODELS_DIR / "efficientnet_lite0_fp32.tflite"
@@ -55,6 +62,17 @@ REDUCING_GAP = 3.0
 3.0 indistinguishable from a single pass. Part of the preprocessing contract: never change it alone."""
 
 ImageLike = Image.Image | np.ndarray
+MAP_NAMES = ("head", "mid")
+
+
+@dataclass(frozen=True)
+class FeatureMaps:
+    """What one invoke of the backbone gives for one image."""
+
+    pooled: np.ndarray
+    """(dim,) float32: the model's output, what `Backbone.embed` returns."""
+    maps: dict[str, np.ndarray]
+    """Map name ("head", "mid") -> (h, w, channels) float32, for the maps the model has."""
 
 
 def _as_pil(image: ImageLike) -> Image.Image:
@@ -154,7 +172,10 @@ class Backbone:
         self.path = Path(path)
         self.num_threads = num_threads
         self.input_range = (float(input_range[0]), float(input_range[1]))
-        self._interpreter: Any = load_interpreter(self.path, num_threads=num_threads)
+        map_tensors = _map_tensors(self.path)
+        self._interpreter: Any = load_interpreter(
+            self.path, num_threads=num_threads, extra_outputs=tuple(map_tensors.values())
+        )
         self.backbone_id: str = file_sha256(self.path)
         """sha256 (hex) of the model file; preprocessing is fixed, so this fixes the features."""
         self._lock = threading.Lock()
@@ -177,6 +198,12 @@ class Backbone:
         self._input = detail
         self._output = outputs[0]
         self.feature_dim = int(np.prod(self._output["shape"][1:]))
+        by_index = {int(output["index"]): output for output in outputs}
+        self._maps = {name: by_index[index] for name, index in map_tensors.items()}
+        self.map_shapes: dict[str, tuple[int, int, int]] = {
+            name: tuple(int(v) for v in output["shape"][1:]) for name, output in self._maps.items()
+        }
+        """Map name -> (h, w, channels) of the feature maps `embed_maps` returns."""
 
     def __repr__(self) -> str:
         return (
@@ -200,17 +227,17 @@ class Backbone:
         quantized = np.rint(values / np.float32(scale)) + zero_point
         return np.clip(quantized, -128, 127).astype(np.int8)
 
-    def _features(self, raw: np.ndarray) -> np.ndarray:
-        scale, zero_point = self._output["quantization"]
+    @staticmethod
+    def _dequantized(raw: np.ndarray, detail: dict) -> np.ndarray:
+        scale, zero_point = detail["quantization"]
         if scale:
-            return ((raw.astype(np.float32) - np.float32(zero_point)) * np.float32(scale)).reshape(-1)
-        return raw.astype(np.float32).reshape(-1)
+            return (raw.astype(np.float32) - np.float32(zero_point)) * np.float32(scale)
+        return raw.astype(np.float32)
 
-    def embed_pixels(self, pixels: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
-        """Features (n, dim) float32 of already preprocessed images (the output of `preprocess`)."""
-        out = np.empty((len(pixels), self.feature_dim), dtype=np.float32)
+    def _invoke(self, pixels: Sequence[np.ndarray] | np.ndarray, maps: bool) -> Iterable[FeatureMaps]:
+        """One invoke per preprocessed image; the maps are copied out only when asked for."""
         expected = (*self.input_size, 3)
-        for row, image in enumerate(pixels):
+        for image in pixels:
             if image.shape != expected or image.dtype != np.uint8:
                 raise ValueError(
                     f"preprocessed pixels must be uint8 {expected}, got {image.dtype} {image.shape}"
@@ -219,9 +246,25 @@ class Backbone:
             with self._lock:
                 self._interpreter.set_tensor(self._input["index"], tensor)
                 self._interpreter.invoke()
-                raw = self._interpreter.get_tensor(self._output["index"])
-                out[row] = self._features(raw)
+                get = self._interpreter.get_tensor
+                pooled = self._dequantized(get(self._output["index"]), self._output).reshape(-1)
+                found = (
+                    {name: self._dequantized(get(d["index"]), d)[0] for name, d in self._maps.items()}
+                    if maps
+                    else {}
+                )
+            yield FeatureMaps(pooled, found)
+
+    def embed_pixels(self, pixels: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
+        """Features (n, dim) float32 of already preprocessed images (the output of `preprocess`)."""
+        out = np.empty((len(pixels), self.feature_dim), dtype=np.float32)
+        for row, found in enumerate(self._invoke(pixels, maps=False)):
+            out[row] = found.pooled
         return out
+
+    def embed_maps(self, pixels: Sequence[np.ndarray] | np.ndarray) -> list[FeatureMaps]:
+        """The pooled features and the feature maps of already preprocessed images, one invoke each."""
+        return list(self._invoke(pixels, maps=True))
 
     def embed(self, images: Iterable[ImageLike]) -> np.ndarray:
         """Features (n, dim) float32, one row per image (PIL images or RGB arrays, any size)."""
@@ -230,3 +273,14 @@ class Backbone:
     def embed_one(self, image: ImageLike) -> np.ndarray:
         """Features (dim,) float32 of one image."""
         return self.embed([image])[0]
+
+
+def _map_tensors(path: Path) -> dict[str, int]:
+    """Map name -> tensor index of the feature maps `graph.py` finds in the model file; none for a
+    file it cannot read (the interpreter then says what is wrong with it)."""
+    try:
+        graph = read_graph(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    found = {"head": head_map(graph), "mid": mid_map(graph)}
+    return {name: index for name, index in found.items() if index is not None}

@@ -16,6 +16,8 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from .graph import with_outputs  # relative: model bundles carry this file in another package
+
 RUNTIMES = ("ai_edge_litert.interpreter", "tflite_runtime.interpreter")
 """Modules tried in order; each must provide an `Interpreter` class."""
 
@@ -42,14 +44,24 @@ def interpreter_class() -> tuple[type, str]:
     )
 
 
-def load_interpreter(path: str | Path, num_threads: int | None = None) -> Any:
-    """An interpreter for the .tflite file at `path`, tensors allocated, ready to invoke."""
+def load_interpreter(
+    path: str | Path, num_threads: int | None = None, extra_outputs: tuple[int, ...] = ()
+) -> Any:
+    """An interpreter for the .tflite file at `path`, tensors allocated, ready to invoke.
+
+    `extra_outputs` are tensor indices to read after `invoke` besides the model's own outputs (its
+    feature maps, `graph.py`): the file is loaded with them added to its graph's outputs.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no TFLite model at {path}")
     cls, _module = interpreter_class()
     try:
-        interpreter = cls(model_path=str(path), num_threads=num_threads)
+        if extra_outputs:
+            content = with_outputs(path.read_bytes(), extra_outputs)
+            interpreter = cls(model_content=content, num_threads=num_threads)
+        else:
+            interpreter = cls(model_path=str(path), num_threads=num_threads)
         interpreter.allocate_tensors()
     except (RuntimeError, ValueError) as exc:
         raise ValueError(f"{path} is not a TFLite model this runtime can run: {exc}") from exc

@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Augmentation = Literal["auto", "on", "off"]
+FeatureChoice = Literal["auto", "global", "local-max", "local-contrast"]
+""""auto" or one of `kiosk.features.recipes.RECIPES`."""
 
 
 class TrainingConfig(BaseModel):
@@ -27,6 +29,14 @@ class TrainingConfig(BaseModel):
         description="Add the features of a mirrored and a shifted crop of every training image as extra "
         "rows (same group as their image, never scored). 'auto' keeps them only if they raise the "
         "cross-validated accuracy on real samples; 'on' and 'off' force the choice.",
+    )
+    features: FeatureChoice = Field(
+        "auto",
+        title="Feature recipe",
+        description="Which numbers of the backbone the classifier reads: 'global' (the pooled vector), "
+        "'local-max' or 'local-contrast' (plus the extremes of a mid-level map, for small local marks "
+        "such as defects). 'auto' cross-validates every recipe the backbone offers on the real photos "
+        "and keeps the best; a tie goes to the simpler one.",
     )
     folds: int = Field(
         5,

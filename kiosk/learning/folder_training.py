@@ -2,7 +2,9 @@
 
 Features are computed here rather than cached: a folder has no store to cache them in, and a
 folder-sized dataset embeds in seconds (the project store caches them for the kiosk). Every image
-and every view goes through the backbone's one preprocessing function.
+and every view goes through the backbone's one preprocessing function and one invoke, which gives
+the features of every candidate recipe at once (`kiosk/features/recipes.py`); the recipe is chosen
+by cross-validation (`recipe_choice.py`) unless the configuration names one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.features.backbone import Backbone
+from kiosk.features.recipes import GLOBAL, available_recipes, recipe_vectors
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.evaluate import Evaluation, evaluate_predictions
 from kiosk.learning.image_folder import (
@@ -24,16 +27,17 @@ from kiosk.learning.image_folder import (
     scan_image_folder,
 )
 from kiosk.learning.model_dir import TrainedModel, save_model
+from kiosk.learning.recipe_choice import choose_recipe
 from kiosk.learning.trainer import TrainingOutcome, TrainingProgress, TrainingRows, fit_rows
 from kiosk.learning.views import VIEWS, view_image
 
 
 @dataclass(frozen=True)
 class EmbeddedFolder:
-    rows: TrainingRows
-    """One row per readable image; its group is its file, its weight 1, all real."""
-    view_rows: TrainingRows | None
-    """The views of every readable image (None when not asked for)."""
+    rows: dict[str, TrainingRows]
+    """Recipe -> one row per readable image; its group is its file, its weight 1, all real."""
+    view_rows: dict[str, TrainingRows] | None
+    """Recipe -> the views of every readable image (None when not asked for)."""
     skipped: tuple[Skipped, ...]
     """Files that were not used, with the reason."""
 
@@ -46,12 +50,20 @@ class FolderTraining:
 
 
 def embed_folder(
-    folder: ImageFolder, backbone: Backbone, *, views: bool, progress: TrainingProgress | None = None
+    folder: ImageFolder,
+    backbone: Backbone,
+    *,
+    views: bool,
+    recipes: tuple[str, ...] = (GLOBAL,),
+    progress: TrainingProgress | None = None,
 ) -> EmbeddedFolder:
-    """Features of every readable image of `folder` (and of its views); unreadable ones are skipped."""
+    """Features of every readable image of `folder` (and of its views) under each recipe; unreadable
+    ones are skipped."""
     skipped = list(folder.ignored)
-    features, labels, names = [], [], []
-    view_features, view_labels, view_names, view_groups = [], [], [], []
+    features: dict[str, list[np.ndarray]] = {recipe: [] for recipe in recipes}
+    view_features: dict[str, list[np.ndarray]] = {recipe: [] for recipe in recipes}
+    labels, names = [], []
+    view_labels, view_names, view_groups = [], [], []
     for done, (path, label) in enumerate(folder.files, start=1):
         try:
             image = read_image(path)
@@ -61,27 +73,46 @@ def embed_folder(
         except (UnreadableImage, ValueError) as exc:
             skipped.append(Skipped(path, str(exc)))
         else:
-            vectors = backbone.embed_pixels(pixels)
-            features.append(vectors[0])
+            vectors = _recipe_rows(backbone, pixels, recipes)
             labels.append(label)
             names.append(str(path))
-            for view, vector in zip(VIEWS if views else (), vectors[1:], strict=True):
-                view_features.append(vector)
+            for recipe in recipes:
+                features[recipe].append(vectors[recipe][0])
+                view_features[recipe].extend(vectors[recipe][1:])
+            for view in VIEWS if views else ():
                 view_labels.append(label)
                 view_names.append(f"{path}#{view}")
                 view_groups.append(str(path))
         if progress:
             progress("features", done, len(folder.files))
-    dim = backbone.feature_dim
-    rows = TrainingRows.of(np.reshape(features, (-1, dim)), labels, names, names, 1.0, real=True)
+    rows = {
+        recipe: TrainingRows.of(_matrix(features[recipe]), labels, names, names, 1.0, real=True)
+        for recipe in recipes
+    }
     view_rows = (
-        TrainingRows.of(
-            np.reshape(view_features, (-1, dim)), view_labels, view_names, view_groups, 1.0, real=False
-        )
+        {
+            recipe: TrainingRows.of(
+                _matrix(view_features[recipe]), view_labels, view_names, view_groups, 1.0, real=False
+            )
+            for recipe in recipes
+        }
         if views
         else None
     )
     return EmbeddedFolder(rows, view_rows, tuple(skipped))
+
+
+def _recipe_rows(
+    backbone: Backbone, pixels: list[np.ndarray], recipes: tuple[str, ...]
+) -> dict[str, np.ndarray]:
+    """Recipe -> (len(pixels), dim) features; the maps are read only when a recipe needs them."""
+    if recipes == (GLOBAL,):
+        return {GLOBAL: backbone.embed_pixels(pixels)}
+    return recipe_vectors(recipes, backbone.embed_maps(pixels))
+
+
+def _matrix(vectors: list[np.ndarray]) -> np.ndarray:
+    return np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
 
 
 def train_folder(
@@ -103,20 +134,26 @@ def train_folder(
             f"{folder.root}: a classifier needs at least two class folders, found {len(folder.classes)} "
             f"({', '.join(folder.classes)})"
         )
-    embedded = embed_folder(folder, backbone, views=config.augmentation != "off", progress=progress)
-    unreadable = sorted(set(folder.classes) - set(embedded.rows.labels))
+    recipes = available_recipes(backbone) if config.features == "auto" else (config.features,)
+    embedded = embed_folder(
+        folder, backbone, views=config.augmentation != "off", recipes=recipes, progress=progress
+    )
+    unreadable = sorted(set(folder.classes) - set(embedded.rows[recipes[0]].labels))
     if unreadable:
         raise DatasetError(
             f"{folder.root}: no readable images in class folder(s) {', '.join(unreadable)} "
             f"({len(embedded.skipped)} file(s) skipped)"
         )
-    outcome = fit_rows(embedded.rows, embedded.view_rows, config, progress)
+    choice = choose_recipe(embedded.rows, config)
+    views = None if embedded.view_rows is None else embedded.view_rows[choice.recipe]
+    outcome = fit_rows(embedded.rows[choice.recipe], views, config, progress)
     training = outcome.info(
         config,
         data_dir=str(folder.root),
         skipped=[item.as_json() for item in embedded.skipped],
+        features=choice.as_json(),
     )
-    model = save_model(out, outcome.fit.model, backbone, training, outcome.open_set)
+    model = save_model(out, outcome.fit.model, backbone, training, outcome.open_set, choice.recipe)
     return FolderTraining(model, outcome, embedded.skipped)
 
 
@@ -136,11 +173,10 @@ def evaluate_folder(
             f"{folder.root}: the model does not know the class folder(s) {', '.join(unknown)}; "
             f"it knows {', '.join(model.labels)}"
         )
-    embedded = embed_folder(folder, backbone, views=False, progress=progress)
-    if not len(embedded.rows):
+    embedded = embed_folder(folder, backbone, views=False, recipes=(model.recipe,), progress=progress)
+    rows = embedded.rows[model.recipe]
+    if not len(rows):
         raise DatasetError(f"{folder.root}: none of its {len(folder.files)} image file(s) could be read")
-    probabilities = model.classifier.predict_proba(embedded.rows.features)
-    evaluation = evaluate_predictions(
-        embedded.rows.labels, probabilities, model.labels, samples=embedded.rows.names
-    )
+    probabilities = model.classifier.predict_proba(rows.features)
+    evaluation = evaluate_predictions(rows.labels, probabilities, model.labels, samples=rows.names)
     return evaluation, embedded.skipped

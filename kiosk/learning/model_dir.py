@@ -1,6 +1,7 @@
 """A trained model on disk: what `teachbooth train --out` writes and `eval`, `predict`, `export` read.
 
-    MODEL_DIR/model.json       labels, the backbone it needs, preprocessing, how it was trained
+    MODEL_DIR/model.json       labels, the backbone it needs, preprocessing, the feature recipe
+                               (`kiosk/features/recipes.py`; absent: "global"), how it was trained
     MODEL_DIR/classifier.npz   the calibrated linear SVM (`linear_model.py`), no pickle
     MODEL_DIR/open_set.npz     when to answer "unknown" or "not sure" instead (`open_set.py`); a
                                model trained before the rule existed has none and answers as it did
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.features.backbone import MODELS_DIR, Backbone, file_sha256
+from kiosk.features.recipes import GLOBAL, RECIPES, RecipeFeatures, recipe_dim
 from kiosk.learning.linear_model import LinearModel, ModelFileError
 from kiosk.learning.open_set import OpenSetRule
 
@@ -82,6 +84,8 @@ class TrainedModel:
     """How it was trained (counts, C, folds, cross-validated accuracy, ...): for people, not code."""
     open_set: OpenSetRule | None = None
     """When its answer is "unknown" or "not sure"; None for a model saved without one."""
+    recipe: str = GLOBAL
+    """Which numbers of the backbone the classifier reads (`kiosk/features/recipes.py`)."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -118,6 +122,14 @@ class TrainedModel:
         self.check_backbone(backbone)
         return backbone
 
+    def features(self, backbone: Backbone) -> RecipeFeatures:
+        """`backbone` read through this model's recipe: what its classifier takes."""
+        self.check_backbone(backbone)
+        return RecipeFeatures(backbone, self.recipe)
+
+    def open_features(self, *, num_threads: int = 2, search: tuple[Path, ...] = ()) -> RecipeFeatures:
+        return self.features(self.open_backbone(num_threads=num_threads, search=search))
+
 
 def _rule_fits(open_set: OpenSetRule | None, classifier: LinearModel) -> bool:
     return open_set is None or open_set.reference.shape[1] == classifier.feature_dim
@@ -129,14 +141,16 @@ def save_model(
     backbone: Backbone,
     training: dict[str, Any] | None = None,
     open_set: OpenSetRule | None = None,
+    recipe: str = GLOBAL,
 ) -> TrainedModel:
     """Write a model folder; the manifest goes last, so a folder without one is an unfinished write."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    if classifier.feature_dim != backbone.feature_dim:
+    dim = recipe_dim(recipe, backbone)
+    if classifier.feature_dim != dim:
         raise ModelDirError(
             f"the classifier takes {classifier.feature_dim} features; "
-            f"the backbone gives {backbone.feature_dim}"
+            f"the backbone gives {dim} under the {recipe!r} recipe"
         )
     spec = BackboneSpec.of(backbone)
     if not _rule_fits(open_set, classifier):
@@ -151,6 +165,7 @@ def save_model(
         "classifier": CLASSIFIER,
         **({"open_set": OPEN_SET} if open_set is not None else {}),
         "backbone": spec.as_json(),
+        "features": {"recipe": recipe, "dim": dim},
         "preprocessing": PREPROCESSING,
         "training": training or {},
     }
@@ -161,7 +176,7 @@ def save_model(
         file.flush()
         os.fsync(file.fileno())
     os.replace(temporary, folder / MANIFEST)
-    return TrainedModel(folder, classifier, spec, training or {}, open_set)
+    return TrainedModel(folder, classifier, spec, training or {}, open_set, recipe)
 
 
 def load_model(folder: str | Path) -> TrainedModel:
@@ -197,6 +212,8 @@ def load_model(folder: str | Path) -> TrainedModel:
         open_set_name = manifest.get("open_set")
         open_set_name = None if open_set_name is None else Path(str(open_set_name)).name
         training = manifest.get("training") or {}
+        features = manifest.get("features") or {"recipe": GLOBAL, "dim": spec.feature_dim}
+        recipe, dim = str(features["recipe"]), int(features["dim"])
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise ModelDirError(f"{manifest_path}: malformed manifest ({exc!r})") from None
     try:
@@ -206,10 +223,14 @@ def load_model(folder: str | Path) -> TrainedModel:
         raise ModelDirError(str(exc)) from None
     if list(classifier.labels) != list(manifest.get("labels", [])):
         raise ModelDirError(f"{folder}: the manifest's labels do not match the classifier's")
-    if classifier.feature_dim != spec.feature_dim:
+    if recipe not in RECIPES:
         raise ModelDirError(
-            f"{folder}: the classifier does not fit its backbone's {spec.feature_dim} features"
+            f"{folder}: feature recipe {recipe!r} is not one this software knows ({', '.join(RECIPES)}); "
+            "update TeachBooth"
         )
+    if classifier.feature_dim != dim or (recipe == GLOBAL and dim != spec.feature_dim):
+        raise ModelDirError(f"{folder}: the classifier does not fit its backbone's {dim} features")
     if not _rule_fits(open_set, classifier):
         raise ModelDirError(f"{folder}: the open-set rule does not fit the classifier's features")
-    return TrainedModel(folder, classifier, spec, training if isinstance(training, dict) else {}, open_set)
+    training = training if isinstance(training, dict) else {}
+    return TrainedModel(folder, classifier, spec, training, open_set, recipe)

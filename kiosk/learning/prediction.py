@@ -47,8 +47,8 @@ def predict_files(
 ) -> tuple[list[dict], list[dict]]:
     """(predictions, errors) for image paths, in the order given.
 
-    `backbone` has `embed`, `classifier` has `labels` and `predict_proba` (the kiosk's `Backbone` and
-    `LinearModel`, or their copies in a bundle); `open_set` is the model's rule, if it has one. An
+    `backbone` has `embed` (the kiosk's `Backbone` or `RecipeFeatures`), `classifier` has `labels` and
+    `predict_proba` (a `LinearModel`), or their copies in a bundle; `open_set` is the model's rule, if it has one. An
     image that cannot be read or used goes to `errors` with the reason; the others still get their
     prediction.
     """

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kiosk.features.backbone import NEUTRAL_GREY, Backbone, ImageLike
+from kiosk.features.recipes import RecipeFeatures
 from kiosk.learning.linear_model import LinearModel
 
 DEFAULT_PATCH = 56
@@ -64,7 +65,7 @@ def _positions(size: int, patch: int, stride: int) -> list[int]:
 
 
 def occlusion_saliency(
-    backbone: Backbone,
+    backbone: Backbone | RecipeFeatures,
     model: LinearModel,
     image: ImageLike,
     *,
@@ -73,6 +74,9 @@ def occlusion_saliency(
     stride: int = DEFAULT_STRIDE,
 ) -> Saliency:
     """The occlusion map of `model`'s answer for `image` (any size; preprocessed like training).
+
+    `backbone` is what gives the classifier its features: the backbone, or the backbone read through
+    the model's recipe (`TrainedModel.features`).
 
     `label` chooses the class to explain; by default, the predicted one.
     """

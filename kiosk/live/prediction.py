@@ -100,7 +100,7 @@ def answer(model: TrainedModel, backbone: Backbone, frame: np.ndarray, result: M
     subject, mask = subject_of(frame, result)
     if result.outcome in EMPTY_SCENE:
         return Answer(model.labels, (), subject, None, seen=False)
-    features = backbone.embed([subject])
+    features = model.features(backbone).embed([subject])
     probabilities = model.classifier.predict_proba(features)[0]
     rejection = None
     if model.open_set is not None:
@@ -111,7 +111,7 @@ def answer(model: TrainedModel, backbone: Backbone, frame: np.ndarray, result: M
 def saliency_image(model: TrainedModel, backbone: Backbone, subject: np.ndarray) -> tuple[Image.Image, str]:
     """The model's input with what mattered to its answer painted over, and a caption saying in
     which colour and for what."""
-    found = occlusion_saliency(backbone, model.classifier, subject)
+    found = occlusion_saliency(model.features(backbone), model.classifier, subject)
     heat = np.clip(found.heat / max(float(found.heat.max()), 1e-6), 0.0, 1.0)[..., None] * HEAT_SHARE
     original = found.pixels.astype(np.float32)
     name, colour = heat_colour(original, heat[..., 0])

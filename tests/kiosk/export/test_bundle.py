@@ -28,7 +28,9 @@ def test_folder_bundle_carries_verbatim_modules_and_is_a_model_folder(tmp_path, 
     assert files == sorted(report.files)
     assert set(CARRIED_MODULES.values()) == {
         REPO / "kiosk/features/runtime.py",
+        REPO / "kiosk/features/graph.py",
         REPO / "kiosk/features/backbone.py",
+        REPO / "kiosk/features/recipes.py",
         REPO / "kiosk/learning/linear_model.py",
         REPO / "kiosk/learning/image_folder.py",
         REPO / "kiosk/learning/open_set.py",

@@ -8,6 +8,7 @@ from types import ModuleType
 import pytest
 
 from kiosk.features import runtime
+from kiosk.features.backbone import Backbone
 
 REPO = Path(__file__).resolve().parents[3]
 EXPORT_SCRIPT = REPO / "tools" / "export_backbone.py"
@@ -37,3 +38,9 @@ def tflite_runtime_name() -> str:
     except runtime.RuntimeMissing as exc:
         pytest.skip(str(exc))
     return name
+
+
+@pytest.fixture(scope="session")
+def backbone() -> Backbone:
+    """The committed fp32 EfficientNet-Lite0, loaded once per test session."""
+    return Backbone()
