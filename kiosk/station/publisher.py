@@ -72,7 +72,8 @@ class VerdictPublisher:
         with self._changed:
             self._stopping = True
             self._changed.notify_all()
-        self._thread.join()
+        if self._thread.ident is not None:  # started
+            self._thread.join()
         self._link.stop(farewell=self._status("offline"))
 
     def _status(self, state: str) -> Publication:
