@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "kiosk": "kiosk.commands.kiosk",
     "train": "kiosk.commands.train",
     "eval": "kiosk.commands.eval",
+    "explain": "kiosk.commands.explain",
     "predict": "kiosk.commands.predict",
     "station": "kiosk.commands.station",
     "provision": "shared.commands.provision",
