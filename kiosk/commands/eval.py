@@ -1,7 +1,9 @@
 """Evaluate a model folder on a folder of labelled images: accuracy, per class, confusion matrix.
 
 DATA_DIR is laid out like for `teachbooth train` (one sub-folder per class, each a class the model
-knows: another name is refused with exit status 2, not scored as all wrong). With --json, one JSON
+knows: another name is refused with exit status 2, not scored as all wrong). MODEL_DIR may also be a
+kiosk project folder: its current model is used. An image with a NAME.mask.png beside it is cut
+around its object exactly as the kiosk cuts a capture. With --json, one JSON
 object: accuracy, per_class, confusion, labels, count, misclassified and skipped (unreadable files).
 
 Example: teachbooth eval models/fruit test_photos/ --json
@@ -16,12 +18,17 @@ from pathlib import Path
 
 from kiosk.learning.folder_training import evaluate_folder
 from kiosk.learning.image_folder import DatasetError
-from kiosk.learning.model_dir import ModelDirError, load_model
+from kiosk.learning.masked_image import read_for_model
+from kiosk.learning.model_dir import ModelDirError
+from kiosk.learning.model_source import load_model_or_project
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "model_dir", type=Path, metavar="MODEL_DIR", help="a folder written by teachbooth train"
+        "model_dir",
+        type=Path,
+        metavar="MODEL_DIR",
+        help="a folder written by teachbooth train, or a project folder",
     )
     parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="one sub-folder of images per class")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -29,8 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        model = load_model(args.model_dir)
-        evaluation, skipped = evaluate_folder(model, args.data_dir, model.open_backbone())
+        model = load_model_or_project(args.model_dir)
+        evaluation, skipped = evaluate_folder(
+            model, args.data_dir, model.open_backbone(), read=read_for_model
+        )
     except (ModelDirError, DatasetError) as exc:
         print(f"teachbooth eval: {exc}", file=sys.stderr)
         return 2

@@ -1,5 +1,8 @@
 """Predict the class of images with a model folder: the label and every class's probability.
 
+MODEL_DIR may also be a kiosk project folder: its current model is used. An image with a
+NAME.mask.png beside it is cut around its object exactly as the kiosk cuts a capture.
+
 With --json, exactly one object: {"model": MODEL_DIR, "predictions": [{"image", "label",
 "probabilities": {label: p}}], "errors": [{"image", "error"}]} (an exported bundle's predict.py
 prints the same). An image the model's open-set rule turns away has "label": null and a "reason",
@@ -17,24 +20,30 @@ import json
 import sys
 from pathlib import Path
 
-from kiosk.learning.model_dir import ModelDirError, load_model
+from kiosk.learning.masked_image import read_for_model
+from kiosk.learning.model_dir import ModelDirError
+from kiosk.learning.model_source import load_model_or_project
 from kiosk.learning.prediction import describe, predict_files
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model_dir", metavar="MODEL_DIR", help="a folder written by teachbooth train")
+    parser.add_argument(
+        "model_dir", metavar="MODEL_DIR", help="a folder written by teachbooth train, or a project folder"
+    )
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (jpg, png, bmp, tiff)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        model = load_model(Path(args.model_dir))
+        model = load_model_or_project(Path(args.model_dir))
         features = model.open_features()
     except ModelDirError as exc:
         print(f"teachbooth predict: {exc}", file=sys.stderr)
         return 2
-    predictions, errors = predict_files(features, model.classifier, args.images, model.open_set)
+    predictions, errors = predict_files(
+        features, model.classifier, args.images, model.open_set, read=read_for_model
+    )
     if args.json:
         print(json.dumps({"model": args.model_dir, "predictions": predictions, "errors": errors}))
     else:

@@ -9,10 +9,12 @@ by cross-validation (`recipe_choice.py`) unless the configuration names one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from kiosk.features.backbone import Backbone
 from kiosk.features.recipes import GLOBAL, available_recipes, recipe_vectors
@@ -56,9 +58,10 @@ def embed_folder(
     views: bool,
     recipes: tuple[str, ...] = (GLOBAL,),
     progress: TrainingProgress | None = None,
+    read: Callable[[Path], Image.Image] = read_image,
 ) -> EmbeddedFolder:
     """Features of every readable image of `folder` (and of its views) under each recipe; unreadable
-    ones are skipped."""
+    ones are skipped. `read` turns a file into the picture the backbone sees."""
     skipped = list(folder.ignored)
     features: dict[str, list[np.ndarray]] = {recipe: [] for recipe in recipes}
     view_features: dict[str, list[np.ndarray]] = {recipe: [] for recipe in recipes}
@@ -66,7 +69,7 @@ def embed_folder(
     view_labels, view_names, view_groups = [], [], []
     for done, (path, label) in enumerate(folder.files, start=1):
         try:
-            image = read_image(path)
+            image = read(path)
             pixels = [backbone.preprocess(image)]
             if views:
                 pixels += [backbone.preprocess(view_image(image, view)) for view in VIEWS]
@@ -158,9 +161,14 @@ def train_folder(
 
 
 def evaluate_folder(
-    model: TrainedModel, data_dir: str | Path, backbone: Backbone, progress: TrainingProgress | None = None
+    model: TrainedModel,
+    data_dir: str | Path,
+    backbone: Backbone,
+    progress: TrainingProgress | None = None,
+    read: Callable[[Path], Image.Image] = read_image,
 ) -> tuple[Evaluation, tuple[Skipped, ...]]:
-    """Score `model` on every readable image of DATA_DIR/<class>/; unreadable files are skipped.
+    """Score `model` on every readable image of DATA_DIR/<class>/ (as `read` gives it: `teachbooth
+    eval` cuts an image around the mask beside it, `masked_image.py`); unreadable files are skipped.
 
     A class folder the model was not trained on is refused (`DatasetError`, naming it) before any
     image is read: scoring its images could only count them wrong, under a column the model never
@@ -173,7 +181,9 @@ def evaluate_folder(
             f"{folder.root}: the model does not know the class folder(s) {', '.join(unknown)}; "
             f"it knows {', '.join(model.labels)}"
         )
-    embedded = embed_folder(folder, backbone, views=False, recipes=(model.recipe,), progress=progress)
+    embedded = embed_folder(
+        folder, backbone, views=False, recipes=(model.recipe,), progress=progress, read=read
+    )
     rows = embedded.rows[model.recipe]
     if not len(rows):
         raise DatasetError(f"{folder.root}: none of its {len(folder.files)} image file(s) could be read")

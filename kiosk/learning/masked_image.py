@@ -74,6 +74,11 @@ def read_masked(path: str | Path, margin: float | None = None) -> MaskedPicture:
     return MaskedPicture(cropped, cropped_mask)
 
 
+def read_for_model(path: str | Path) -> Image.Image:
+    """What `predict` and `eval` show the model for an image file: `read_masked`'s picture."""
+    return read_masked(path).image
+
+
 def with_found_mask(picture: MaskedPicture) -> MaskedPicture:
     """`picture` with the object the still masker finds in it as its mask, when it has none; a
     picture in which the masker finds nothing (a busy backdrop, a tiny image) stays without one."""

@@ -11,7 +11,7 @@ probabilities are still given. A model without the rule labels every image, as i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .image_folder import read_image
@@ -43,20 +43,25 @@ def describe(record: dict[str, Any]) -> str:
 
 
 def predict_files(
-    backbone: Any, classifier: Any, images: Iterable[str], open_set: OpenSetRule | None = None
+    backbone: Any,
+    classifier: Any,
+    images: Iterable[str],
+    open_set: OpenSetRule | None = None,
+    read: Callable[[str], Any] = read_image,
 ) -> tuple[list[dict], list[dict]]:
     """(predictions, errors) for image paths, in the order given.
 
     `backbone` has `embed` (the kiosk's `Backbone` or `RecipeFeatures`), `classifier` has `labels` and
-    `predict_proba` (a `LinearModel`), or their copies in a bundle; `open_set` is the model's rule, if it has one. An
-    image that cannot be read or used goes to `errors` with the reason; the others still get their
-    prediction.
+    `predict_proba` (a `LinearModel`), or their copies in a bundle; `open_set` is the model's rule, if
+    it has one. An image that cannot be read or used goes to `errors` with the reason; the others
+    still get their prediction. `read` turns a path into the picture to judge (the kiosk's CLI cuts an
+    image around the mask beside it, `kiosk/learning/masked_image.py`; a bundle reads the file as is).
     """
     predictions, errors = [], []
     labels = tuple(classifier.labels)
     for image in images:
         try:
-            features = backbone.embed([read_image(image)])
+            features = backbone.embed([read(image)])
         except ValueError as exc:  # UnreadableImage (missing, not an image, too large) or unusable pixels
             errors.append({"image": image, "error": f"{image} {exc}"})
             continue
