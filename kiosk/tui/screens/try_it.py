@@ -2,8 +2,16 @@
 
 When the model is wrong, the visitor taps the right class and the frame it judged becomes a photo
 of that class (human-in-the-loop correction, docs/architecture.md#research): the next training run learns
-from the mistake. "What does it look at?" freezes the current frame and shows the occlusion
-saliency over it, which is how a visitor discovers the model watching the background or the hand.
+from the mistake. When it hesitates (`kiosk/live/question.py`), the row of classes becomes a question,
+"Is it A or B?", with the two classes and "Neither" as big buttons: the answer keeps the frame it
+asked about as a photo of that class, the same way a correction does; "Neither" keeps nothing and says
+that something new needs its own class. One question per object: after an answer the thanks stay up
+for `THANKS_S` and the kiosk asks again only once the stage was empty or the model sure, and an
+unanswered question goes away when the model has been sure for `SETTLE_S` (the visitor has moved on
+to something it knows).
+
+"What does it look at?" freezes the current frame and shows the occlusion saliency over it, which is
+how a visitor discovers the model watching the background or the hand.
 
 The answer says "I don't see anything" on an empty stage, and "Not sure: is it A or B?" or "I don't
 know this one" when the model's open-set rule withholds its label (`kiosk/live/prediction.py`); the
@@ -25,12 +33,19 @@ from textual.worker import get_current_worker
 
 from kiosk.learning.model_dir import TrainedModel
 from kiosk.live.prediction import Answer, NoModel, answer, current_model, saliency_image
+from kiosk.live.question import question
 from kiosk.live.view import FpsMeter, preview_image
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.widgets.picture import Picture
 
 BAR_CELLS = 18
 LABEL_CELLS = 12
+SETTLE_S = 2.0
+"""An open question closes after the model has been sure for this long without a doubt in between."""
+THANKS_S = 3.0
+"""After an answer, no new question for this long: the visitor reads what became of their answer."""
+CORRECT_PROMPT = "Wrong? Tap the right class:"
+NEITHER_SAID = "OK, not kept. If it is something new, add a class for it in step 1."
 
 
 def confidence_bars(result: Answer) -> Table:
@@ -61,6 +76,19 @@ class TryScreen(StepScreen):
         self.frozen = False
         """Showing the saliency of one frame instead of the live view."""
         self.frames_shown = 0
+        self.class_ids: dict[str, int] = {}
+        """The project's classes by label (the step changes none of them)."""
+        self.asked: Answer | None = None
+        """The frame the open question is about, the one that raised it (a doubt about another pair
+        of classes, most likely another object, asks anew); None with no question."""
+        self.pair: tuple[str, str] = ("", "")
+        """The two classes the open question offers, as its first and second button."""
+        self.answered = False
+        """The visitor answered about the object in view: no new question until it is gone."""
+        self.quiet_until = float("-inf")
+        """No question before this time (`kiosk.clock`): the last answer's thanks are being read."""
+        self.sure_since: float | None = None
+        """When the model's current run of sure answers began (`kiosk.clock`), while a question is open."""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="try-main"):
@@ -70,15 +98,21 @@ class TryScreen(StepScreen):
                 yield Static("", id="try-bars")
                 yield Static("-- fps", id="try-fps")
                 yield Button(self.SALIENCY_OFF, id="try-saliency", disabled=True)
-        yield Static("Wrong? Tap the right class:", id="try-correct-label")
+        yield Static(CORRECT_PROMPT, id="try-correct-label")
         yield Horizontal(id="try-correct")
+        with Horizontal(id="try-ask"):
+            yield Button("", id="ask-first", classes="ask", variant="primary")
+            yield Button("", id="ask-second", classes="ask", variant="primary")
+            yield Button("Neither", id="ask-neither", classes="ask")
 
     async def on_mount(self) -> None:
+        classes = self.session.project.classes()
+        self.class_ids = {info.label: info.id for info in classes}
         picker = self.query_one("#try-correct", Horizontal)
         await picker.mount_all(
             [
                 Button(Text(info.label), id=f"correct-{info.id}", classes="correct", disabled=True)
-                for info in self.session.project.classes()
+                for info in classes
             ]
         )
         self.run_in_thread(self._live_loop, name="try it", group="camera", exclusive=True)
@@ -126,6 +160,7 @@ class TryScreen(StepScreen):
         self.query_one("#try-bars", Static).update(confidence_bars(found) if found.seen else "")
         self.query_one("#try-fps", Static).update(fps)
         self.frames_shown += 1
+        self.follow_doubt(found)
         if not found.seen:
             return
         self.latest = found
@@ -133,27 +168,74 @@ class TryScreen(StepScreen):
             button.disabled = False
         self.query_one("#try-saliency", Button).disabled = False
 
+    # -- the question --------------------------------------------------------------------------
+
+    def follow_doubt(self, found: Answer) -> None:
+        """Open, refresh or settle the question after one more frame."""
+        pair = question(found)
+        now = self.kiosk.clock()
+        if pair is not None and set(pair) <= self.class_ids.keys():
+            if not self.answered and now >= self.quiet_until and (self.asked is None or pair != self.pair):
+                self.ask(found, pair)
+            self.sure_since = None
+        elif pair is None and (not found.seen or found.rejection is None):
+            self.answered = False  # the object left, or the model knows it: the next doubt is new
+            if found.seen and self.asked is not None:
+                self.sure_since = now if self.sure_since is None else self.sure_since
+                if now - self.sure_since >= SETTLE_S:
+                    self.close_question(CORRECT_PROMPT)
+
+    def ask(self, found: Answer, pair: tuple[str, str]) -> None:
+        """Ask about this frame: the answer will keep it, whatever the camera sees meanwhile."""
+        self.asked, self.pair = found, pair
+        first, second = pair
+        self.query_one("#ask-first", Button).label = Text(first)
+        self.query_one("#ask-second", Button).label = Text(second)
+        self.query_one("#try-correct-label", Static).update(Text(f"Is it {first} or {second}? Tap it:"))
+        self.query_one("#try-correct").display = False
+        self.query_one("#try-ask").display = True
+
+    def close_question(self, message: str) -> None:
+        self.asked, self.sure_since = None, None
+        self.query_one("#try-ask").display = False
+        self.query_one("#try-correct").display = True
+        self.query_one("#try-correct-label", Static).update(Text(message))
+
+    def answer_question(self, button: str) -> None:
+        """The visitor's answer: the frame asked about becomes a photo of the class tapped, or nothing."""
+        found = self.asked
+        if found is None:
+            return
+        self.answered, self.quiet_until = True, self.kiosk.clock() + THANKS_S
+        if button == "ask-neither":
+            self.close_question(NEITHER_SAID)
+            return
+        label = self.pair[0] if button == "ask-first" else self.pair[1]
+        self.close_question(self.keep(found, self.class_ids[label]))
+
     # -- corrections and saliency -----------------------------------------------------------------
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
         if button.startswith("correct-"):
             event.stop()
-            self.correct(int(button.removeprefix("correct-")))
+            if self.latest is not None:
+                message = self.keep(self.latest, int(button.removeprefix("correct-")))
+                self.query_one("#try-correct-label", Static).update(Text(message))
+        elif button.startswith("ask-"):
+            event.stop()
+            self.answer_question(button)
         elif button == "try-saliency":
             event.stop()
             self.toggle_saliency()
 
-    def correct(self, class_id: int) -> None:
-        """Keep the judged frame as a photo of the class the visitor says it is."""
-        found = self.latest
-        if found is None:
-            return
+    def keep(self, found: Answer, class_id: int) -> str:
+        """Keep a judged frame, with its mask, as a photo of the class the visitor says it is; what
+        to tell them."""
         project = self.session.project
         project.add_sample(found.subject, class_id, "camera", mask=found.mask)
         label = project.get_class(class_id).label
-        message = f"Thanks! Added as a photo of {label}. Train again to teach it."
-        self.query_one("#try-correct-label", Static).update(Text(message))
+        return f"Thanks! Added as a photo of {label}. Train again to teach it."
 
     def toggle_saliency(self) -> None:
         button = self.query_one("#try-saliency", Button)
