@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.learning.cues import DOMINANT_SHARE
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -119,6 +121,35 @@ class RetrainConfig(RuleConfig):
     )
 
 
+class DecidesByConfig(RuleConfig):
+    weight: float = _weight(
+        0.85, "Measured on the model itself, it is the colour trap caught in the act: just below a shortcut."
+    )
+    min_share: float = Field(
+        DOMINANT_SHARE,
+        gt=0,
+        lt=1,
+        title="Changed answers",
+        description="Share of the model's answers a change of one cue (a new colour, background, angle "
+        "or light) must overturn before the coach says the model decides by it. A model that learned "
+        "the object changes at most about 0.15 of its answers under any of them.",
+    )
+    photos_per_class: int = Field(
+        4,
+        ge=1,
+        le=50,
+        title="Photos probed per class",
+        description="Real photos of each class the current model is probed on after training, each "
+        "changed five ways `repeats` times: about 11 backbone runs per photo at 2 repeats.",
+    )
+    repeats: int = Field(
+        2, ge=1, le=10, title="Changes per cue", description="Times each cue is changed on each photo."
+    )
+    seed: int = Field(
+        0, ge=0, title="Seed", description="Seeds the changes, so a model is measured the same way."
+    )
+
+
 class ProbeConfig(_Strict):
     """How the state builder measures shortcuts; heavier settings cost time after every capture."""
 
@@ -171,6 +202,12 @@ class CoachConfig(_Strict):
     )
     retrain: RetrainConfig = Field(
         default_factory=RetrainConfig, title="Retrain", description="A model missing or behind the data."
+    )
+    decides_by: DecidesByConfig = Field(
+        default_factory=DecidesByConfig,
+        title="What the model decides by",
+        description="A cue (colour, background, angle, light) whose change overturns many of the "
+        "current model's answers.",
     )
     probe: ProbeConfig = Field(
         default_factory=ProbeConfig, title="Shortcut probe", description="How shortcuts are measured."

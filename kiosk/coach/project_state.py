@@ -4,15 +4,19 @@ This is what the kiosk runs (in a worker, whenever `Project.revision` moves) to 
 real samples a person has not rejected are counted, histogrammed and cross-validated; accepted
 generated samples are only judged by the quality gate, as training judges them. Features come from
 the store's cache (computed for the samples that lack them), so after the first call the cost is
-the histograms and the probes described in `build.py`.
+the histograms and the probes described in `build.py`, plus, once per trained model, what it
+decides by (`model_cues.py`).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
 from kiosk.coach.build import build_state, tally_gate
 from kiosk.coach.config import CoachConfig
+from kiosk.coach.model_cues import current_model_cues, pictures_to_probe
 from kiosk.coach.state import CoachState
 from kiosk.features.backbone import Backbone
 from kiosk.learning.project_training import cache_features, feature_rows, gate_rows, real_samples
@@ -53,7 +57,7 @@ def project_state(
 
     current = next((model for model in project.models() if model.current), None)
     since = None if current is None else sum(sample.created_at > current.created_at for sample in real)
-    return build_state(
+    state = build_state(
         [info.label for info in project.classes()],
         images,
         labels,
@@ -63,3 +67,8 @@ def project_state(
         samples_since_training=since,
         config=config,
     )
+    settings = (config or CoachConfig()).decides_by
+    if not settings.enabled:
+        return state
+    pictures = pictures_to_probe(images, masks, labels, settings.photos_per_class)
+    return replace(state, model_cues=current_model_cues(project, backbone, pictures, settings))

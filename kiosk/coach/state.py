@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kiosk.learning.cues import CueShares
 from kiosk.learning.evaluate import Evaluation
 
 
@@ -72,6 +73,9 @@ class CoachState:
     """Generated images per class that passed or failed the quality gate."""
     samples_since_training: int | None = None
     """Real samples added since the current model was trained; None when there is no model."""
+    model_cues: CueShares | None = None
+    """How often a new colour, background, angle, light or blur changed the current model's answers
+    on the project's photos (`kiosk/coach/model_cues.py`); None without a model or not measured."""
 
     def __post_init__(self) -> None:
         if len(set(self.classes)) != len(self.classes):

@@ -3,6 +3,7 @@
 from kiosk.coach.rules import (  # noqa: F401 (imported to register)
     add_class,
     confused_pair,
+    decides_by,
     few_samples,
     gate_rejects,
     retrain,

@@ -19,6 +19,7 @@ from kiosk.coach.suggestion import (
     ReviewGenerated,
     Suggestion,
 )
+from kiosk.learning.cues import CUES, CueShares
 from kiosk.store import NewSample, Source
 from kiosk.tui.screens.expand import ExpandScreen
 from kiosk.tui.widgets.coach_panel import CoachPanel, button_words, top_suggestion
@@ -162,6 +163,16 @@ LONGEST = {
         counts=dict.fromkeys(ALL_APART.labels, 10),
         separation=ALL_APART,
         cues={Cue.BACKGROUND: ALL_APART},
+    ),
+    "decides_by": CoachState(
+        classes=ALL_APART.labels,
+        counts=dict.fromkeys(ALL_APART.labels, 10),
+        model_cues=CueShares(
+            probed=dict.fromkeys(CUES, 30),
+            flipped={**dict.fromkeys(CUES, 0), "background": 30},  # "the background" is the longest noun
+            images=10,
+            by_label={"background": {label: (10, 10) for label in ALL_APART.labels}},
+        ),
     ),
 }
 """For every rule, a project that makes it say its longest: three-digit counts, the most pairs."""
