@@ -1,6 +1,7 @@
-"""Create the broker's CA, certificate and dynamic-security file, and each kiosk's and worker's credentials.
+"""Create the broker's CA, certificate and dynamic-security file, and each kiosk's, worker's and station's
+credentials.
 
-Example: teachbooth provision --out fleet/ --broker-host broker.lan --kiosks k1,k2 --workers w1
+Example: teachbooth provision --out fleet/ --broker-host broker.lan --kiosks k1,k2 --workers w1 --stations s1
 
 Every file lands under --out, grouped by the machine it is copied to
 (systemd/README.md says where). Passwords stay in 0600 files; the summary
@@ -26,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8883, help="the broker's TLS port (default 8883)")
     parser.add_argument("--kiosks", required=True, help="comma-separated kiosk ids, e.g. k1,k2")
     parser.add_argument("--workers", required=True, help="comma-separated worker ids, e.g. w1")
+    parser.add_argument(
+        "--stations", default="", help="comma-separated inspection station ids, e.g. s1 (default: none)"
+    )
     parser.add_argument("--force", action="store_true", help="replace existing files (new CA, new passwords)")
     parser.add_argument("--show-secrets", action="store_true", help="print passwords in the summary too")
 
@@ -37,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
             kiosks=split_ids(args.kiosks),
             workers=split_ids(args.workers),
             port=args.port,
+            stations=split_ids(args.stations) if args.stations else (),
         )
         result = provision(args.out, fleet, force=args.force)
     except (FleetError, ExistingOutput) as exc:
@@ -55,12 +60,11 @@ def summary(result: Provisioned, show_secrets: bool) -> str:
         "        and systemd/mosquitto/teachbooth.conf to /etc/mosquitto/conf.d/",
         f"CA key: {out}/ca/ca.key signs broker certificates; keep it offline",
     ]
-    for role, envs in (("kiosk", result.kiosk_envs), ("worker", result.worker_envs)):
-        for machine, env in envs.items():
-            lines += [
-                "",
-                f"{role.capitalize()} {machine}: copy {out}/{role}/{machine}/* to {MACHINE_DIR}/",
-                *(f"    {line}" for line in env.splitlines()),
-            ]
+    for (kind, machine), env in result.envs.items():
+        lines += [
+            "",
+            f"{kind.capitalize()} {machine}: copy {out}/{kind}/{machine}/* to {MACHINE_DIR}/",
+            *(f"    {line}" for line in env.splitlines()),
+        ]
     text = "\n".join(lines)
     return text if show_secrets else redact(text, list(result.passwords.values()))

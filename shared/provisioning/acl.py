@@ -12,7 +12,7 @@ Each role grants a topic filter twice, as ``subscribePattern`` (may subscribe
 to it) and ``publishClientReceive`` (may be delivered messages on it): the
 plugin checks both. The plugin's ACL topics hold no ``%u``/``%c``
 substitutions (mosquitto 2.0), so every member gets a role of its own named
-after it, ``kiosk-<id>`` or ``worker-<id>``. Topic strings come from
+after it, ``kiosk-<id>``, ``worker-<id>`` or ``station-<id>``. Topic strings come from
 `shared.protocol.topics`, so the roles cannot drift from what the services
 publish and subscribe to.
 """
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from shared.protocol import topics
+from shared.provisioning.fleet import MemberKind
 
 AclType = Literal["publishClientSend", "publishClientReceive", "subscribePattern"]
 
@@ -76,6 +77,23 @@ def worker_role(worker_id: str) -> Role:
             *_writes(topics.ALL_JOBS_FILTER, topics.ALL_CANCELS_FILTER),
         ),
     )
+
+
+def station_role(station_id: str) -> Role:
+    """Publish its own verdicts and its retained status (with its Last Will); read nothing.
+
+    A station talks to PLCs and dashboards, never to kiosks or workers, so it
+    may neither read their topics nor pose as another station.
+    """
+    return Role(
+        f"station-{station_id}",
+        _writes(topics.station_verdicts(station_id), topics.station_status(station_id)),
+    )
+
+
+def member_role(kind: MemberKind, member_id: str) -> Role:
+    """The role of a fleet member of `kind`."""
+    return {"kiosk": kiosk_role, "worker": worker_role, "station": station_role}[kind](member_id)
 
 
 def kiosk_role_name(kiosk_id: str) -> str:

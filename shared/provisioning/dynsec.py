@@ -28,7 +28,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict
 
-from shared.provisioning.acl import Role, kiosk_role, worker_role
+from shared.provisioning.acl import Role, member_role
 from shared.provisioning.fleet import Fleet
 from shared.provisioning.passwords import hash_password
 
@@ -42,8 +42,7 @@ DEFAULT_ACL_ACCESS = {
 
 def render_dynsec(fleet: Fleet, passwords: Mapping[str, str]) -> str:
     """The plugin's configuration for `fleet`, each member's password hashed with a fresh salt."""
-    members = [(kiosk, "kiosk", kiosk_role(kiosk)) for kiosk in fleet.kiosks]
-    members += [(worker, "worker", worker_role(worker)) for worker in fleet.workers]
+    members = [(member, kind, member_role(kind, member)) for kind, member in fleet.members]
     document = {
         "defaultACLAccess": DEFAULT_ACL_ACCESS,
         "clients": [_client(user, kind, role, passwords[user]) for user, kind, role in members],

@@ -1,8 +1,8 @@
-"""Who is in a fleet: the broker's address and the kiosk and worker ids.
+"""Who is in a fleet: the broker's address and the kiosk, worker and station ids.
 
 An id is the broker user name and its MQTT client id, and its role gives
 each user name its own topics, so ids must be valid topic levels and no id
-may be both a kiosk and a worker (it would get both sets of rights).
+may be of two kinds, say a kiosk and a worker (it would get both sets of rights).
 """
 
 from __future__ import annotations
@@ -10,8 +10,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from itertools import combinations
+from typing import Literal
 
 from shared.protocol import topics
+
+MemberKind = Literal["kiosk", "worker", "station"]
 
 _HOST_NAME = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*"
@@ -28,6 +32,8 @@ class Fleet:
     kiosks: tuple[str, ...]
     workers: tuple[str, ...]
     port: int = 8883
+    stations: tuple[str, ...] = ()
+    """Inspection stations (`teachbooth station`): they publish verdicts and a status, nothing else."""
 
     def __post_init__(self) -> None:
         if not is_ip_address(self.broker_host) and _HOST_NAME.fullmatch(self.broker_host) is None:
@@ -36,7 +42,7 @@ class Fleet:
             raise FleetError(f"broker port {self.port} is not between 1 and 65535")
         if not self.kiosks or not self.workers:
             raise FleetError("a fleet needs at least one kiosk and one worker")
-        for role, ids in (("kiosk", self.kiosks), ("worker", self.workers)):
+        for role, ids in self.by_kind().items():
             for value in ids:
                 if not topics.is_valid_id(value):
                     raise FleetError(
@@ -45,13 +51,21 @@ class Fleet:
             repeated = sorted({value for value in ids if ids.count(value) > 1})
             if repeated:
                 raise FleetError(f"{role} ids given twice: {', '.join(repeated)}")
-        both = sorted(set(self.kiosks) & set(self.workers))
-        if both:
-            raise FleetError(f"ids used for a kiosk and a worker alike: {', '.join(both)}")
+        for (kind, ids), (other, other_ids) in combinations(self.by_kind().items(), 2):
+            if both := sorted(set(ids) & set(other_ids)):
+                raise FleetError(f"ids used for a {kind} and a {other} alike: {', '.join(both)}")
+
+    def by_kind(self) -> dict[MemberKind, tuple[str, ...]]:
+        return {"kiosk": self.kiosks, "worker": self.workers, "station": self.stations}
+
+    @property
+    def members(self) -> tuple[tuple[MemberKind, str], ...]:
+        """(kind, id) of every member: kiosks, then workers, then stations."""
+        return tuple((kind, member) for kind, ids in self.by_kind().items() for member in ids)
 
     @property
     def users(self) -> tuple[str, ...]:
-        return self.kiosks + self.workers
+        return tuple(member for _, member in self.members)
 
 
 def is_ip_address(host: str) -> bool:

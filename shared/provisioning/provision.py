@@ -5,6 +5,7 @@
                             -> /etc/mosquitto/teachbooth/
     OUT/kiosk/<id>/         ca.crt, kiosk.env   -> /etc/teachbooth/
     OUT/worker/<id>/        ca.crt, worker.env  -> /etc/teachbooth/
+    OUT/station/<id>/       ca.crt, station.env -> /etc/teachbooth/
 
 Existing files are refused before anything is written, so a refused run
 leaves the folder exactly as it was.
@@ -17,10 +18,10 @@ from pathlib import Path
 
 from shared.provisioning.certificates import make_ca, make_server_certificate
 from shared.provisioning.dynsec import render_dynsec
-from shared.provisioning.fleet import Fleet
+from shared.provisioning.fleet import Fleet, MemberKind
 from shared.provisioning.passwords import new_password
 from shared.provisioning.secret_files import ExistingOutput, write_public, write_secret
-from shared.provisioning.snippets import kiosk_env, worker_env
+from shared.provisioning.snippets import member_env
 
 DYNSEC_FILE = "dynamic-security.json"
 """The broker's clients, password hashes and roles; systemd/mosquitto/teachbooth.conf names it."""
@@ -31,16 +32,17 @@ class Provisioned:
     """What a run wrote: the env snippet per machine and the passwords (to redact when shown)."""
 
     out: Path
-    kiosk_envs: dict[str, str] = field(default_factory=dict)
-    worker_envs: dict[str, str] = field(default_factory=dict)
+    envs: dict[tuple[MemberKind, str], str] = field(default_factory=dict)
+    """Each member's env file, by (kind, id), in the fleet's order."""
     passwords: dict[str, str] = field(default_factory=dict)
 
 
 def planned_files(out: Path, fleet: Fleet) -> list[Path]:
     files = [out / "ca" / "ca.crt", out / "ca" / "ca.key"]
     files += [out / "broker" / name for name in ("ca.crt", "server.crt", "server.key", DYNSEC_FILE)]
-    files += [out / "kiosk" / kiosk / name for kiosk in fleet.kiosks for name in ("ca.crt", "kiosk.env")]
-    files += [out / "worker" / worker / name for worker in fleet.workers for name in ("ca.crt", "worker.env")]
+    files += [
+        out / kind / member / name for kind, member in fleet.members for name in ("ca.crt", f"{kind}.env")
+    ]
     return files
 
 
@@ -56,11 +58,7 @@ def provision(out: Path, fleet: Fleet, *, force: bool = False) -> Provisioned:
     server = make_server_certificate(ca, fleet.broker_host)
     passwords = {user: new_password() for user in fleet.users}
     write_secret(out / "ca" / "ca.key", ca.key_pem, force=force)
-    for folder in (
-        [out / "ca", out / "broker"]
-        + [out / "kiosk" / k for k in fleet.kiosks]
-        + [out / "worker" / w for w in fleet.workers]
-    ):
+    for folder in [out / "ca", out / "broker"] + [out / kind / member for kind, member in fleet.members]:
         write_public(folder / "ca.crt", ca.certificate_pem, force=force)
 
     broker = out / "broker"
@@ -69,10 +67,7 @@ def provision(out: Path, fleet: Fleet, *, force: bool = False) -> Provisioned:
     write_secret(broker / DYNSEC_FILE, render_dynsec(fleet, passwords).encode(), force=force)
 
     result = Provisioned(out=out, passwords=passwords)
-    for kiosk in fleet.kiosks:
-        result.kiosk_envs[kiosk] = kiosk_env(fleet, kiosk, passwords[kiosk])
-        write_secret(out / "kiosk" / kiosk / "kiosk.env", result.kiosk_envs[kiosk].encode(), force=force)
-    for worker in fleet.workers:
-        result.worker_envs[worker] = worker_env(fleet, worker, passwords[worker])
-        write_secret(out / "worker" / worker / "worker.env", result.worker_envs[worker].encode(), force=force)
+    for kind, member in fleet.members:
+        env = result.envs[kind, member] = member_env(fleet, kind, member, passwords[member])
+        write_secret(out / kind / member / f"{kind}.env", env.encode(), force=force)
     return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from shared.provisioning.fleet import Fleet
+from shared.provisioning.fleet import Fleet, MemberKind
 
 MACHINE_DIR = "/etc/teachbooth"
 """Where a kiosk or worker keeps its CA certificate and env file."""
@@ -27,22 +27,17 @@ def broker_url(fleet: Fleet, user: str, password: str, ca_file: str = CA_FILE) -
     return f"mqtts://{credentials}@{host}:{fleet.port}?ca={ca_file}&client_id={user}"
 
 
-def kiosk_env(fleet: Fleet, kiosk_id: str, password: str) -> str:
-    return (
-        f"# {MACHINE_DIR}/kiosk.env for kiosk {kiosk_id}, from `teachbooth provision`; keep it 0600.\n"
-        f"TEACHBOOTH_KIOSK_ID={kiosk_id}\n"
-        f"TEACHBOOTH_BROKER={broker_url(fleet, kiosk_id, password)}\n"
+def member_env(fleet: Fleet, kind: MemberKind, member_id: str, password: str) -> str:
+    """The env file of a kiosk, worker or station: its id and its broker URL (and a worker's GPU)."""
+    text = (
+        f"# {MACHINE_DIR}/{kind}.env for {kind} {member_id}, from `teachbooth provision`; keep it 0600.\n"
+        f"TEACHBOOTH_{kind.upper()}_ID={member_id}\n"
+        f"TEACHBOOTH_BROKER={broker_url(fleet, member_id, password)}\n"
     )
-
-
-def worker_env(fleet: Fleet, worker_id: str, password: str) -> str:
-    return (
-        f"# {MACHINE_DIR}/worker.env for worker {worker_id}, from `teachbooth provision`; keep it 0600.\n"
-        f"TEACHBOOTH_WORKER_ID={worker_id}\n"
-        f"TEACHBOOTH_BROKER={broker_url(fleet, worker_id, password)}\n"
-        "# Which GPU this worker uses (nvidia-smi -L lists them); empty runs on the CPU.\n"
-        "CUDA_VISIBLE_DEVICES=0\n"
-    )
+    if kind == "worker":
+        text += "# Which GPU this worker uses (nvidia-smi -L lists them); empty runs on the CPU.\n"
+        text += "CUDA_VISIBLE_DEVICES=0\n"
+    return text
 
 
 def redact(text: str, secrets: list[str]) -> str:

@@ -11,7 +11,7 @@ from tests.systemd.secured_broker import start_secured_broker
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory) -> Iterator[SecuredBroker]:
-    """The shipped mosquitto configuration with a provisioned fleet (kiosks kA, kB, kC; workers w1, w2)."""
+    """The shipped mosquitto configuration with a provisioned fleet (secured_broker.FLEET)."""
     broker = start_secured_broker(tmp_path_factory.mktemp("secured"))
     yield broker
     broker.stop()

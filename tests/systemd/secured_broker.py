@@ -16,11 +16,11 @@ from shared.mqtt import BrokerUrl
 from shared.provisioning.fleet import Fleet
 from testkit.mosquitto import SecuredBroker, start_shipped_broker
 
-FLEET = Fleet("127.0.0.1", ("kA", "kB", "kC"), ("w1", "w2"))
+FLEET = Fleet("127.0.0.1", ("kA", "kB", "kC"), ("w1", "w2"), stations=("s1",))
 
 
 def start_secured_broker(workdir: Path) -> SecuredBroker:
-    """The shipped configuration with this module's fleet: kiosks kA, kB, kC; workers w1, w2."""
+    """The shipped configuration with this module's fleet: kiosks kA, kB, kC; workers w1, w2; station s1."""
     return start_shipped_broker(workdir, FLEET)
 
 

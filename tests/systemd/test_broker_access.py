@@ -147,3 +147,24 @@ def test_workers_share_a_backend_s_jobs_through_its_shared_subscription(client_f
     kiosk.publish(topics.cancel("kB", "j1"), b"{}")
     _marker(worker, topics.cancel("kB", "j1"))
     assert _topics_seen(worker) == {topics.job("kB", "inpaint", "j1"), topics.cancel("kB", "j1")}
+
+
+def test_a_station_gets_in_with_its_own_client_id_and_cannot_file_jobs_or_pose_as_a_worker(
+    secured, client_factory
+):
+    """A station (`teachbooth station`) may publish its verdicts and status, and nothing of the fleet's."""
+    assert connect_reason(secured.url("s1")) == "Success"
+    assert connect_reason(secured.url("s1", client_id="w1")) == "Not authorized"
+    worker = client_factory("w1", topics.ALL_JOBS_FILTER)
+    kiosk = client_factory("kA", topics.WORKER_STATUS_FILTER, topics.kiosk_events_filter("kA"))
+    station = client_factory("s1")
+    forged = b'{"forged by": "s1"}'
+    station.publish(topics.job("kA", "classic", "forged"), forged)
+    station.publish(topics.worker_status("w1"), forged, retain=True)
+    station.publish(topics.events("kA", "forged"), forged)
+    station.publish(topics.station_verdicts("s1"), b"{}")
+    client_factory("kB").publish(topics.job("kB", "classic", "marker"), b"{}")
+    worker.publish(topics.events("kA", "marker"), b"{}")
+    _marker(worker, topics.job("kB", "classic", "marker"))
+    _marker(kiosk, topics.events("kA", "marker"))
+    assert not [seen.topic for seen in worker.drain() + kiosk.drain() if seen.payload == forged]

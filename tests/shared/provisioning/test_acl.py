@@ -5,7 +5,7 @@ from __future__ import annotations
 from paho.mqtt.client import topic_matches_sub
 
 from shared.protocol import topics
-from shared.provisioning.acl import Acl, kiosk_role, worker_role
+from shared.provisioning.acl import Acl, kiosk_role, member_role, worker_role
 
 
 def _topics(acls, acltype: str) -> list[str]:
@@ -56,3 +56,14 @@ def test_a_worker_may_subscribe_to_any_backend_s_jobs_in_that_backend_s_group():
         assert any(topic_matches_sub(pattern, plain) for pattern in patterns), plain
         assert any(topic_matches_sub(pattern, shared) for pattern in patterns), shared
         assert topic_matches_sub(topics.job("k1", "+", "+"), topics.job("k1", backend, "j")), "k1 writes it"
+
+
+def test_a_station_publishes_only_its_own_verdicts_and_status_and_reads_nothing():
+    """A station publishes verdicts and a retained status (with a Last Will); it subscribes to nothing."""
+    role = member_role("station", "s1")
+    assert role.name == "station-s1"
+    assert role.acls == (
+        Acl("publishClientSend", topics.station_verdicts("s1")),
+        Acl("publishClientSend", topics.station_status("s1")),
+    )
+    assert not any(topic_matches_sub(acl.topic, topics.station_verdicts("s2")) for acl in role.acls)

@@ -5,9 +5,24 @@ import pytest
 from shared.provisioning.fleet import Fleet, FleetError, split_ids
 
 
-def test_a_valid_fleet_lists_kiosks_then_workers_as_users():
-    fleet = Fleet("broker.lan", ("k1", "k2"), ("w1",))
-    assert fleet.users == ("k1", "k2", "w1")
+def test_a_valid_fleet_lists_kiosks_then_workers_then_stations_as_users():
+    fleet = Fleet("broker.lan", ("k1", "k2"), ("w1",), stations=("s1",))
+    assert fleet.users == ("k1", "k2", "w1", "s1")
+    assert fleet.members[-1] == ("station", "s1")
+
+
+@pytest.mark.parametrize(
+    ("stations", "complaint"),
+    [
+        (("k1",), "kiosk and a station alike: k1"),
+        (("w1",), "worker and a station alike: w1"),
+        (("s/1",), "station id 's/1'"),
+        (("s1", "s1"), "station ids given twice: s1"),
+    ],
+)
+def test_a_station_id_is_checked_like_the_others_and_may_not_be_a_kiosk_s_or_a_worker_s(stations, complaint):
+    with pytest.raises(FleetError, match=complaint):
+        Fleet("b", ("k1",), ("w1",), stations=stations)
 
 
 @pytest.mark.parametrize("host", ["broker.lan", "10.0.0.5", "::1", "localhost"])

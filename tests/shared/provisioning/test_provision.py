@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import stat
 
 import pytest
@@ -9,9 +10,10 @@ from shared.mqtt import BrokerUrl
 from shared.provisioning.fleet import Fleet
 from shared.provisioning.provision import planned_files, provision
 from shared.provisioning.secret_files import ExistingOutput
+from teachbooth.cli import main
 
-FLEET = Fleet("broker.lan", ("k1", "k2"), ("w1",))
-SECRETS = {"ca.key", "server.key", "dynamic-security.json", "kiosk.env", "worker.env"}
+FLEET = Fleet("broker.lan", ("k1", "k2"), ("w1",), stations=("s1",))
+SECRETS = {"ca.key", "server.key", "dynamic-security.json", "kiosk.env", "worker.env", "station.env"}
 
 
 def _env(text: str) -> dict[str, str]:
@@ -27,7 +29,7 @@ def test_every_planned_file_is_written_secrets_0600(tmp_path):
 
 def test_each_machine_gets_a_broker_url_with_its_own_credentials_and_the_ca(tmp_path):
     result = provision(tmp_path, FLEET)
-    for role, machine in (("kiosk", "k2"), ("worker", "w1")):
+    for role, machine in (("kiosk", "k2"), ("worker", "w1"), ("station", "s1")):
         env = _env((tmp_path / role / machine / f"{role}.env").read_text())
         assert env[f"TEACHBOOTH_{role.upper()}_ID"] == machine
         url = BrokerUrl.parse(env["TEACHBOOTH_BROKER"])
@@ -35,7 +37,7 @@ def test_each_machine_gets_a_broker_url_with_its_own_credentials_and_the_ca(tmp_
         assert (url.username, url.password) == (machine, result.passwords[machine])
         assert url.ca_file == "/etc/teachbooth/ca.crt"
         assert url.client_id == machine, "the one client id the broker lets this machine use"
-    assert len(set(result.passwords.values())) == 3
+    assert len(set(result.passwords.values())) == 4
 
 
 def test_every_copy_of_the_ca_is_the_one_that_signed_the_server(tmp_path):
@@ -67,3 +69,13 @@ def test_force_replaces_every_credential(tmp_path):
     second = provision(tmp_path, FLEET, force=True)
     assert (tmp_path / "ca" / "ca.key").read_bytes() != old_key
     assert all(first.passwords[user] != second.passwords[user] for user in FLEET.users)
+
+
+def test_the_command_provisions_stations_given_with_stations(tmp_path, capsys):
+    """`--stations` is optional (a fleet without stations is provisioned as before)."""
+    args = ["provision", "--out", str(tmp_path), "--broker-host", "b", "--kiosks", "k1", "--workers", "w1"]
+    assert main([*args, "--stations", "s1,s2"]) == 0
+    printed = capsys.readouterr().out
+    assert "Station s2: copy" in printed and "TEACHBOOTH_STATION_ID=s2" in printed
+    document = json.loads((tmp_path / "broker" / "dynamic-security.json").read_text())
+    assert [client["username"] for client in document["clients"]] == ["k1", "w1", "s1", "s2"]
