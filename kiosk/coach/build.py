@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
 from kiosk.coach.config import CoachConfig
 from kiosk.coach.histograms import object_and_background
-from kiosk.coach.state import CoachState, Cue, GateTally, PairSeparation
+from kiosk.coach.state import CoachState, Cue, GateTally, Margin, PairSeparation
 from kiosk.learning.evaluate import Evaluation, evaluate_predictions
 from kiosk.learning.svm import SvmFit, train_linear_svm
 
@@ -47,9 +47,13 @@ def tally_gate(labels: Sequence[str], verdicts: Iterable[Verdict]) -> dict[str, 
     return {label: GateTally(passed[label], failed[label]) for label in passed.keys() | failed.keys()}
 
 
-OutOfFold = tuple[Evaluation, PairSeparation]
-"""A classifier's out-of-fold answers, scored (for the confused pairs) and pair by pair (for the
-shortcuts)."""
+class OutOfFold(NamedTuple):
+    """A classifier's out-of-fold answers, scored (for the confused pairs), pair by pair (for the
+    shortcuts) and picture by picture (for what to capture next)."""
+
+    evaluation: Evaluation
+    separation: PairSeparation
+    margins: tuple[Margin, ...]
 
 
 def cross_validated(
@@ -77,10 +81,29 @@ def out_of_fold(fit: SvmFit, labels: Sequence[str]) -> OutOfFold | None:
             f"the fit has out-of-fold predictions for {len(fit.oof_proba)} rows, "
             f"not the {len(labels)} real samples given: train it on exactly these samples"
         )
-    return (
+    return OutOfFold(
         evaluate_predictions(labels, fit.oof_proba, fit.model.labels),
         pair_separation(labels, fit.oof_proba, fit.model.labels),
+        held_out_margins(labels, fit.oof_proba, fit.model.labels),
     )
+
+
+def held_out_margins(
+    labels: Sequence[str], probabilities: np.ndarray, model_labels: Sequence[str]
+) -> tuple[Margin, ...]:
+    """Each picture's `Margin` from (n, model_labels) probabilities of n pictures of `labels`."""
+    names = [str(label) for label in model_labels]
+    if len(names) < 2:
+        return ()
+    column = {name: index for index, name in enumerate(names)}
+    out = []
+    for label, row in zip(labels, np.asarray(probabilities, dtype=np.float64), strict=True):
+        own = column[str(label)]
+        others = np.delete(row, own)
+        strongest = int(np.argmax(others))
+        rival = names[strongest + (strongest >= own)]
+        out.append(Margin(str(label), float(row[own] - others[strongest]), rival))
+    return tuple(out)
 
 
 def pair_separation(
@@ -148,7 +171,7 @@ def build_state(
     if labels:
         found = cross_validated(np.stack(colour), labels, probe.min_samples_per_class, probe.seed)
         if found is not None:
-            cues[Cue.COLOUR] = found[1]
+            cues[Cue.COLOUR] = found.separation
     masked = [row for row, histogram in enumerate(background) if histogram is not None]
     if masked:
         found = cross_validated(
@@ -158,21 +181,22 @@ def build_state(
             probe.seed,
         )
         if found is not None:
-            cues[Cue.BACKGROUND] = found[1]
+            cues[Cue.BACKGROUND] = found.separation
 
-    separation = None
+    separation, margins = None, ()
     if evaluation is None and (fit is not None or features is not None):
         model = (
             out_of_fold(fit, labels) if fit is not None else _model_out_of_fold(features, labels, probe.seed)
         )
         if model is not None:
-            evaluation, separation = model
+            evaluation, separation, margins = model
 
     return CoachState(
         classes=classes,
         counts={name: labels.count(name) for name in classes},
         evaluation=evaluation,
         separation=separation,
+        margins=margins,
         cues=cues,
         gate=dict(gate or {}),
         samples_since_training=samples_since_training,

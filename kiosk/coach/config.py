@@ -96,6 +96,34 @@ class ConfusedPairConfig(RuleConfig):
     )
 
 
+class CaptureNextConfig(RuleConfig):
+    weight: float = _weight(
+        0.75,
+        "Just above a confused pair: it names one class and a number of photos, the next thing to do.",
+    )
+    margin: float = Field(
+        0.3,
+        gt=0,
+        le=1,
+        title="Doubt margin",
+        description="A held-out real picture whose own class beat the strongest other class by less "
+        "than this (in calibrated probability) is one the model doubted. The Try step asks the visitor "
+        "about frames within the same margin (kiosk/live/question.py).",
+    )
+    min_doubted: int = Field(
+        2,
+        ge=1,
+        title="Doubted pictures",
+        description="Fewest doubted pictures of a class worth naming it: one is often a bad picture.",
+    )
+    max_photos: int = Field(
+        10,
+        ge=1,
+        title="Photos asked for",
+        description="The most photos asked for at once: one per doubted picture, up to this.",
+    )
+
+
 class GateRejectsConfig(RuleConfig):
     weight: float = _weight(0.5, "Reached when every generated image of a class failed.")
     min_failed: int = Field(
@@ -118,6 +146,20 @@ class RetrainConfig(RuleConfig):
         ge=1,
         title="New samples",
         description="Pictures added since the last training that make retraining worth a reminder.",
+    )
+
+
+class OneClassConfig(RuleConfig):
+    weight: float = _weight(0.9, "Below add_class, which says the same to the other steps in general words.")
+
+
+class SomethingElseConfig(RuleConfig):
+    weight: float = _weight(0.5, "A choice, not a mistake: after any overlap between the names.")
+
+
+class OverlappingNamesConfig(RuleConfig):
+    weight: float = _weight(
+        0.9, "Names a picture fits twice make labels no model can learn: first on the step."
     )
 
 
@@ -195,6 +237,11 @@ class CoachConfig(_Strict):
     confused_pair: ConfusedPairConfig = Field(
         default_factory=ConfusedPairConfig, title="Confused pairs", description="Pairs the model mixes up."
     )
+    capture_next: CaptureNextConfig = Field(
+        default_factory=CaptureNextConfig,
+        title="What to capture next",
+        description="The class whose held-out pictures the model doubted most.",
+    )
     gate_rejects: GateRejectsConfig = Field(
         default_factory=GateRejectsConfig,
         title="Rejected generated images",
@@ -202,6 +249,19 @@ class CoachConfig(_Strict):
     )
     retrain: RetrainConfig = Field(
         default_factory=RetrainConfig, title="Retrain", description="A model missing or behind the data."
+    )
+    one_class: OneClassConfig = Field(
+        default_factory=OneClassConfig, title="One class", description="Offer “not A” beside a lone class A."
+    )
+    something_else: SomethingElseConfig = Field(
+        default_factory=SomethingElseConfig,
+        title="Something else",
+        description="Offer a catch-all class when no class is one.",
+    )
+    overlapping_names: OverlappingNamesConfig = Field(
+        default_factory=OverlappingNamesConfig,
+        title="Overlapping names",
+        description="Class names a picture could fit both of.",
     )
     decides_by: DecidesByConfig = Field(
         default_factory=DecidesByConfig,

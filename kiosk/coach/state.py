@@ -57,6 +57,19 @@ class PairSeparation:
 
 
 @dataclass(frozen=True)
+class Margin:
+    """How close the model came to a wrong answer for one real picture while it was held out."""
+
+    label: str
+    """The picture's class."""
+    margin: float
+    """Its own class's probability minus the strongest other class's: below 0 the answer was wrong,
+    near 0 the model hesitated."""
+    rival: str
+    """That strongest other class."""
+
+
+@dataclass(frozen=True)
 class CoachState:
     classes: tuple[str, ...]
     """Every class of the project, empty ones included, in display order."""
@@ -66,6 +79,9 @@ class CoachState:
     """The backbone classifier scored out-of-fold on real samples; None before there is one."""
     separation: PairSeparation | None = None
     """The same classifier's pair separations; None where its probabilities were not at hand."""
+    margins: tuple[Margin, ...] = ()
+    """The same classifier's margin on each real picture; empty where its probabilities were not
+    at hand."""
     cues: Mapping[Cue, PairSeparation] = field(default_factory=dict)
     """Pair separations of a classifier that sees only one cue's histogram (missing where not
     measurable)."""

@@ -16,6 +16,16 @@ from shared.presets import Preset
 class AddClass:
     """Create another class: a classifier needs at least two."""
 
+    label: str | None = None
+    """The name the coach suggests for it ("something else"); None: the visitor names it."""
+
+
+@dataclass(frozen=True)
+class RenameClass:
+    """Give a class another name: it overlaps another class's (`kiosk/coach/class_names.py`)."""
+
+    label: str
+
 
 @dataclass(frozen=True)
 class CaptureSamples:
@@ -48,7 +58,7 @@ class Retrain:
     """Train the classifier again (or for the first time) on the current samples."""
 
 
-Action = AddClass | CaptureSamples | GenerateVariations | ReviewGenerated | Retrain
+Action = AddClass | RenameClass | CaptureSamples | GenerateVariations | ReviewGenerated | Retrain
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from kiosk.coach.suggestion import (
     AddClass,
     CaptureSamples,
     GenerateVariations,
+    RenameClass,
     Retrain,
     ReviewGenerated,
 )
@@ -110,7 +111,7 @@ def index_of(key: str) -> int:
 
 def step_for_action(action: Action) -> Step:
     """Which step carries out a coach suggestion's action (the coach panel's button goes there)."""
-    if isinstance(action, AddClass):
+    if isinstance(action, AddClass | RenameClass):
         return step("classes")
     if isinstance(action, CaptureSamples):
         return step("capture")

@@ -2,10 +2,12 @@
 
 from kiosk.coach.rules import (  # noqa: F401 (imported to register)
     add_class,
+    capture_next,
     confused_pair,
     decides_by,
     few_samples,
     gate_rejects,
+    naming,
     retrain,
     shortcut,
     unbalanced,

@@ -34,6 +34,7 @@ from kiosk.coach.suggestion import (
     AddClass,
     CaptureSamples,
     GenerateVariations,
+    RenameClass,
     Retrain,
     ReviewGenerated,
     Suggestion,
@@ -46,12 +47,17 @@ FOLLOW_S = 0.5
 """How often the panel compares the project's revision with its advice's: reading one number."""
 THINKING = "Coach: looking at your project..."
 ALL_GOOD = "Coach: nothing to add right now. Keep going!"
+BUTTON_CHARS = 20
+"""What fits on the panel's button (24 cells less its border and padding): a class name longer than
+the room left beside the verb is not named on it."""
 
 
 def button_words(action: Action) -> str:
     """What the panel's button says for an action: a verb the visitor can follow."""
     if isinstance(action, AddClass):
-        return "Add a class"
+        return _naming("Add", action.label, "Add a class")
+    if isinstance(action, RenameClass):
+        return _naming("Rename", action.label, "Rename it")
     if isinstance(action, CaptureSamples):
         return "Take photos"
     if isinstance(action, GenerateVariations):
@@ -61,6 +67,12 @@ def button_words(action: Action) -> str:
     if isinstance(action, Retrain):
         return "Train now"
     raise TypeError(f"no button for {type(action).__name__}")
+
+
+def _naming(verb: str, label: str | None, otherwise: str) -> str:
+    """ "Add “something else”" where the name fits on the button, else `otherwise`."""
+    words = f"{verb} “{label}”"
+    return words if label is not None and len(words) <= BUTTON_CHARS else otherwise
 
 
 def top_suggestion(session: KioskSession) -> Suggestion | None:
@@ -122,8 +134,16 @@ class CoachPanel(Horizontal):
         self._judged = self.session.project.revision
         self._look = run_guarded(self, self._think, name="coach", group="coach")
 
+    def advise(self) -> Suggestion | None:
+        """The advice to show (on the worker thread): the coach's best for the whole project."""
+        return top_suggestion(self.session)
+
+    def carry_out(self, action: Action) -> None:
+        """The button was tapped: open the step that does the thing, told what to do."""
+        self.app.goto_step(step_for_action(action).key, request=action)  # type: ignore[attr-defined]
+
     def _think(self) -> None:
-        suggestion = top_suggestion(self.session)
+        suggestion = self.advise()
         if not get_current_worker().is_cancelled:  # the step was left meanwhile: nobody to tell
             self.app.call_from_thread(self.show, suggestion)
 
@@ -146,5 +166,4 @@ class CoachPanel(Horizontal):
         if event.button.id != "coach-do" or self.suggestion is None:
             return
         event.stop()
-        action = self.suggestion.action
-        self.app.goto_step(step_for_action(action).key, request=action)  # type: ignore[attr-defined]
+        self.carry_out(self.suggestion.action)

@@ -10,11 +10,12 @@ import pytest
 
 from kiosk.coach import CoachConfig, CoachState, Cue, GateTally
 from kiosk.coach.rules import RULES
-from kiosk.coach.state import PairSeparation
+from kiosk.coach.state import Margin, PairSeparation
 from kiosk.coach.suggestion import (
     AddClass,
     CaptureSamples,
     GenerateVariations,
+    RenameClass,
     Retrain,
     ReviewGenerated,
     Suggestion,
@@ -33,6 +34,10 @@ from tests.kiosk.tui.pilot_helpers import shown, wait_until
 
 def test_every_action_has_a_verb_on_its_button():
     assert button_words(AddClass()) == "Add a class"
+    assert button_words(AddClass("something else")) == "Add “something else”"
+    assert button_words(AddClass("not my grandmother's mug")) == "Add a class", "too long to name"
+    assert button_words(RenameClass("mug")) == "Rename “mug”"
+    assert button_words(RenameClass("my blue coffee mug")) == "Rename it"
     assert button_words(CaptureSamples(("pear",), 5)) == "Take photos"
     assert button_words(GenerateVariations(Preset.NEW_COLOUR, ("apple",))) == "Make new colour"
     assert button_words(ReviewGenerated(("apple",))) == "Review them"
@@ -152,6 +157,14 @@ LONGEST = {
         classes=(BALL, DRIVER), counts={BALL: 10, DRIVER: 10}, gate={BALL: GateTally(10, 90)}
     ),
     "retrain": CoachState(classes=(BALL, DRIVER), counts={BALL: 10, DRIVER: 10}, samples_since_training=100),
+    "capture_next": CoachState(
+        classes=(BALL, DRIVER), counts={BALL: 120, DRIVER: 120}, margins=(Margin(BALL, 0.1, DRIVER),) * 120
+    ),
+    "one_class": CoachState(classes=(BALL,), counts={BALL: 0}),
+    "something_else": CoachState(classes=ALL_APART.labels, counts={}),
+    "overlapping_names": CoachState(
+        classes=(BALL, f"my red {BALL}s", MUG, "coffee cup", f"{MUG}s"), counts={}
+    ),
     "colour_shortcut": CoachState(
         classes=ALL_APART.labels,
         counts=dict.fromkeys(ALL_APART.labels, 10),
