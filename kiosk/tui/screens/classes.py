@@ -4,6 +4,11 @@ Built for an on-screen keyboard: one text field and one big button, Enter does t
 button, and every refusal (blank name, a name that is taken in any capitalisation, a ninth class)
 is said in words on the screen, with the field left as typed so the visitor can fix it. Removing
 a class that has photos asks once more, on the same button, because its photos go with it.
+
+Under the list, instead of the coach panel, the naming advice (`kiosk/tui/widgets/names_panel.py`):
+"not mug" beside a lone "mug", a "something else" class when none is a catch-all, names a picture
+could fit both of ("cup" and "mug", "car" and "red car"). Its button adds the suggested class or
+starts renaming the class it names, through the same field and checks as typing does.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Input, Static
 
+from kiosk.coach.suggestion import AddClass, RenameClass
 from kiosk.store import (
     MAX_CLASSES,
     MAX_LABEL_CHARS,
@@ -27,13 +33,13 @@ from kiosk.store import (
     Source,
 )
 from kiosk.tui.screens.base import StepScreen
+from kiosk.tui.widgets.names_panel import NamesPanel
 
 MIN_CLASSES = 2
 
 
 class ClassesScreen(StepScreen):
     STEP_KEY = "classes"
-    SHOW_COACH = False
     BINDINGS: ClassVar = [Binding("escape", "cancel_renaming", "Cancel renaming", show=False)]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -50,6 +56,11 @@ class ClassesScreen(StepScreen):
             yield Button("Cancel", id="class-cancel", classes="big hidden")
         yield Static("", id="classes-message")
         yield Grid(id="class-list")
+
+    def compose_coach(self) -> ComposeResult:
+        """The naming advice rather than the coach's: before photos, the names are all there is."""
+        if self.kiosk.settings.coach:
+            yield NamesPanel(self.session)
 
     async def on_mount(self) -> None:
         await self.show_classes()
@@ -105,6 +116,20 @@ class ClassesScreen(StepScreen):
         else:
             return  # Back/Next: StepScreen's handler runs next (Textual calls each class's handler)
         event.stop()
+
+    async def on_names_panel_chosen(self, event: NamesPanel.Chosen) -> None:
+        """The naming advice's button: add the class it suggests, or rename the one it names."""
+        event.stop()
+        action = event.action
+        if isinstance(action, RenameClass):
+            found = self.session.project.find_class(action.label)
+            if found is not None:
+                self.start_renaming(found.id)
+        elif isinstance(action, AddClass) and action.label is not None:
+            if self.renaming is not None:
+                self.stop_renaming()
+            self.query_one("#class-name", Input).value = action.label
+            await self.submit()
 
     async def submit(self) -> None:
         """Add the typed name as a class, or save it as the new name of the class being renamed."""
