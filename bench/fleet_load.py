@@ -51,7 +51,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.flood import Flood
 from bench.job_roundtrip import (
     CHEAP_PRESET,
     CpuWindow,
@@ -72,6 +71,7 @@ from kiosk.jobs.client import JobFailedError, JobTimeout
 from kiosk.jobs.handle import JobHandle
 from shared.protocol import JobEvent, JobImage
 from shared.provisioning.fleet import Fleet
+from testkit.fleet import Flood
 from testkit.mosquitto import SecuredBroker, start_shipped_broker
 from testkit.worker_process import WorkerProcess
 
@@ -357,7 +357,7 @@ def honest_window(
     ]
     template = template_job(FLOOD_KIOSK, CHEAP_PRESET, args.timeout)
     flooder = Flood(broker.url(FLOOD_KIOSK), FLOOD_KIOSK, template, args.flood_rate) if flood else None
-    dropped_before = broker_dropping_notices(broker)
+    dropped_before = broker.dropping_notices()
     for kiosk in kiosks:
         kiosk.start()
     try:
@@ -384,14 +384,9 @@ def honest_window(
         "honest_lost": len(lost),
         "honest_duplicated": len(duplicated),
         "wall_s_including_drain": round(wall, 1),
-        "broker_dropping_notices": broker_dropping_notices(broker) - dropped_before,
+        "broker_dropping_notices": broker.dropping_notices() - dropped_before,
         "flood": None if flooder is None else flooder.result(),
     }
-
-
-def broker_dropping_notices(broker: SecuredBroker) -> int:
-    """How often the broker has said it drops messages for a client whose queue is full."""
-    return sum("Outgoing messages are being dropped" in line for line in broker.broker.log)
 
 
 def hostile(args: argparse.Namespace, workdir: Path) -> dict[str, object]:

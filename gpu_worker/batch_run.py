@@ -21,9 +21,10 @@ from gpu_worker.backends import Backend, GeneratedImage, OutOfMemory, Unsupporte
 from gpu_worker.cancellations import Cancellations
 from gpu_worker.intake import QueuedJob, Rejection
 from gpu_worker.replies import Replies
+from gpu_worker.result_image import result_jpeg
 from gpu_worker.results import StoredEvent
 from gpu_worker.safety.image_checker import ImageSafetyChecker
-from shared.imaging import BadImage, encode_jpeg
+from shared.imaging import BadImage
 from shared.masks import encode_mask
 from shared.protocol import FailureCode, ImageRecipe, JobDone, JobImage, JobProgress
 
@@ -161,7 +162,7 @@ class BatchRunner:
             index=generated.index,
             total=job.num_images,
             recipe=recipe,
-            image=encode_jpeg(generated.image),
+            image=result_jpeg(generated.image),
             mask=self._mask_png(job.job_id, generated),
         )
         run.kept.append(self._replies.publish(job, image))

@@ -13,6 +13,11 @@ Bounded twice, so a flood is answered with `busy` at intake instead of growing
 memory and latency without limit: in total, and per kiosk (by default half the
 total), because fair ordering alone does not stop one kiosk from taking every
 place and so shutting the others out of the queue altogether.
+
+A job whose images are still being decoded holds a reserved place (`reserve`,
+then `put(..., reserved=True)` or `release`): decoding runs off the thread
+that reads the broker, and the limits must count the jobs in preparation, or
+one kiosk could pile up any number of them between the check and the put.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ class JobQueue(Generic[T]):
         self._waiting: list[_Waiting[T]] = []
         """Sorted: the order the jobs will run in."""
         self._waiting_per_kiosk: Counter[str] = Counter()
+        self._reserved: Counter[str] = Counter()
+        """Places held, per kiosk, for jobs still being prepared: they count against both limits."""
         self._last_round: dict[str, int] = {}
         """Each kiosk's latest stamp, kept only while it is not behind the current round."""
         self._round = 0
@@ -73,16 +80,23 @@ class JobQueue(Generic[T]):
         with self._ready:
             return len(self._waiting) + self._running
 
-    def put(self, item: T) -> int:
+    def put(self, item: T, *, reserved: bool = False) -> int:
         """Add a job; returns how many jobs will run before it, those running now included.
 
         Exact for everything queued at this moment. A job sent later can still
         go first, but only one from a kiosk that has had fewer turns: that is
         the fairness, and the kiosk's own later jobs never overtake it.
+        `reserved`: the job fills a place `reserve` held for it (it is not
+        checked for room again); QueueFull only if the queue closed meanwhile.
         """
         kiosk = self._kiosk_of(item)
         with self._ready:
-            self._check_room(kiosk)
+            if not reserved:
+                self._check_room(kiosk)
+            elif self._closed:
+                raise QueueFull("the worker is stopping")
+            else:
+                self._unreserve(kiosk)
             last = self._last_round.get(kiosk)
             turn = self._round if last is None else max(self._round, last + 1)
             entry = _Waiting(turn, self._arrivals, kiosk, item)
@@ -94,25 +108,41 @@ class JobQueue(Generic[T]):
             self._ready.notify()
             return self._running + ahead
 
-    def check_room(self, kiosk: str) -> None:
-        """Raise QueueFull if a job of `kiosk` would be refused now, before the caller prepares one.
+    def reserve(self, kiosk: str) -> None:
+        """Hold a place for a job of `kiosk` before it is prepared, or raise QueueFull at once.
 
-        Room can only grow until the next `put` (the runner takes jobs, it never
-        adds them), so a single intake thread that checks, prepares and puts
-        finds the room it saw.
+        The check costs nothing next to decoding the job's images, so a kiosk
+        over its share is refused at the speed its jobs arrive. The place counts
+        against both limits until `put(..., reserved=True)` fills it or
+        `release` gives it back.
         """
         with self._ready:
             self._check_room(kiosk)
+            self._reserved[kiosk] += 1
+
+    def release(self, kiosk: str) -> None:
+        """Give back a place `reserve` held (the job failed while being prepared)."""
+        with self._ready:
+            if not self._closed:  # closing dropped every reservation already
+                self._unreserve(kiosk)
+
+    def _unreserve(self, kiosk: str) -> None:
+        if self._reserved[kiosk] < 1:
+            raise ValueError(f"kiosk {kiosk} holds no reserved place")
+        self._reserved[kiosk] -= 1
+        if not self._reserved[kiosk]:
+            del self._reserved[kiosk]
 
     def _check_room(self, kiosk: str) -> None:
         if self._closed:
             raise QueueFull("the worker is stopping")
-        if len(self._waiting) >= self._limit:
-            raise QueueFull(f"the worker already has {len(self._waiting)} jobs waiting")
-        if self._waiting_per_kiosk[kiosk] >= self._per_kiosk_limit:
+        held = len(self._waiting) + self._reserved.total()
+        if held >= self._limit:
+            raise QueueFull(f"the worker already has {held} jobs waiting")
+        kiosk_held = self._waiting_per_kiosk[kiosk] + self._reserved[kiosk]
+        if kiosk_held >= self._per_kiosk_limit:
             raise QueueFull(
-                f"kiosk {kiosk} already fills its share of the queue"
-                f" ({self._waiting_per_kiosk[kiosk]} of {self._limit} places)"
+                f"kiosk {kiosk} already fills its share of the queue ({kiosk_held} of {self._limit} places)"
             )
 
     def get(self) -> T | None:
@@ -189,10 +219,11 @@ class JobQueue(Generic[T]):
             self._running -= count
 
     def close(self) -> None:
-        """Drop waiting jobs, refuse new ones and wake every waiting `get` with None."""
+        """Drop waiting jobs and reserved places, refuse new ones and wake every waiting `get` with None."""
         with self._ready:
             self._closed = True
             self._waiting.clear()
             self._waiting_per_kiosk.clear()
+            self._reserved.clear()
             self._last_round.clear()
             self._ready.notify_all()

@@ -1,11 +1,18 @@
 """The worker service: jobs in over MQTT, variations out, status always current.
 
-Threads: paho's network thread runs intake (parse, validate, decode,
-de-duplicate, queue) and cancels; one runner thread takes batches of
-compatible jobs from the queue (one GPU; the kiosks take turns, job_queue.py)
-and runs them (batch_run.py); publishing is thread-safe. Nothing a kiosk sends
-can stop either thread: every failure becomes a `failed` event for that job
-and a count in `stats`.
+Threads: paho's network thread runs the cheap part of intake (parse,
+validate, de-duplicate, hold a place in the queue) and cancels; one intake
+thread decodes the images of the jobs given a place and queues them; one
+runner thread takes batches of compatible jobs from the queue (one GPU; the
+kiosks take turns, job_queue.py) and runs them (batch_run.py); publishing is
+thread-safe. Nothing a kiosk sends can stop any of them: every failure
+becomes a `failed` event for that job and a count in `stats`.
+
+Decoding is kept off the network thread because the broker keeps one queue
+per subscriber for every kiosk's jobs, and drops what overflows it: while
+this worker decodes one kiosk's 1,024-px JPEG (tens of milliseconds) it reads
+nothing, and a flooding kiosk's jobs fill that queue in front of everyone
+else's. Reading at wire speed keeps it short (systemd/README.md, fairness).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from operator import attrgetter
 
 from gpu_worker.backends import Backend, create_backend
@@ -75,6 +83,9 @@ class WorkerService:
         )
         self._results = ResultCache(config.result_cache_mb * 2**20)
         self._cancellations = Cancellations()
+        # One thread: a kiosk's jobs are queued in the order they arrived. Its backlog is bounded by
+        # the places the queue reserved for it, never more than the queue limit.
+        self._decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake")
         self._intake_lock = threading.Lock()
         self._status_lock = threading.Lock()
         self._status_timer: threading.Timer | None = None
@@ -123,6 +134,7 @@ class WorkerService:
             if self._status_timer is not None:
                 self._status_timer.cancel()
         self._link.stop(farewell=Publication(self._status_topic, encode(self._status("offline"))))
+        self._decoder.shutdown(wait=False, cancel_futures=True)
         self._runner.join(timeout_s)
 
     # -- connection -------------------------------------------------------
@@ -202,9 +214,16 @@ class WorkerService:
         job, tells the kiosk why, and publishes the empty retained message
         that deletes the copy (its role may publish on job and cancel
         topics for this). An empty one is such a deletion, by this worker or
-        another: nothing to do.
+        another: nothing to do. Nor is a retained message on any other topic
+        this worker's to clear: a broker that delivers one outside the
+        worker's subscriptions (the embedded amqtt broker hands over other
+        workers' retained statuses) must not cost those workers their status.
         """
         if not payload:
+            return
+        if topics.parse_job_topic(topic) is None and topics.parse_cancel_topic(topic) is None:
+            self.stats["unroutable"] += 1
+            log.warning("ignored a retained message on %r: not a jobs or cancel topic", topic[:200])
             return
         self.stats["retained_refused"] += 1
         self._link.publish(topic, b"", qos=1, retain=True)
@@ -248,33 +267,50 @@ class WorkerService:
             log.info("job %s seen again while queued or running: ignored", job.job_id)
             return
         try:
-            self._enqueue(job)
-        except Rejection:
+            self._queue.reserve(job.kiosk_id)
+        except QueueFull as exc:
             self._results.release(key)
-            raise
+            raise Rejection(FailureCode.BUSY, f"{exc}; try again shortly") from None
+        self._decoder.submit(self._prepare_and_queue, job)
 
-    def _enqueue(self, job: GenerationJob) -> None:
-        """Queue a claimed job and tell its kiosk; `busy` if the kiosk already fills its share.
+    # -- intake, decoding (the intake thread) ----------------------------------------
 
-        The share is checked before the images are decoded, which is most of
-        intake's cost (a quarter of a second for a 6 MiB JPEG, against under a
-        millisecond for the rest): a flooding kiosk is refused at the speed its
-        jobs arrive, so the broker's queue for this worker, which every kiosk's
-        jobs share, drains instead of overflowing and dropping theirs.
+    def _prepare_and_queue(self, job: GenerationJob) -> None:
+        """Decode a job that holds a place in the queue, queue it and tell its kiosk `accepted`.
+
+        Its place was reserved before decoding, so a kiosk over its share never
+        gets here: it is answered `busy` on the network thread, at the speed
+        its jobs arrive.
         """
         try:
-            self._queue.check_room(job.kiosk_id)
-            backend = self._backends[job.backend]
             request = prepare_request(job, self.config.working_size)
+            if (job.kiosk_id, job.job_id) in self._cancellations:
+                raise Rejection(FailureCode.CANCELLED, "the kiosk cancelled the job while it was queued")
+        except Rejection as rejection:
+            self._refuse_reserved(job, rejection)
+            return
+        except Exception:
+            log.exception("job %s: preparing it failed", job.job_id)
+            failure = Rejection(FailureCode.BACKEND_ERROR, "the worker could not prepare the job")
+            self._refuse_reserved(job, failure)
+            return
+        queued = QueuedJob(job, request, self._backends[job.backend].batch_key(request))
+        try:
             with self._intake_lock:
-                ahead = self._queue.put(QueuedJob(job, request, backend.batch_key(request)))
+                ahead = self._queue.put(queued, reserved=True)
                 worker = self.config.worker_id
                 accepted = JobAccepted(job_id=job.job_id, worker_id=worker, queue_position=ahead)
                 self._replies.publish(job, accepted)
         except QueueFull as exc:
-            raise Rejection(FailureCode.BUSY, f"{exc}; try again shortly") from None
+            self._replies.fail_claimed(job, Rejection(FailureCode.BUSY, f"{exc}; try again shortly"))
+            return
         self.stats["accepted"] += 1
         self._status_changed()
+
+    def _refuse_reserved(self, job: GenerationJob, rejection: Rejection) -> None:
+        """A job that held a place failed before it was queued: free the place, tell its kiosk."""
+        self._queue.release(job.kiosk_id)
+        self._replies.fail_claimed(job, rejection)
 
     def _on_cancel(self, kiosk_id: str, job_id: str, payload: bytes) -> None:
         """Withdraw a job: drop it from the queue now, or stop it at its next step if it is running."""

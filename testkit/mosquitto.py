@@ -16,7 +16,7 @@ import socket
 import subprocess
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shared.provisioning.fleet import Fleet
@@ -25,6 +25,7 @@ from shared.provisioning.snippets import BROKER_DIR, broker_url
 
 SHIPPED_CONF = Path(__file__).resolve().parents[1] / "systemd" / "mosquitto" / "teachbooth.conf"
 SHIPPED_LISTENER = "listener 8883\n"
+DROPPING = "Outgoing messages are being dropped"
 
 
 def find_mosquitto() -> str:
@@ -172,11 +173,19 @@ class SecuredBroker:
         """`user`'s mqtts:// URL as provisioned, with its password (or `password`), trusting the fleet CA
         (or `ca`), and connecting with its own client id (or `client_id`)."""
         ca_file = str(ca or self.files / "broker" / "ca.crt")
-        fleet = Fleet("127.0.0.1", self.fleet.kiosks, self.fleet.workers, port=self.broker.port)
+        fleet = replace(self.fleet, broker_host="127.0.0.1", port=self.broker.port)
         if user is None:
             return f"mqtts://127.0.0.1:{self.broker.port}?ca={ca_file}"
         url = broker_url(fleet, user, self.passwords[user] if password is None else password, ca_file)
         return url.replace(f"client_id={user}", f"client_id={client_id}") if client_id else url
+
+    def dropping_notices(self) -> int:
+        """How often the broker has said it drops messages for a client whose queue is full.
+
+        mosquitto says it once each time a client's queue overflows ("Outgoing messages are being
+        dropped for client <id>"), not per message; with QoS 1 the publisher is never told.
+        """
+        return sum(DROPPING in line for line in self.broker.log)
 
     def stop(self) -> None:
         self.broker.stop()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from shared.protocol import JobAccepted, JobDone, JobFailed, topics
+from gpu_worker import service
+from gpu_worker.intake import prepare_request
+from shared.protocol import JobAccepted, JobCancel, JobDone, JobFailed, encode, topics
 from testkit.jobs import make_job
-from tests.gpu_worker.test_service import expect_event, send
+from tests.gpu_worker.test_service import barrier, expect_event, send
 
 
 def done_order(probe) -> list[str]:
@@ -94,3 +98,46 @@ def test_a_kiosk_over_its_share_is_refused_before_its_image_is_decoded(worker_fa
     again = undecodable.model_copy(update={"job_id": "a4"})
     send(probe, again)
     assert expect_event(probe, again.job_id, JobFailed).code == "bad_image", "with room, it is decoded"
+
+
+@pytest.fixture
+def held_decoding(monkeypatch) -> threading.Event:
+    """Decoding a job's images blocks until the returned event is set: a very slow decode."""
+    release = threading.Event()
+
+    def slow_prepare(job, working_size):
+        assert release.wait(30), "the test never let the decode finish"
+        return prepare_request(job, working_size)
+
+    monkeypatch.setattr(service, "prepare_request", slow_prepare)
+    return release
+
+
+def test_the_worker_keeps_reading_while_a_job_s_images_are_decoded(
+    worker_factory, probe_factory, held_decoding
+):
+    """Decoding runs off the network thread: while one is held, the worker still answers at once.
+
+    The broker keeps one queue per worker for every kiosk's jobs and drops what overflows it; a
+    worker that stopped reading to decode would let one kiosk's jobs pile up in front of the others.
+    The job being decoded holds its kiosk's place, so the kiosk's next is `busy`, and a cancel that
+    arrives meanwhile still cancels it.
+    """
+    worker_factory(queue_limit=8, per_kiosk_limit=1)
+    probe = probe_factory(topics.kiosk_events_filter("+"))
+    decoding, over_share, cancelled = (make_job("kA", f"a{n}", num_images=1) for n in range(1, 4))
+    send(probe, decoding)
+    send(probe, over_share)
+    assert expect_event(probe, over_share.job_id, JobFailed).code == "busy"
+    held_decoding.set()
+    expect_event(probe, decoding.job_id, JobDone)
+
+    held_decoding.clear()
+    send(probe, cancelled)
+    probe.publish(topics.cancel("kA", cancelled.job_id), encode(JobCancel(job_id="a3", kiosk_id="kA")))
+    barrier(probe, "kA")  # the cancel was read while a3's images were still being decoded
+    held_decoding.set()
+    assert expect_event(probe, cancelled.job_id, JobFailed).code == "cancelled"
+    assert [seen.message.type for seen in probe.drain() if getattr(seen.message, "job_id", "") == "a3"] == [
+        "failed"
+    ], "never accepted"

@@ -252,3 +252,37 @@ def test_a_batch_never_reorders_a_kiosks_jobs():
 def test_a_batch_needs_room_for_one():
     with pytest.raises(ValueError, match="max_items"):
         make_queue().get_batch(same_kind, 0)
+
+
+def test_reserved_places_count_against_the_kiosk_s_share_and_the_queue_until_filled_or_released():
+    """Jobs still being decoded hold their places: a kiosk cannot pile up more than its share in decoding."""
+    queue = make_queue(limit=3, per_kiosk_limit=2)
+    queue.reserve("A")
+    queue.reserve("A")
+    with pytest.raises(QueueFull, match="kiosk A already fills its share of the queue \\(2 of 3"):
+        queue.reserve("A")
+    queue.reserve("B")
+    with pytest.raises(QueueFull, match="already has 3 jobs waiting"):
+        queue.put(("C", 1))
+    assert queue.put(("A", 1), reserved=True) == 0
+    queue.release("A")
+    assert queue.put(("C", 1)) == 1, "A's released place went to C"
+    assert queue.put(("B", 1), reserved=True) == 2
+    assert labels(drain(queue)) == ["A1", "C1", "B1"]
+
+
+def test_a_reservation_ends_with_the_queue():
+    queue = make_queue()
+    queue.reserve("A")
+    queue.close()
+    queue.release("A")  # the place went with the queue: nothing to give back, no error
+    with pytest.raises(QueueFull, match="stopping"):
+        queue.put(("A", 1), reserved=True)
+
+
+def test_filling_or_releasing_a_place_never_held_is_a_bug_not_a_silent_miscount():
+    queue = make_queue()
+    with pytest.raises(ValueError, match="holds no reserved place"):
+        queue.put(("A", 1), reserved=True)
+    with pytest.raises(ValueError, match="holds no reserved place"):
+        queue.release("A")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import signal
 import subprocess
@@ -84,8 +85,8 @@ def test_round_trip_four_images(worker_factory, probe_factory):
 
 
 def _oversized_png() -> bytes:
-    """A real PNG bigger than the source-image limit (noise does not compress)."""
-    side = 1600
+    """A real PNG bigger than the source-image limit, yet within the frame's (noise does not compress)."""
+    side = math.isqrt(limits.MAX_SOURCE_IMAGE_BYTES * 11 // 30) + 1  # 10 % over the limit, 3 bytes a pixel
     noise = os.urandom(side * side * 3)
     return encode_png(Image.frombytes("RGB", (side, side), noise))
 

@@ -585,7 +585,7 @@ def test_frame_header_over_the_limit_is_too_large():
 
 
 def test_oversized_images_are_refused_naming_the_field():
-    big_image = JPEG_MAGIC + SECRET * (limits.MAX_SOURCE_IMAGE_BYTES // len(SECRET))
+    big_image = JPEG_MAGIC + SECRET * (limits.MAX_SOURCE_IMAGE_BYTES // len(SECRET) + 1)
     assert len(big_image) > limits.MAX_SOURCE_IMAGE_BYTES
     error = reject(job_frame(image=big_image), "too_large", "image", str(limits.MAX_SOURCE_IMAGE_BYTES))
     assert "SECRET" not in str(error)
