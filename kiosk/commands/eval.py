@@ -6,6 +6,10 @@ kiosk project folder: its current model is used. An image with a NAME.mask.png b
 around its object exactly as the kiosk cuts a capture. With --json, one JSON
 object: accuracy, per_class, confusion, labels, count, misclassified and skipped (unreadable files).
 
+For an anomaly model (taught from good parts only) the folder named like its good class holds good
+parts and every other folder defective ones; --json then gives count, auroc (image AUROC, null
+without both kinds), accuracy at the model's threshold, threshold, per_class, misclassified, skipped.
+
 Example: teachbooth eval models/fruit test_photos/ --json
 """
 
@@ -16,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk.learning.anomaly_evaluation import AnomalyEvaluation
+from kiosk.learning.evaluate import Evaluation
 from kiosk.learning.folder_training import evaluate_folder
 from kiosk.learning.image_folder import DatasetError
 from kiosk.learning.masked_image import read_for_model
@@ -48,6 +54,33 @@ def run(args: argparse.Namespace) -> int:
         report["skipped"] = [item.as_json() for item in skipped]
         print(json.dumps(report))
         return 0
+    if isinstance(evaluation, AnomalyEvaluation):
+        _print_anomaly(evaluation)
+    else:
+        _print_classifier(evaluation)
+    for item in skipped:
+        print(f"skipped: {item.path}: {item.reason}")
+    return 0
+
+
+def _print_anomaly(evaluation: AnomalyEvaluation) -> None:
+    auroc = (
+        "not measured (needs good and defective parts)"
+        if evaluation.auroc is None
+        else f"{evaluation.auroc:.3f}"
+    )
+    print(f"AUROC: {auroc}")
+    print(
+        f"accuracy: {evaluation.accuracy:.1%} of {evaluation.count} images "
+        f"at threshold {evaluation.threshold:.4f}"
+    )
+    for label, accuracy in evaluation.per_class.items():
+        print(f"  {label}: {accuracy:.1%}")
+    for sample, true, score in evaluation.misses[:10]:
+        print(f"wrong: {sample} ({true}): score {score:.4f}")
+
+
+def _print_classifier(evaluation: Evaluation) -> None:
     print(f"accuracy: {evaluation.accuracy:.1%} of {evaluation.count} images")
     for label, accuracy in evaluation.per_class.items():
         print(f"  {label}: {'no images' if accuracy is None else f'{accuracy:.1%}'}")
@@ -58,6 +91,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {label:<{width}}" + " ".join(f"{count:>8}" for count in row))
     for miss in evaluation.misses[:10]:
         print(f"wrong: {miss.sample}: {miss.true} taken for {miss.predicted} ({miss.confidence:.0%})")
-    for item in skipped:
-        print(f"skipped: {item.path}: {item.reason}")
-    return 0

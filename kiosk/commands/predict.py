@@ -10,6 +10,10 @@ prints the same). An image the model's open-set rule turns away has "label": nul
 every image was judged (rejected ones too), 1 if some could not be read, 2 if the model could not
 be used.
 
+An anomaly model (taught from good parts only) gives each image "label": "good" or "anomaly",
+"anomaly_score" and "threshold" instead; --heatmap DIR writes a heat map of where the image differs
+from the good parts to DIR/NAME.heat.png and names it under "heatmap".
+
 Example: teachbooth predict models/fruit apple.jpg pear.png --json
 """
 
@@ -20,6 +24,7 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk.learning.anomaly_prediction import describe_anomaly, predict_anomaly_files
 from kiosk.learning.masked_image import read_for_model
 from kiosk.learning.model_dir import ModelDirError
 from kiosk.learning.model_source import load_model_or_project
@@ -32,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (jpg, png, bmp, tiff)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--heatmap", type=Path, metavar="DIR", help="anomaly models: write a heat map PNG per image to DIR"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,14 +49,27 @@ def run(args: argparse.Namespace) -> int:
     except ModelDirError as exc:
         print(f"teachbooth predict: {exc}", file=sys.stderr)
         return 2
-    predictions, errors = predict_files(
-        features, model.classifier, args.images, model.open_set, read=read_for_model
-    )
+    if model.anomaly is not None:
+        predictions, errors = predict_anomaly_files(
+            features.backbone, model.anomaly, args.images, read_for_model, args.heatmap
+        )
+        describe_record = describe_anomaly
+    elif args.heatmap is not None:
+        print(
+            "teachbooth predict: --heatmap is for anomaly models (taught from good parts only)",
+            file=sys.stderr,
+        )
+        return 2
+    else:
+        predictions, errors = predict_files(
+            features, model.classifier, args.images, model.open_set, read=read_for_model
+        )
+        describe_record = describe
     if args.json:
         print(json.dumps({"model": args.model_dir, "predictions": predictions, "errors": errors}))
     else:
         for prediction in predictions:
-            print(describe(prediction))
+            print(describe_record(prediction))
         for error in errors:
             print(f"teachbooth predict: {error['error']}", file=sys.stderr)
     return 1 if errors else 0

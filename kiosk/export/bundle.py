@@ -18,6 +18,9 @@ Layout (a folder, or a zip holding that folder)::
     teachbooth_model/image_folder.py  kiosk/learning/image_folder.py (how an image file is read),
     teachbooth_model/open_set.py      kiosk/learning/open_set.py (the rejection rule)
     teachbooth_model/prediction.py    and kiosk/learning/prediction.py (the JSON records)
+    teachbooth_model/anomaly*.py,     for models taught from good parts only: the detector, its
+      heatmap.py                      records and heat maps (an anomaly model's bundle carries
+                                      `anomaly.npz` instead of `classifier.npz` and `open_set.npz`)
 
 The copies are byte for byte, not rewrites: there is one way to read an image file, one
 preprocessing function, one probability computation and one rejection rule, so the bundle
@@ -44,11 +47,15 @@ from kiosk.features import backbone as backbone_module
 from kiosk.features import graph as graph_module
 from kiosk.features import recipes as recipes_module
 from kiosk.features import runtime as runtime_module
+from kiosk.learning import anomaly as anomaly_module
+from kiosk.learning import anomaly_prediction as anomaly_prediction_module
+from kiosk.learning import heatmap as heatmap_module
 from kiosk.learning import image_folder as image_folder_module
 from kiosk.learning import linear_model as linear_model_module
 from kiosk.learning import open_set as open_set_module
 from kiosk.learning import prediction as prediction_module
 from kiosk.learning.model_dir import (
+    ANOMALY,
     CLASSIFIER,
     MANIFEST,
     OPEN_SET,
@@ -69,6 +76,9 @@ CARRIED_MODULES = {
     f"{PACKAGE}/image_folder.py": Path(image_folder_module.__file__),
     f"{PACKAGE}/open_set.py": Path(open_set_module.__file__),
     f"{PACKAGE}/prediction.py": Path(prediction_module.__file__),
+    f"{PACKAGE}/anomaly.py": Path(anomaly_module.__file__),
+    f"{PACKAGE}/heatmap.py": Path(heatmap_module.__file__),
+    f"{PACKAGE}/anomaly_prediction.py": Path(anomaly_prediction_module.__file__),
 }
 """Bundle path → the kiosk module copied there unchanged."""
 PACKAGE_INIT = '"""The backbone, preprocessing and classifier of TeachBooth, copied unchanged."""\n'
@@ -133,12 +143,15 @@ def export_bundle(model_dir: str | Path, out: str | Path, *, force: bool = False
 def _entries(model: TrainedModel, backbone_path: Path) -> Iterator[Entry]:
     yield Entry(PREDICT, source=PREDICT_SOURCE, executable=True)
     yield Entry(MANIFEST, source=model.path / MANIFEST)
-    yield Entry(CLASSIFIER, source=model.path / CLASSIFIER)
+    if model.anomaly is not None:
+        yield Entry(ANOMALY, source=model.path / ANOMALY)
+    else:
+        yield Entry(CLASSIFIER, source=model.path / CLASSIFIER)
     if model.open_set is not None:
         yield Entry(OPEN_SET, source=model.path / OPEN_SET)
     yield Entry(backbone_path.name, source=backbone_path, sha256=model.backbone.sha256)
     yield Entry("labels.txt", text="".join(f"{label}\n" for label in model.labels))
-    yield Entry("README.md", text=readme(model, backbone_path.name))
+    yield Entry("README.md", text=readme(model, backbone_path.name) if model.classifier else ANOMALY_README)
     yield Entry(f"{PACKAGE}/__init__.py", text=PACKAGE_INIT)
     for name, source in CARRIED_MODULES.items():
         yield Entry(name, source=source)
@@ -178,8 +191,24 @@ def _write_zip(path: Path, top: str, entries: list[Entry]) -> None:
                 _copy(entry, target)
 
 
+ANOMALY_README = """# TeachBooth anomaly model
+
+Taught from good parts only: a frozen TFLite backbone gives every 16-pixel patch of a part a
+feature vector, and `anomaly.npz` holds a memory bank of good patches and a threshold. A part whose
+least familiar patch lies farther from every good patch than the threshold is an anomaly.
+
+    pip install ai-edge-litert numpy pillow     # or tflite-runtime instead of ai-edge-litert
+    python predict.py part.png --json
+    python predict.py part.png --heatmap maps/  # maps/part.heat.png: where it differs from good parts
+
+Each prediction is `{"image", "label": "good" | "anomaly", "anomaly_score", "threshold"}` (and
+`"heatmap"` with --heatmap), the same as `teachbooth predict --json`. Python 3.10 or newer.
+"""
+
+
 def readme(model: TrainedModel, backbone_file: str) -> str:
     """The bundle's README: what it is, how to run it, what it needs and what it prints."""
+    assert model.classifier is not None
     spec = model.backbone
     labels = "\n".join(f"- {label}" for label in model.labels)
     height, width = spec.input_size

@@ -18,6 +18,8 @@ from PIL import Image
 
 from kiosk.features.backbone import Backbone
 from kiosk.features.recipes import GLOBAL, available_recipes, recipe_vectors
+from kiosk.learning.anomaly_evaluation import AnomalyEvaluation
+from kiosk.learning.anomaly_folder import AnomalyTraining, evaluate_anomaly_folder, train_anomaly_folder
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.evaluate import Evaluation, evaluate_predictions
 from kiosk.learning.image_folder import (
@@ -124,19 +126,17 @@ def train_folder(
     backbone: Backbone,
     config: TrainingConfig | None = None,
     progress: TrainingProgress | None = None,
-) -> FolderTraining:
-    """Train on DATA_DIR/<class>/<images> and write the model folder `out`.
+) -> FolderTraining | AnomalyTraining:
+    """Train on DATA_DIR/<class>/<images> and write the model folder `out`: a classifier, or with one
+    class folder (the good parts) an anomaly model (`anomaly_folder.py`).
 
-    Raises `DatasetError` for a folder that cannot train a classifier (fewer than two classes, a
-    class without readable images) and `TrainingError` for data the SVM refuses.
+    Raises `DatasetError` for a folder that cannot train (a class without readable images) and
+    `TrainingError` for data the SVM refuses or too few good parts.
     """
     config = config or TrainingConfig()
     folder = scan_image_folder(data_dir)
-    if len(folder.classes) < 2:
-        raise DatasetError(
-            f"{folder.root}: a classifier needs at least two class folders, found {len(folder.classes)} "
-            f"({', '.join(folder.classes)})"
-        )
+    if len(folder.classes) == 1:
+        return train_anomaly_folder(folder, out, backbone, config, progress)
     recipes = available_recipes(backbone) if config.features == "auto" else (config.features,)
     embedded = embed_folder(
         folder, backbone, views=config.augmentation != "off", recipes=recipes, progress=progress
@@ -166,15 +166,19 @@ def evaluate_folder(
     backbone: Backbone,
     progress: TrainingProgress | None = None,
     read: Callable[[Path], Image.Image] = read_image,
-) -> tuple[Evaluation, tuple[Skipped, ...]]:
+) -> tuple[Evaluation | AnomalyEvaluation, tuple[Skipped, ...]]:
     """Score `model` on every readable image of DATA_DIR/<class>/ (as `read` gives it: `teachbooth
     eval` cuts an image around the mask beside it, `masked_image.py`); unreadable files are skipped.
 
     A class folder the model was not trained on is refused (`DatasetError`, naming it) before any
     image is read: scoring its images could only count them wrong, under a column the model never
-    had, which looks like a result and is a misnamed folder."""
+    had, which looks like a result and is a misnamed folder. An anomaly model has its own rule
+    (`anomaly_folder.py`): its class folder holds good parts, every other folder defective ones."""
     model.check_backbone(backbone)
     folder = scan_image_folder(data_dir, require_images_per_class=False)
+    if model.anomaly is not None:
+        return evaluate_anomaly_folder(model, folder, backbone, read, progress)
+    assert model.classifier is not None
     unknown = [label for label in folder.classes if label not in model.labels]
     if unknown:
         raise DatasetError(

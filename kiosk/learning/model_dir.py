@@ -6,6 +6,10 @@
     MODEL_DIR/open_set.npz     when to answer "unknown" or "not sure" instead (`open_set.py`); a
                                model trained before the rule existed has none and answers as it did
 
+A model taught from good parts only (`"kind": "anomaly"` in model.json) has `anomaly.npz` (the
+memory bank and threshold, `anomaly.py`) instead of the classifier and the open-set rule; its one
+label is the good class's name.
+
 The folder names its backbone by file name and sha256 rather than carrying a 13 MB copy: the kiosk
 ships its backbones in `kiosk/models/`, and a model is only valid with the exact file its features
 came from, so loading checks the checksum and refuses a model made with another backbone with an
@@ -23,6 +27,7 @@ from typing import Any
 
 from kiosk.features.backbone import MODELS_DIR, Backbone, file_sha256
 from kiosk.features.recipes import GLOBAL, RECIPES, RecipeFeatures, recipe_dim
+from kiosk.learning.anomaly import AnomalyDetector
 from kiosk.learning.linear_model import LinearModel, ModelFileError
 from kiosk.learning.open_set import OpenSetRule
 
@@ -31,6 +36,8 @@ VERSION = 1
 MANIFEST = "model.json"
 CLASSIFIER = "classifier.npz"
 OPEN_SET = "open_set.npz"
+ANOMALY = "anomaly.npz"
+ANOMALY_KIND = "anomaly"
 PREPROCESSING = {
     "function": "preprocess_image",
     "orientation": "exif",
@@ -78,7 +85,8 @@ class BackboneSpec:
 @dataclass(frozen=True)
 class TrainedModel:
     path: Path
-    classifier: LinearModel
+    classifier: LinearModel | None
+    """The calibrated SVM; None for an anomaly model (`anomaly`)."""
     backbone: BackboneSpec
     training: dict[str, Any] = field(default_factory=dict)
     """How it was trained (counts, C, folds, cross-validated accuracy, ...): for people, not code."""
@@ -86,9 +94,15 @@ class TrainedModel:
     """When its answer is "unknown" or "not sure"; None for a model saved without one."""
     recipe: str = GLOBAL
     """Which numbers of the backbone the classifier reads (`kiosk/features/recipes.py`)."""
+    anomaly: AnomalyDetector | None = None
+    """The detector of a model taught from good parts only; None for a classifier."""
+    good_label: str | None = None
+    """The good class's name, for an anomaly model."""
 
     @property
     def labels(self) -> tuple[str, ...]:
+        if self.classifier is None:
+            return (str(self.good_label),)
         return self.classifier.labels
 
     def backbone_path(self, search: tuple[Path, ...] = ()) -> Path:
@@ -169,6 +183,43 @@ def save_model(
         "preprocessing": PREPROCESSING,
         "training": training or {},
     }
+    _write_manifest(folder, manifest)
+    return TrainedModel(folder, classifier, spec, training or {}, open_set, recipe)
+
+
+def save_anomaly_model(
+    folder: str | Path,
+    detector: AnomalyDetector,
+    backbone: Backbone,
+    good_label: str,
+    training: dict[str, Any] | None = None,
+) -> TrainedModel:
+    """Write the folder of a model taught from good parts only; the manifest goes last."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    shape = backbone.map_shapes.get(detector.feature_map)
+    if shape is None or shape != (*detector.grid, detector.channels):
+        raise ModelDirError(
+            f"the detector's patches do not fit {backbone.path.name}'s {detector.feature_map!r} map"
+        )
+    detector.save(folder / ANOMALY)
+    spec = BackboneSpec.of(backbone)
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": ANOMALY_KIND,
+        "labels": [good_label],
+        "anomaly": ANOMALY,
+        "backbone": spec.as_json(),
+        "features": {"patches": detector.feature_map, "dim": detector.channels},
+        "preprocessing": PREPROCESSING,
+        "training": training or {},
+    }
+    _write_manifest(folder, manifest)
+    return TrainedModel(folder, None, spec, training or {}, anomaly=detector, good_label=good_label)
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     temporary = folder / f".{MANIFEST}.tmp"
     with open(temporary, "w", encoding="utf-8") as file:
         json.dump(manifest, file, indent=2, sort_keys=False)
@@ -176,7 +227,6 @@ def save_model(
         file.flush()
         os.fsync(file.fileno())
     os.replace(temporary, folder / MANIFEST)
-    return TrainedModel(folder, classifier, spec, training or {}, open_set, recipe)
 
 
 def load_model(folder: str | Path) -> TrainedModel:
@@ -208,14 +258,18 @@ def load_model(folder: str | Path) -> TrainedModel:
             feature_dim=int(raw["feature_dim"]),
             input_range=(float(raw["input_range"][0]), float(raw["input_range"][1])),
         )
-        classifier_name = Path(str(manifest["classifier"])).name
+        anomaly = manifest.get("kind") == ANOMALY_KIND
+        classifier_name = "" if anomaly else Path(str(manifest["classifier"])).name
+        anomaly_name = Path(str(manifest["anomaly"])).name if anomaly else ""
         open_set_name = manifest.get("open_set")
         open_set_name = None if open_set_name is None else Path(str(open_set_name)).name
         training = manifest.get("training") or {}
         features = manifest.get("features") or {"recipe": GLOBAL, "dim": spec.feature_dim}
-        recipe, dim = str(features["recipe"]), int(features["dim"])
+        recipe, dim = str(features.get("recipe", GLOBAL)), int(features["dim"])
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise ModelDirError(f"{manifest_path}: malformed manifest ({exc!r})") from None
+    if anomaly:
+        return _load_anomaly(folder, folder / anomaly_name, manifest, spec)
     try:
         classifier = LinearModel.load(folder / classifier_name)
         open_set = None if open_set_name is None else OpenSetRule.load(folder / open_set_name)
@@ -234,3 +288,19 @@ def load_model(folder: str | Path) -> TrainedModel:
         raise ModelDirError(f"{folder}: the open-set rule does not fit the classifier's features")
     training = training if isinstance(training, dict) else {}
     return TrainedModel(folder, classifier, spec, training, open_set, recipe)
+
+
+def _load_anomaly(
+    folder: Path, detector_file: Path, manifest: dict[str, Any], spec: BackboneSpec
+) -> TrainedModel:
+    """The anomaly model whose manifest (already read as far as its backbone) is `manifest`."""
+    try:
+        detector = AnomalyDetector.load(detector_file)
+    except ModelFileError as exc:
+        raise ModelDirError(str(exc)) from None
+    labels = manifest.get("labels")
+    if not isinstance(labels, list) or len(labels) != 1 or not isinstance(labels[0], str) or not labels[0]:
+        raise ModelDirError(f"{folder}: an anomaly model names exactly one good class")
+    training = manifest.get("training")
+    training = training if isinstance(training, dict) else {}
+    return TrainedModel(folder, None, spec, training, anomaly=detector, good_label=labels[0])

@@ -4,6 +4,7 @@ from kiosk.learning.config import TrainingConfig
 from kiosk.learning.folder_training import evaluate_folder, train_folder
 from kiosk.learning.image_folder import DatasetError
 from kiosk.learning.model_dir import load_model
+from kiosk.learning.svm import TrainingError
 from testkit.shapes import write_dataset
 
 
@@ -44,7 +45,8 @@ def test_a_class_with_no_readable_image_is_an_error(tmp_path, backbone):
     assert not (tmp_path / "m").exists()
 
 
-def test_one_class_is_an_error(tmp_path, backbone):
+def test_one_class_teaches_an_anomaly_model_that_needs_enough_good_parts(tmp_path, backbone):
     data = write_dataset(tmp_path / "d", per_class=2, labels=("apple",))
-    with pytest.raises(DatasetError, match="at least two class folders"):
+    with pytest.raises(TrainingError, match="at least 5 photos"):
         train_folder(data, tmp_path / "m", backbone)
+    assert not (tmp_path / "m" / "model.json").exists()
