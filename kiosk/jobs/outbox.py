@@ -3,17 +3,18 @@
 A kiosk on museum Wi-Fi loses the broker now and then and is switched off at
 closing time; a visitor's request must survive both. A job stays here from
 submission until a worker reports it done or failed, and everything here is
-(re)sent when the link comes back. SQLite in WAL mode with synchronous=FULL:
+(re)sent when the link comes back. SQLite through `open_durable`:
 a committed row survives a power cut.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.durable_sqlite import open_durable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -43,12 +44,8 @@ class Outbox:
     """A durable, thread-safe table of unfinished jobs."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(_SCHEMA)
+        self._db = open_durable(path, _SCHEMA)
 
     def add(self, kiosk_id: str, job_id: str, topic: str, payload: bytes, deadline: float) -> None:
         with self._lock:

@@ -10,10 +10,11 @@ in one transaction, so the counter never lags what is queued.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.durable_sqlite import open_durable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS verdicts (
@@ -41,12 +42,8 @@ class VerdictOutbox:
     publisher's thread takes the oldest and removes it once the broker has it."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_durable(path, _SCHEMA)
 
     def last_sequence(self) -> int:
         """The highest sequence number ever added (0 for a new station)."""

@@ -23,13 +23,7 @@ import pytest
 
 from kiosk.tui.config import KioskSettings
 from testkit.terminal import Terminal
-from tests.kiosk.tui.test_clean_screen import (
-    COLUMNS,
-    LINES,
-    REPO,
-    STEP_TIMEOUT_S,
-    kiosk_environment,
-)
+from tests.kiosk.tui.test_clean_screen import kiosk_terminal
 
 PIN = KioskSettings().admin_pin
 """The demo's app takes the default settings."""
@@ -55,14 +49,7 @@ def everywhere(log: Path, terminal: Terminal) -> str:
 def test_the_demos_broker_and_worker_log_to_the_kiosk_log_never_over_the_app(tmp_path):
     log = tmp_path / "state" / "teachbooth" / "kiosk.log"
     command = [sys.executable, "-m", "teachbooth", "demo", f"--out={tmp_path / 'demo'}"]
-    terminal = Terminal(
-        command,
-        cwd=REPO,
-        environment=kiosk_environment(tmp_path / "state"),
-        columns=COLUMNS,
-        lines=LINES,
-        timeout_s=STEP_TIMEOUT_S,
-    )
+    terminal = kiosk_terminal(command, tmp_path / "state")
     try:
         terminal.wait_for(f"log to {log}")
         terminal.wait_for("worker 'demo-worker' started")

@@ -37,6 +37,18 @@ def kiosk_environment(state_home: Path) -> dict[str, str]:
     return {**environment, "XDG_STATE_HOME": str(state_home)}
 
 
+def kiosk_terminal(command: list[str], state_home: Path) -> Terminal:
+    """`command` from the checkout on a terminal of the Pi display's size, its log in `state_home`."""
+    return Terminal(
+        command,
+        cwd=REPO,
+        environment=kiosk_environment(state_home),
+        columns=COLUMNS,
+        lines=LINES,
+        timeout_s=STEP_TIMEOUT_S,
+    )
+
+
 def add_class(terminal: Terminal, name: str) -> None:
     """Type a name, then Enter once it shows in the field, as a person types on the touch keyboard."""
     terminal.type(name)
@@ -56,14 +68,7 @@ def test_native_library_messages_go_to_the_log_never_over_the_app(tmp_path):
         f"--admin-pin={PIN}",
         f"--export-dir={tmp_path}",
     ]
-    terminal = Terminal(
-        command,
-        cwd=REPO,
-        environment=kiosk_environment(tmp_path / "state"),
-        columns=COLUMNS,
-        lines=LINES,
-        timeout_s=STEP_TIMEOUT_S,
-    )
+    terminal = kiosk_terminal(command, tmp_path / "state")
     try:
         terminal.wait_for_screen("Type a name, e.g. apple")
         add_class(terminal, "kiwi")
