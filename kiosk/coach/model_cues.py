@@ -67,6 +67,8 @@ def current_model_cues(
         features = model.features(backbone)
     except ModelDirError:
         return None
+    if model.classifier is None:  # an anomaly model: no answers between classes to overturn
+        return None
     shares = measure_cues(features, model.classifier, pictures, repeats=config.repeats, seed=config.seed)
     with _lock:
         _measured[key] = shares

@@ -49,6 +49,13 @@ def run(args: argparse.Namespace) -> int:
     except ModelDirError as exc:
         print(f"teachbooth explain: {exc}", file=sys.stderr)
         return 2
+    if model.classifier is None:
+        print(
+            "teachbooth explain: an anomaly model has no classes to tell apart; its heat maps show what "
+            "it looks at (teachbooth predict --heatmap)",
+            file=sys.stderr,
+        )
+        return 2
     pictures, errors = [], []
     masks = {"file": 0, "found": 0, "none": 0}
     for image in args.images:

@@ -115,3 +115,11 @@ def test_unreadable_images_are_errors_and_nothing_readable_exits_2(tmp_path, cap
     assert main(["explain", str(colour_only["model"]), str(broken)]) == 2
     assert main(["explain", str(tmp_path / "no-model"), colour_only["images"][0]]) == 2
     assert "no such model folder" in capsys.readouterr().err
+
+
+def test_an_anomaly_model_is_refused_with_where_to_look_instead(tmp_path, capsys, colour_only):
+    write_set(tmp_path / "good", {"red": COLOUR_ONLY["red"]}, per_class=6, seed=3, masks=False)
+    assert main(["train", str(tmp_path / "good"), "--out", str(tmp_path / "model")]) == 0
+    capsys.readouterr()
+    assert main(["explain", str(tmp_path / "model"), colour_only["images"][0]]) == 2
+    assert "predict --heatmap" in capsys.readouterr().err
