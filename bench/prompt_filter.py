@@ -30,8 +30,8 @@ from collections.abc import Callable
 
 from bench.machine import facts, git_state
 from gpu_worker.intake import parse_job
-from gpu_worker.safety import PromptFilter, default_words, extra_words
 from shared.protocol import encode, topics
+from shared.safety import PromptFilter, default_words, extra_words
 from testkit.jobs import make_job
 
 TYPICAL = [

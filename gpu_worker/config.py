@@ -18,10 +18,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, FilePath, create_model, field_validator, model_validator
 
 from gpu_worker.backends import backend_types
-from gpu_worker.safety import PromptFilter, default_words, extra_words, read_word_file
 from gpu_worker.safety.image_checker import SafetyCheckerSettings
 from shared.mqtt import BrokerUrl
 from shared.protocol import topics
+from shared.safety import PromptFilter, default_words, extra_words, read_word_file
 
 
 def default_worker_id() -> str:

@@ -15,9 +15,9 @@ from PIL import Image
 
 from gpu_worker.backends import GenerationRequest
 from gpu_worker.results import JobKey
-from gpu_worker.safety import PromptFilter
 from shared.imaging import BadImage, decode_image, fit_within
 from shared.protocol import FailureCode, GenerationJob, ProtocolError, decode, limits, topics
+from shared.safety import PromptFilter
 
 log = logging.getLogger(__name__)
 

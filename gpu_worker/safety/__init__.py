@@ -1,6 +1,1 @@
-"""Safety for public exhibits: what a visitor may ask the generator for."""
-
-from gpu_worker.safety.prompt_filter import PromptFilter, Refusal
-from gpu_worker.safety.word_list import WordListError, default_words, extra_words, read_word_file
-
-__all__ = ["PromptFilter", "Refusal", "WordListError", "default_words", "extra_words", "read_word_file"]
+"""The worker's image safety checker (`image_checker.py`); the word filter on prompts is `shared.safety`."""

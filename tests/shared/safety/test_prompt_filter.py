@@ -6,8 +6,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from gpu_worker.safety import PromptFilter, Refusal, default_words, extra_words
-from tests.gpu_worker.safety.strategies import BLOCKED, lookalike_disguised
+from shared.safety import PromptFilter, Refusal, default_words, extra_words
+from tests.shared.safety.strategies import BLOCKED, lookalike_disguised
 
 FILTER = PromptFilter(default_words() + extra_words(["ass", "crap", "anal"]))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gpu_worker.safety.normalise import MAX_READINGS, MAX_SPELLED_WORD, candidates, fold, readings
+from shared.safety.normalise import MAX_READINGS, MAX_SPELLED_WORD, candidates, fold, readings
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import itertools
 import unicodedata
 from collections.abc import Iterator
 
-from gpu_worker.safety.skeleton import HANGUL_FILLERS, IGNORABLE, latin_table
+from shared.safety.skeleton import HANGUL_FILLERS, IGNORABLE, latin_table
 
 LEET: dict[str, tuple[str, ...]] = {
     "0": ("o",),

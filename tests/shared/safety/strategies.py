@@ -7,9 +7,9 @@ from collections import defaultdict
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from gpu_worker.safety.default_words import DEFAULT_WORDS
-from gpu_worker.safety.normalise import LEET
-from gpu_worker.safety.skeleton import HANGUL_FILLERS, latin_table
+from shared.safety.default_words import DEFAULT_WORDS
+from shared.safety.normalise import LEET
+from shared.safety.skeleton import HANGUL_FILLERS, latin_table
 
 BLOCKED = sorted({word for words in DEFAULT_WORDS.values() for word in words})
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from gpu_worker.safety import WordListError, default_words, extra_words, read_word_file
-from gpu_worker.safety.default_words import DEFAULT_WORDS
-from gpu_worker.safety.word_list import DEPLOYMENT_CATEGORY
+from shared.safety import WordListError, default_words, extra_words, read_word_file
+from shared.safety.default_words import DEFAULT_WORDS
+from shared.safety.word_list import DEPLOYMENT_CATEGORY
 
 
 def test_default_list_is_folded_single_words_in_known_categories():

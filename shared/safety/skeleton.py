@@ -24,7 +24,7 @@ import re
 import sys
 import unicodedata
 
-from gpu_worker.safety.lookalikes import LOOKALIKES
+from shared.safety.lookalikes import LOOKALIKES
 
 _NAMED_LETTER = re.compile(
     r"(?:LATIN|MODIFIER) (?:SMALL CAPITAL |SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |DOTLESS |SCRIPT )?"

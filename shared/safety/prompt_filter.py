@@ -25,8 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from gpu_worker.safety.normalise import WILDCARDS, candidates, readings
-from gpu_worker.safety.word_list import BlockedWord
+from shared.safety.normalise import WILDCARDS, candidates, readings
+from shared.safety.word_list import BlockedWord
 
 _ENDINGS: tuple[tuple[str, str], ...] = (
     ("s", ""),

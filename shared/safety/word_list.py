@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gpu_worker.safety.default_words import DEFAULT_WORDS
-from gpu_worker.safety.normalise import fold, readings
+from shared.safety.default_words import DEFAULT_WORDS
+from shared.safety.normalise import fold, readings
 
 DEPLOYMENT_CATEGORY = "exhibit"
 """Category of words a deployment adds, by file or config."""

@@ -17,7 +17,7 @@ and `PROTOTYPES`), casefolded. Then:
   reads (it knows epsilon as an e, TR39 says c).
 
 Right-to-left and combining characters are written as escapes, so that the lines read in order. To
-regenerate from a newer confusables.txt, apply the same rules; `tests/gpu_worker/safety/
+regenerate from a newer confusables.txt, apply the same rules; `tests/shared/safety/
 test_skeleton.py` checks the result's shape.
 """
 

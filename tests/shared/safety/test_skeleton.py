@@ -8,10 +8,10 @@ import unicodedata
 
 import pytest
 
-from gpu_worker.safety.lookalikes import LOOKALIKES
-from gpu_worker.safety.normalise import LEET, fold
-from gpu_worker.safety.skeleton import IGNORABLE, PROTOTYPES, latin_table, named_letter
-from tests.gpu_worker.safety.strategies import DRAWN_LIKE
+from shared.safety.lookalikes import LOOKALIKES
+from shared.safety.normalise import LEET, fold
+from shared.safety.skeleton import IGNORABLE, PROTOTYPES, latin_table, named_letter
+from tests.shared.safety.strategies import DRAWN_LIKE
 
 
 def _named(prefix: str) -> dict[str, str]:
