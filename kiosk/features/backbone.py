@@ -91,7 +91,8 @@ def _as_pil(image: ImageLike) -> Image.Image:
     raise TypeError(f"expected a PIL image or a NumPy array, got {type(image).__name__}")
 
 
-def _to_rgb(image: Image.Image) -> Image.Image:
+def to_rgb(image: Image.Image) -> Image.Image:
+    """Step 2 of the preprocessing contract alone: any mode as 8-bit RGB, transparency on grey."""
     mode = image.mode
     if mode == "RGB":
         return image
@@ -140,7 +141,7 @@ def preprocess_image(image: ImageLike, size: int | tuple[int, int] = 224) -> np.
         raise ValueError(f"an image must have pixels, got {pil.width} x {pil.height}")
     if pil.getexif().get(ExifTags.Base.Orientation, 1) != 1:
         pil = ImageOps.exif_transpose(pil)
-    pil = _to_rgb(pil)
+    pil = to_rgb(pil)
     box = _centre_box(pil.width, pil.height, target_w, target_h)
     if box != (0, 0, pil.width, pil.height):
         # Crop first: resize(box=...) would let pixels outside the box bleed in at the edges.

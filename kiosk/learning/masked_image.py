@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from kiosk.features.backbone import to_rgb
 from kiosk.learning.image_folder import MASK_SUFFIX, UnreadableImage, read_image
 from kiosk.masking.config import MaskingConfig
 from kiosk.masking.crop import crop_to_object
@@ -31,7 +32,7 @@ from shared.masks import binary_mask
 @dataclass(frozen=True)
 class MaskedPicture:
     image: Image.Image
-    """RGB: the capture-style crop when there was a mask, else the whole picture."""
+    """The capture-style crop (RGB) when there was a mask, else the whole picture as read."""
     mask: Image.Image | None
     """The object's mask ("L", 0/255, the image's size), or None when the file had none."""
 
@@ -64,10 +65,11 @@ def read_masked(path: str | Path, margin: float | None = None) -> MaskedPicture:
     image, or a mask beside it, that cannot be used: a wrong mask would cut out the wrong pixels.
     """
     path = Path(path)
-    picture = read_image(path).convert("RGB")
+    picture = read_image(path)
     mask_path = mask_beside(path)
-    if mask_path is None:
+    if mask_path is None:  # as read: the backbone's preprocessing makes it RGB, as the bundle's does
         return MaskedPicture(picture, None)
+    picture = to_rgb(picture)  # the same conversion, before the crop: transparency on grey, not black
     mask = read_mask(mask_path, picture.size)
     margin = MaskingConfig().crop_margin if margin is None else margin
     cropped, cropped_mask = crop_to_object(picture, mask, margin)
@@ -85,7 +87,7 @@ def with_found_mask(picture: MaskedPicture) -> MaskedPicture:
     if picture.mask is not None:
         return picture
     try:
-        found = mask_still(np.asarray(picture.image))
+        found = mask_still(np.asarray(to_rgb(picture.image)))
     except ValueError:  # smaller than any frame the masker takes
         return picture
     if not found.found or found.mask is None:
