@@ -108,6 +108,8 @@ class TryScreen(StepScreen):
     async def on_mount(self) -> None:
         classes = self.session.project.classes()
         self.class_ids = {info.label: info.id for info in classes}
+        # A bar per class, shown or not: an empty stage must not pull the button below up under a finger.
+        self.query_one("#try-bars", Static).styles.min_height = len(classes)
         picker = self.query_one("#try-correct", Horizontal)
         await picker.mount_all(
             [
