@@ -117,8 +117,9 @@ def to_rgb(image: Image.Image) -> Image.Image:
         raise ValueError(f"cannot turn a {mode} image into RGB: {exc}") from None
 
 
-def _centre_box(width: int, height: int, target_w: int, target_h: int) -> tuple[int, int, int, int]:
-    """The largest centred box of the target aspect ratio (at least one pixel each way)."""
+def centre_box(width: int, height: int, target_w: int, target_h: int) -> tuple[int, int, int, int]:
+    """The largest centred box of the target aspect ratio (at least one pixel each way): the part of an
+    image the backbone sees, which is where the kiosk draws a heat map over the live frame."""
     if width * target_h >= height * target_w:  # wider than the target: cut the sides
         crop_w, crop_h = max(1, round(height * target_w / target_h)), height
     else:
@@ -142,7 +143,7 @@ def preprocess_image(image: ImageLike, size: int | tuple[int, int] = 224) -> np.
     if pil.getexif().get(ExifTags.Base.Orientation, 1) != 1:
         pil = ImageOps.exif_transpose(pil)
     pil = to_rgb(pil)
-    box = _centre_box(pil.width, pil.height, target_w, target_h)
+    box = centre_box(pil.width, pil.height, target_w, target_h)
     if box != (0, 0, pil.width, pil.height):
         # Crop first: resize(box=...) would let pixels outside the box bleed in at the edges.
         pil = pil.crop(box)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .anomaly import AnomalyDetector
 from .heatmap import heat_strength, paint_heat
 from .image_folder import read_image
@@ -27,6 +29,17 @@ def describe_anomaly(record: dict[str, Any]) -> str:
     """A record in words, for the text output of `teachbooth predict` and a bundle's predict.py."""
     score, threshold = record["anomaly_score"], record["threshold"]
     return f"{record['image']}: {record['label']} (score {score:.3f}, threshold {threshold:.3f})"
+
+
+def part_scores(backbone: Any, detector: AnomalyDetector, pixels: np.ndarray) -> np.ndarray:
+    """(h, w) patch scores of one part's preprocessed `pixels`: one invoke of the backbone. The kiosk's
+    Try step and station read a part with this too, so they score it as `teachbooth predict` does."""
+    return detector.patch_scores(backbone.embed_maps([pixels])[0].maps[detector.feature_map])
+
+
+def label_of(detector: AnomalyDetector, score: float) -> str:
+    """ANOMALY above the detector's threshold, GOOD otherwise."""
+    return ANOMALY if score > detector.threshold else GOOD
 
 
 def _heatmap_path(folder: Path, image: str, taken: set[Path]) -> Path:
@@ -62,12 +75,11 @@ def predict_anomaly_files(
         except ValueError as exc:  # UnreadableImage (missing, not an image, too large) or unusable pixels
             errors.append({"image": image, "error": f"{image} {exc}"})
             continue
-        found = backbone.embed_maps([pixels])[0]
-        scores = detector.patch_scores(found.maps[detector.feature_map])
+        scores = part_scores(backbone, detector, pixels)
         score = float(scores.max())
         record: dict[str, Any] = {
             "image": image,
-            "label": ANOMALY if score > detector.threshold else GOOD,
+            "label": label_of(detector, score),
             "anomaly_score": score,
             "threshold": detector.threshold,
         }

@@ -1,10 +1,11 @@
 """From what the model said about a part to the verdict a station publishes.
 
-`judgement_of` is the one place a model's prediction becomes verdict fields: today the kiosk's
-classifier answer (`kiosk/live/prediction.py`, the Try step's: label, probabilities, and the open-set
-rule's "unknown"/"unsure"); a model of another kind (an anomaly model's score) adds its branch
-there and the verdict, the CSV log and the wire message carry its fields unchanged. The fields
-mirror `teachbooth predict --json`: a rejected part has label None and a reason, and still its
+`judgement_of` is the one place a model's prediction becomes verdict fields, from the kiosk's answer
+(`kiosk/live/prediction.py`, the Try step's): a classifier's label, probabilities, and the open-set
+rule's "unknown"/"unsure"; an anomaly model's label "good" or "anomaly" and its `anomaly_score`
+(no probabilities, no `score`: it knows one class, so a share between classes would mean nothing).
+The verdict, the CSV log and the wire message carry the fields unchanged. They mirror
+`teachbooth predict --json`: a rejected part has label None and a reason, and still its
 probabilities.
 """
 
@@ -35,7 +36,10 @@ NOT_SETTLED = Judgement(label=None, score=None, reason="not_settled")
 
 
 def judgement_of(answer: Answer) -> Judgement:
-    """The classifier's answer on a settled part's crop, with its open-set rejection if any."""
+    """The model's answer on a settled part's crop: a classifier's with its open-set rejection if any,
+    an anomaly model's with its score."""
+    if answer.unusual is not None:
+        return Judgement(answer.unusual.label, None, anomaly_score=answer.unusual.score)
     label, score = answer.best
     probabilities = dict(zip(answer.labels, answer.probabilities, strict=True))
     if answer.rejection is None:
@@ -68,8 +72,11 @@ def make_verdict(
 
 
 def describe(verdict: StationVerdict) -> str:
-    """One line per verdict for the station's output: `#12 part 4: ball (97 %)`."""
+    """One line per verdict for the station's output: `#12 part 4: ball (97 %)`, or from an anomaly
+    model `#12 part 4: anomaly (anomaly score 0.41)`."""
     head = f"#{verdict.sequence} part {verdict.part}:"
+    if verdict.anomaly_score is not None:
+        return f"{head} {verdict.label} (anomaly score {verdict.anomaly_score:.2f})"
     if verdict.label is not None:
         return f"{head} {verdict.label} ({verdict.score:.0%})"
     if verdict.reason == "unsure":

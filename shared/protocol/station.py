@@ -41,10 +41,13 @@ class StationVerdict(WireModel):
         "reader missed, a repeat is the same verdict delivered twice (at-least-once delivery).",
     )
     part: int = Field(ge=1, description="Parts shown since this run of the station started, from 1.")
-    label: Label | None = Field(description="The class the model sees; None when `reason` says why not.")
+    label: Label | None = Field(
+        description="The class the model sees ('good' or 'anomaly' from an anomaly model); None when "
+        "`reason` says why not."
+    )
     score: Probability | None = Field(
         description="The probability of the most likely class (of `label` when there is one); None when "
-        "the part was not judged."
+        "the part was not judged, and from an anomaly model (its `anomaly_score` instead)."
     )
     probabilities: dict[Label, Probability] = Field(
         default={}, description="Every class's probability; empty when the part was not judged."
@@ -54,7 +57,10 @@ class StationVerdict(WireModel):
         default=[], max_length=2, description="The two most likely classes when the reason is 'unsure'."
     )
     anomaly_score: float | None = Field(
-        default=None, allow_inf_nan=False, description="How unusual the part is, from an anomaly model."
+        default=None,
+        allow_inf_nan=False,
+        description="How unusual the part is, from an anomaly model: its least familiar patch's distance "
+        "to the good parts' (label 'anomaly' above the model's threshold); None from a classifier.",
     )
     heat_map: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]{1,200}$")] | None = Field(
         default=None,
