@@ -113,7 +113,12 @@ def _platt(margins: np.ndarray, positive: np.ndarray) -> tuple[float, float]:
     if positive.all() or not positive.any():
         return -UNCALIBRATED_SLOPE, 0.0
     fit = LogisticRegression(C=1e4, max_iter=1000).fit(margins.reshape(-1, 1), positive)
-    return -float(fit.coef_[0, 0]), -float(fit.intercept_[0])
+    slope = -float(fit.coef_[0, 0])
+    if slope >= 0:
+        # The held-out margins rank the class backwards (two photos a class, each held out and
+        # missed): a sigmoid fitted to them would turn the SVM's right answers into wrong ones.
+        return -UNCALIBRATED_SLOPE, 0.0
+    return slope, -float(fit.intercept_[0])
 
 
 def _folds(classes: np.ndarray, y: np.ndarray, groups: np.ndarray, max_folds: int) -> int:
