@@ -13,6 +13,11 @@ to something it knows).
 "What does it look at?" freezes the current frame and shows the occlusion saliency over it, which is
 how a visitor discovers the model watching the background or the hand.
 
+A model taught from good parts only (a one-class project) answers "Looks good." or "Anomaly (score
+...)", with one bar filling up to its threshold, and its heat map lies over every live frame, on the
+square of the frame it judged (`kiosk/live/prediction.py`, `heat_over`): the visitor sees where the
+part is unlike the good ones while moving it.
+
 The answer says "I don't see anything" on an empty stage, and "Not sure: is it A or B?" or "I don't
 know this one" when the model's open-set rule withholds its label (`kiosk/live/prediction.py`); the
 bars still show what it would have said, with no class in green.
@@ -32,7 +37,7 @@ from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
 from kiosk.learning.model_dir import TrainedModel
-from kiosk.live.prediction import Answer, NoModel, answer, current_model, saliency_image
+from kiosk.live.prediction import Answer, NoModel, answer, current_model, heat_over, saliency_image
 from kiosk.live.question import question
 from kiosk.live.view import FpsMeter, preview_image
 from kiosk.tui.screens.base import StepScreen
@@ -51,9 +56,17 @@ NEITHER_SAID = "OK, not kept. If it is something new, add a class for it in step
 def confidence_bars(result: Answer) -> Table:
     """One row per class: label, a bar as long as the model's confidence, the percentage; the most
     likely class in bold green unless the answer was withheld. Rich's bar has no animation, so
-    snapshots are stable."""
-    best = result.best[0] if result.rejection is None else None
+    snapshots are stable. An anomaly model's answer has one bar, its score up to its threshold, red
+    when over it."""
     table = Table.grid(padding=(0, 1))
+    if result.unusual is not None:
+        unusual = result.unusual
+        style = "bold red" if unusual.flagged else "bold green"
+        filled = min(unusual.score / unusual.threshold, 1.0)
+        bar = ProgressBar(total=1.0, completed=filled, width=BAR_CELLS, complete_style=style)
+        table.add_row(Text("unusual", style=style), bar, Text(f"{unusual.score:.2f}", style=style))
+        return table
+    best = result.best[0] if result.rejection is None else None
     for label, probability in zip(result.labels, result.probabilities, strict=True):
         style = "bold green" if label == best else ""
         bar = ProgressBar(total=1.0, completed=probability, width=BAR_CELLS, complete_style=style or "white")
@@ -137,7 +150,7 @@ class TryScreen(StepScreen):
             result = self.session.masker.preview(frame.image)
             found = answer(model, self.session.backbone, frame.image, result)
             meter.tick(app.clock())
-            image = preview_image(frame.image, result)
+            image = heat_over(preview_image(frame.image, result), found, frame.image.shape[1::-1])
             if worker.is_cancelled:
                 return
             app.call_from_thread(self.show_answer, image, found, meter.text())
