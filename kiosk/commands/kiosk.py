@@ -4,6 +4,7 @@ Examples: teachbooth kiosk --camera replay:kiosk/samples/replay --project /tmp/t
           teachbooth kiosk --camera picamera2 --broker mqtts://kiosk1@gpu.local --museum
 
 Without --broker (or $TEACHBOOTH_BROKER) variations are made on the kiosk with the classic engine.
+With --assistant-url the Ask button's questions go to that chat server; without, the kiosk answers.
 Ctrl+A (or three quick taps on the status bar) opens the admin screen behind the PIN.
 While the app holds the screen, stderr (native libraries' messages, the log, tracebacks) goes to
 --log: the journal under systemd (journalctl -t teachbooth-kiosk), else a file in the state folder.
@@ -53,6 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--export-dir", type=Path, default=Path("/media/usb"), help="admin export folder")
     parser.add_argument(
+        "--assistant-url",
+        help="an OpenAI-compatible chat server (llama.cpp, vLLM) for the Ask button, e.g. "
+        "http://gpu.local:8000 (default: none, the kiosk answers the common questions itself)",
+    )
+    parser.add_argument(
         "--kiosk-id",
         default=os.environ.get(KIOSK_ID_ENV) or socket.gethostname().split(".")[0][:64] or "kiosk",
         help=f"this kiosk's id, its broker user name (default: ${KIOSK_ID_ENV}, else the host name)",
@@ -72,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
             idle_timeout_s=args.idle_timeout,
             admin_pin=args.admin_pin,
             export_dir=args.export_dir,
+            assistant_url=args.assistant_url,
         )
     except ValidationError as exc:
         print(f"teachbooth kiosk: {exc}")

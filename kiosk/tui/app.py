@@ -6,7 +6,7 @@
 One step is on screen at a time (`kiosk.tui.steps`); each visit builds a fresh step screen, so a
 screen's state is whatever the session and the project hold. The app owns what spans the steps:
 moving between them (`goto_step`, `next_step`, `previous_step`), the error card a crashed worker
-leaves (`show_error`), museum mode's idle reset and the admin screen behind a PIN.
+leaves (`show_error`), museum mode's idle reset, the Ask window and the admin screen behind a PIN.
 """
 
 from __future__ import annotations
@@ -21,10 +21,13 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
+from kiosk.assistant.assistant import Assistant
+from kiosk.assistant.client import ChatEndpoint
 from kiosk.coach.suggestion import Action
 from kiosk.session import KioskSession
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.admin import AdminScreen
+from kiosk.tui.screens.ask import AskScreen, said_on
 from kiosk.tui.screens.base import StepScreen, UnavailableStepScreen
 from kiosk.tui.screens.error_card import ErrorCard
 from kiosk.tui.screens.pin import PinScreen
@@ -62,6 +65,8 @@ class TeachBoothApp(App):
         self.settings = settings or KioskSettings()
         self.clock = clock
         self.current_step = STEPS[0].key
+        self._assistant: Assistant | None = None
+        """The Ask window's assistant for the current settings, built when first asked for."""
         self.last_input = clock()
         """When the last tap or key press came, on `clock`: museum mode's idle timer."""
 
@@ -81,9 +86,18 @@ class TeachBoothApp(App):
         self.exit()
 
     def apply_settings(self, settings: KioskSettings) -> None:
-        """New settings from the admin screen; museum mode's idle time counts from now."""
+        """New settings from the admin screen; museum mode's idle time counts from now, and the coach
+        panel appears or goes on the steps open now as its switch says."""
+        coach_switched = settings.coach != self.settings.coach
         self.settings = settings
         self.last_input = self.clock()
+        self._assistant = None  # its server may have changed
+        if coach_switched:
+            for screen in self.screen_stack:
+                if isinstance(screen, StepScreen):
+                    slot = screen.query_one("#coach-slot")
+                    slot.remove_children()
+                    slot.mount_all(list(screen.compose_coach()))
 
     # -- the flow -------------------------------------------------------------------------------
 
@@ -117,6 +131,22 @@ class TeachBoothApp(App):
         position = index_of(self.current_step)
         if position > 0:
             self.goto_step(STEPS[position - 1].key)
+
+    # -- the Ask window --------------------------------------------------------------------------
+
+    def open_ask(self) -> None:
+        """The Ask window over the step (its Ask button), about what the step's live answer said."""
+        if any(isinstance(shown, AskScreen) for shown in self.screen_stack):
+            return
+        self.push_screen(AskScreen(self.session, self.assistant(), said=said_on(self.screen)))
+
+    def assistant(self) -> Assistant:
+        """The assistant the settings ask for: their server's, or offline answers only."""
+        if self._assistant is None:
+            url = self.settings.assistant_url
+            timeout_s = self.settings.assistant_timeout_s
+            self._assistant = Assistant(None if url is None else ChatEndpoint(url, timeout_s=timeout_s))
+        return self._assistant
 
     # -- crashes --------------------------------------------------------------------------------
 

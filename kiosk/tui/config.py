@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class KioskSettings(BaseModel):
-    """Museum mode, the admin PIN and where exports go; one strict model so a typo is an error."""
+    """Museum mode, the coach, the assistant, the admin PIN and where exports go; one strict model so a
+    typo is an error."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -21,8 +22,25 @@ class KioskSettings(BaseModel):
     coach: bool = Field(
         True,
         title="Coach panel",
-        description="Show the coach's top suggestion under the steps. A line-worker station that "
-        "follows a fixed procedure may turn it off.",
+        description="Show the coach's top suggestion under the steps (a switch on the admin screen). "
+        "A line-worker station that follows a fixed procedure may turn it off; the Ask button still "
+        "answers.",
+    )
+    assistant_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/]+\S*$",
+        title="Assistant server",
+        description="An OpenAI-compatible chat server (llama.cpp, vLLM, `transformers serve`) that "
+        "answers the Ask button's questions from the project's facts, e.g. http://gpu.local:8000. "
+        "None: the kiosk answers the common questions itself; it also does when the server fails.",
+    )
+    assistant_timeout_s: float = Field(
+        20.0,
+        ge=1,
+        le=120,
+        title="Assistant timeout",
+        description="Seconds to wait for the assistant server (to connect, then for its answer) "
+        "before the kiosk answers by itself.",
     )
     idle_timeout_s: float = Field(
         120.0,

@@ -17,7 +17,7 @@ from the session and the project when it mounts. Heavy work goes through `run_in
 there shows an error card and the kiosk keeps running.
 
 Layout, top to bottom: progress (1 row), hint (1 row), body (the rest), coach slot (the coach
-panel, when there is one), nav bar (3 rows: big Back and Next), status bar (1 row).
+panel, when there is one), nav bar (3 rows: big Back and Next, Ask between them), status bar (1 row).
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ class StepScreen(Screen):
             position = index_of(self.step_key)
             yield Button("< Back", id="nav-back", classes="nav", disabled=position == 0)
             yield Static(f"Step {position + 1} of {len(STEPS)}", id="nav-position")
+            yield Button("Ask", id="nav-ask")
             yield Button(
                 "Next >", id="nav-next", classes="nav", variant="primary", disabled=position == len(STEPS) - 1
             )
@@ -151,6 +152,9 @@ class StepScreen(Screen):
         elif event.button.id == "nav-back":
             event.stop()
             self.action_previous_step()
+        elif event.button.id == "nav-ask":
+            event.stop()
+            self.kiosk.open_ask()
 
     def action_next_step(self) -> None:
         reason = self.blocked_reason()
