@@ -1,4 +1,4 @@
-"""The admin screen, behind the PIN: exit, camera, broker, museum settings, export to USB.
+"""The admin screen, behind the PIN: exit, camera, broker, museum settings, coach, assistant, export.
 
 For the person looking after the kiosk, not for visitors: plain fields and buttons, each change
 checked before it takes effect (a bad camera spec or broker URL is refused with the reason and the
@@ -58,6 +58,15 @@ class AdminScreen(ModalScreen[None]):
                 yield Static("s idle", classes="admin-unit")
                 yield Button("Save", id="admin-museum-save")
             with Horizontal(classes="admin-row"):
+                yield Static("Coach", classes="admin-label")
+                yield Switch(settings.coach, id="admin-coach")
+                yield Static("its advice under every step", classes="admin-note")
+            with Horizontal(classes="admin-row"):
+                yield Static("Ask", classes="admin-label")
+                url = settings.assistant_url or ""
+                yield Input(url, placeholder="kiosk answers (http://host:8000)", id="admin-assistant")
+                yield Button("Use", id="admin-assistant-use")
+            with Horizontal(classes="admin-row"):
                 yield Static("Export", classes="admin-label")
                 yield Input(str(settings.export_dir), id="admin-export-dir")
                 yield Button("Export", id="admin-export")
@@ -81,6 +90,7 @@ class AdminScreen(ModalScreen[None]):
             "admin-camera-use": self.use_camera,
             "admin-broker-use": self.use_broker,
             "admin-museum-save": self.save_museum,
+            "admin-assistant-use": self.use_assistant,
             "admin-export": self.export,
         }
         handler = handlers.get(event.button.id or "")
@@ -109,19 +119,42 @@ class AdminScreen(ModalScreen[None]):
         self.say(f"Broker: {url}." if url else "No broker: variations are made on this kiosk.")
 
     def save_museum(self) -> None:
-        fields = {
-            "museum": self.query_one("#admin-museum", Switch).value,
-            "idle_timeout_s": self.query_one("#admin-idle", Input).value or "0",
-        }
+        settings = self.changed_settings(
+            museum=self.query_one("#admin-museum", Switch).value,
+            idle_timeout_s=self.query_one("#admin-idle", Input).value or "0",
+        )
+        if settings is not None:
+            state = "on" if settings.museum else "off"
+            self.say(f"Museum mode {state}, idle timeout {settings.idle_timeout_s:g} s.")
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        """The coach's switch takes effect at once: the panel goes or comes on the step underneath."""
+        if event.switch.id != "admin-coach":
+            return
+        event.stop()
+        if self.changed_settings(coach=event.value) is not None:
+            self.say("Coach panel on." if event.value else "Coach panel off: the Ask button still answers.")
+
+    def use_assistant(self) -> None:
+        url = self.query_one("#admin-assistant", Input).value.strip()
+        settings = self.changed_settings(assistant_url=url or None)
+        if settings is not None:
+            self.say(
+                f"Assistant server: {url} (the kiosk answers when it cannot)."
+                if url
+                else "No assistant server: the kiosk answers the common questions itself."
+            )
+
+    def changed_settings(self, **fields: object) -> KioskSettings | None:
+        """The settings with `fields` changed, applied; None (and the reasons said) when refused."""
         try:
             settings = KioskSettings.model_validate(self.kiosk.settings.model_dump() | fields)
         except ValidationError as exc:
             reasons = "; ".join(f"{error['loc'][0]}: {error['msg']}" for error in exc.errors())
             self.say(f"Not saved: {reasons}", problem=True)
-            return
+            return None
         self.kiosk.apply_settings(settings)
-        state = "on" if settings.museum else "off"
-        self.say(f"Museum mode {state}, idle timeout {settings.idle_timeout_s:g} s.")
+        return settings
 
     def export(self) -> None:
         folder = Path(self.query_one("#admin-export-dir", Input).value.strip())
