@@ -14,6 +14,7 @@ through `facts` (the coach's heavy state: a worker thread calls `answer`).
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,6 +33,12 @@ REFUSED_QUESTION = (
 )
 REFUSED_ANSWER = "The assistant's answer was not one to show here, so here is what the kiosk measured:"
 OFFLINE_NOTE = "The assistant server could not answer ({why}), so the kiosk answered by itself."
+
+
+def printable(text: str) -> str:
+    """The text without control characters (newlines kept), stripped: a model's answer goes on a
+    terminal screen, where an escape sequence would be obeyed rather than shown."""
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C").strip()
 
 
 class Source(StrEnum):
@@ -68,7 +75,7 @@ class Assistant:
         if self.endpoint is None:
             return Reply(offline_answer(question, known), Source.OFFLINE)
         try:
-            text = self.endpoint.complete(chat_messages(question, known)).strip()
+            text = printable(self.endpoint.complete(chat_messages(question, known)))
         except EndpointError as exc:
             log.warning("assistant: %s; answering offline", exc)
             return Reply(offline_answer(question, known), Source.OFFLINE, OFFLINE_NOTE.format(why=exc))

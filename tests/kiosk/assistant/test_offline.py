@@ -1,10 +1,11 @@
 """The assistant's own answers: which common question was asked (typos and all), and answers that
-quote the project's measurements."""
+quote the project's measurements; and a model's answer made fit for the screen."""
 
 from __future__ import annotations
 
 import pytest
 
+from kiosk.assistant.assistant import printable
 from kiosk.assistant.intents import SUGGESTED, Intent, match_intent, named_class
 from kiosk.assistant.offline import NO_MODEL, offline_answer
 from tests.kiosk.assistant.project_facts import ADVICE, trained_facts, untrained_facts
@@ -72,3 +73,7 @@ def test_a_question_it_cannot_answer_offline_lists_those_it_can():
     answer = offline_answer("What's the weather like?", trained_facts())
     assert all(question in answer for question in SUGGESTED.values())
     assert ADVICE.reason in answer
+
+
+def test_a_model_s_answer_loses_its_control_characters_but_not_its_lines():
+    assert printable(" It's a \x1b[31mball\x07.\nReally.\r\x00 ") == "It's a [31mball.\nReally."
