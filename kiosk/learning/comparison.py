@@ -71,6 +71,16 @@ class Comparison:
             return None
         return self.mixed.evaluation.accuracy - self.real_only.evaluation.accuracy
 
+    def summary(self) -> dict[str, Any]:
+        """The three accuracies and the counts, without the evaluations: what a model version keeps
+        of the check (its own evaluation is recorded beside it)."""
+        arms = (self.real_only, self.generated_only, self.mixed)
+        return {
+            "real_count": self.real_count,
+            "generated_count": self.generated_count,
+            **{arm.name: None if arm.evaluation is None else arm.evaluation.accuracy for arm in arms},
+        }
+
     def as_json(self) -> dict[str, Any]:
         return {
             "real_count": self.real_count,

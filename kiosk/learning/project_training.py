@@ -9,6 +9,11 @@
   generated images, at the price of coarser folds.
 - Features are cached in the store per backbone id, views under `view_key(...)`, so a second
   training run (or one after adding five photos) embeds only what is new.
+- Preparing (features, gate: `prepare_training`) and fitting (`fit_prepared`) are separate steps, so
+  the train step can run the real / generated / mixed check between them and fit without the
+  generated pictures when they hurt (`generated_choice.py`); `train_project` does both.
+- Every version records what it trained on and what changed against the version in use before it
+  (`history.py`).
 
 Training runs on the caller's thread and reports through `progress`; the TUI calls it from a worker.
 """
@@ -18,12 +23,14 @@ from __future__ import annotations
 import functools
 import operator
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.features.backbone import Backbone
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.gate import GateVerdict, gate_generated
+from kiosk.learning.history import HISTORY_KEY, history_record
 from kiosk.learning.model_dir import TrainedModel, save_model
 from kiosk.learning.trainer import TrainingOutcome, TrainingProgress, TrainingRows, fit_rows
 from kiosk.learning.views import VIEWS, view_image, view_key
@@ -45,6 +52,24 @@ class ProjectTraining:
     """Quality-gate verdict of every accepted generated sample, by sample id."""
     unreadable: dict[str, str]
     """Samples left out because their image could not be read: id -> reason."""
+
+
+@dataclass(frozen=True)
+class PreparedTraining:
+    """The project's samples with their features cached and the gate's verdicts: what a fit, and
+    the real / generated / mixed check before it, draw their rows from."""
+
+    real: list[Sample]
+    passed: list[Sample]
+    """Generated samples a person accepted that passed the quality gate."""
+    groups: dict[str, str]
+    """Fold group of every sample (`group_of`)."""
+    real_rows: TrainingRows
+    passed_rows: TrainingRows
+    verdicts: dict[str, GateVerdict]
+    unreadable: dict[str, str]
+    views: tuple[str, ...]
+    """The views whose features are cached (none with augmentation off)."""
 
 
 def cache_features(
@@ -125,23 +150,17 @@ def gate_rows(real_rows: TrainingRows, generated_rows: TrainingRows) -> dict[str
     return dict(zip(generated_rows.names, found, strict=True))
 
 
-def train_project(
+def prepare_training(
     project: Project,
     backbone: Backbone,
-    config: TrainingConfig | None = None,
+    config: TrainingConfig,
     progress: TrainingProgress | None = None,
-) -> ProjectTraining:
-    """Train on the project's samples, record the model as a new (current) version and return it.
-
-    Raises `TrainingError` when fewer than two classes have usable real samples, and `StoreError`
-    when the model cannot be saved (its folder is removed; the previous model stays current).
-    """
-    config = config or TrainingConfig()
+) -> PreparedTraining:
+    """Cache what the project's samples lack and run the quality gate on the accepted generated ones."""
     views = tuple(VIEWS) if config.augmentation != "off" else ()
     real = real_samples(project)
     generated = project.samples(source=Source.GENERATED, status=Status.ACCEPTED)
     unreadable = cache_features(project, backbone, [*real, *generated], views, progress)
-
     key = backbone.backbone_id
     real_ids = {s.id for s in real}
     groups = {s.id: s.id for s in real} | {s.id: group_of(s, real_ids) for s in generated}
@@ -150,16 +169,44 @@ def train_project(
     generated_rows = feature_rows(project, key, generated, groups, weight, real=False)
     verdicts = gate_rows(real_rows, generated_rows)
     passed = [s for s in generated if s.id in verdicts and verdicts[s.id].passed]
-    rows = real_rows + feature_rows(project, key, passed, groups, weight, real=False)
+    passed_rows = feature_rows(project, key, passed, groups, weight, real=False)
+    return PreparedTraining(real, passed, groups, real_rows, passed_rows, verdicts, unreadable, views)
+
+
+def fit_prepared(
+    project: Project,
+    backbone: Backbone,
+    prepared: PreparedTraining,
+    config: TrainingConfig,
+    progress: TrainingProgress | None = None,
+    *,
+    use_generated: bool = True,
+    record: Mapping[str, Any] | None = None,
+) -> ProjectTraining:
+    """Fit on the prepared rows (the gated generated ones only with `use_generated`), record the model
+    as a new current version with its history (`history.py`) and `record` in its metrics.
+
+    Raises `TrainingError` when fewer than two classes have usable real samples, and `StoreError`
+    when the model cannot be saved (its folder is removed; the previous model stays current).
+    """
+    key = backbone.backbone_id
+    chosen = prepared.passed if use_generated else []
+    rows = prepared.real_rows + prepared.passed_rows if use_generated else prepared.real_rows
     view_rows = None
-    if views:
+    if prepared.views:
         trained = set(rows.names)
         parts = [
             feature_rows(
-                project, key, [s for s in chosen if s.id in trained], groups, w, real=False, view=view
+                project,
+                key,
+                [s for s in samples if s.id in trained],
+                prepared.groups,
+                weight,
+                real=False,
+                view=view,
             )
-            for view in views
-            for chosen, w in ((real, 1.0), (passed, weight))
+            for view in prepared.views
+            for samples, weight in ((prepared.real, 1.0), (chosen, config.generated_weight))
         ]
         view_rows = functools.reduce(operator.add, parts)
 
@@ -167,8 +214,15 @@ def train_project(
     folder = project.new_model_folder()
     info = outcome.info(
         config,
-        gate={"checked": len(verdicts), "passed": len(passed)},
-        unreadable=unreadable,
+        gate={"checked": len(prepared.verdicts), "passed": len(prepared.passed)},
+        unreadable=prepared.unreadable,
+        **(record or {}),
+    )
+    info[HISTORY_KEY] = history_record(
+        project.latest_good_model(key),
+        prepared.real_rows.names,
+        [s.id for s in chosen],
+        info["evaluation"],
     )
     try:
         model = save_model(folder, outcome.fit.model, backbone, info, outcome.open_set)
@@ -176,4 +230,17 @@ def train_project(
         shutil.rmtree(folder, ignore_errors=True)
         raise StoreError(f"could not save the trained model: {exc}") from exc
     version = project.add_model(folder, key, info)
-    return ProjectTraining(version, model, outcome, verdicts, unreadable)
+    return ProjectTraining(version, model, outcome, prepared.verdicts, prepared.unreadable)
+
+
+def train_project(
+    project: Project,
+    backbone: Backbone,
+    config: TrainingConfig | None = None,
+    progress: TrainingProgress | None = None,
+) -> ProjectTraining:
+    """Train on the project's samples (real photos and gated generated pictures), record the model as
+    a new (current) version and return it. Raises as `fit_prepared` does."""
+    config = config or TrainingConfig()
+    prepared = prepare_training(project, backbone, config, progress)
+    return fit_prepared(project, backbone, prepared, config, progress)

@@ -5,17 +5,21 @@
     report = run.run(on_progress)       # blocks (a second to a minute): call it from a worker thread
 
 Scores come from real photos only (docs/architecture.md#learning): accuracy, per class and the confusion
-matrix are the trainer's out-of-fold predictions on them. Then, when there are generated pictures,
-the three-way check of the synthetic-data study runs on the same cached features: real-only,
-generated-only and mixed, each scored on held-out real photos, and the difference mixed minus
-real-only becomes one sentence ("the generated images helped: +12 points"). That sentence is what
-tells a visitor whether the pictures they accepted on the expand step were worth it.
+matrix are the trainer's out-of-fold predictions on them. When there are generated pictures that
+passed review and the gate, the three-way check of the synthetic-data study runs first, on the
+cached features: real-only, generated-only and mixed, each scored on held-out real photos. Its
+verdict decides what the new model trains on (`generated_choice.py`: pictures that lower accuracy on
+the visitor's photos are left out) and becomes one sentence ("the generated images helped: +12
+points", or "... so this model leaves them out"). That sentence is what tells a visitor whether the
+pictures they accepted on the expand step were worth it. The report also says what changed against
+the model in use before (`history.py`) and names it, so the screen can offer to go back to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -23,14 +27,16 @@ from kiosk.features.backbone import Backbone
 from kiosk.learning.comparison import Comparison, compare_training_sets
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.evaluate import Miss
+from kiosk.learning.generated_choice import GeneratedChoice, choose_generated
+from kiosk.learning.history import VersionChanges, changes_of
 from kiosk.learning.project_training import (
+    PreparedTraining,
     ProjectTraining,
-    feature_rows,
-    group_of,
-    real_samples,
-    train_project,
+    fit_prepared,
+    prepare_training,
 )
 from kiosk.learning.svm import TrainingError
+from kiosk.learning.version_words import changes_words
 from kiosk.store import PHOTO_SOURCES, PHOTO_STATUSES, Project
 
 MIN_CLASSES = 2
@@ -41,7 +47,7 @@ class Progress:
     """Where a training run is, for the progress bar."""
 
     stage: str
-    """"features", "views", "training" or "comparison"."""
+    """"features", "views", "comparison" or "training", in that order."""
     words: str
     fraction: float
     """Of the whole run, 0 to 1."""
@@ -50,10 +56,10 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 _STAGES: dict[str, tuple[float, float, str]] = {
-    "features": (0.0, 0.5, "Looking at your photos"),
-    "views": (0.0, 0.5, "Looking at your photos"),
-    "training": (0.5, 0.8, "Teaching the computer"),
-    "comparison": (0.8, 1.0, "Checking whether the new pictures help"),
+    "features": (0.0, 0.4, "Looking at your photos"),
+    "views": (0.0, 0.4, "Looking at your photos"),
+    "comparison": (0.4, 0.7, "Checking whether the new pictures help"),
+    "training": (0.7, 1.0, "Teaching the computer"),
 }
 
 
@@ -89,10 +95,22 @@ class TrainingReport:
     comparison_words: str
     gate_words: str
     model_id: int
+    """The new version (the store's model id): the current model now."""
+    generated: GeneratedChoice
+    """Whether the new model trained on the generated pictures that passed the gate."""
+    changes: VersionChanges | None
+    """Against the version in use before (None for the project's first model)."""
+    changes_words: str
+
+    @property
+    def previous(self) -> int | None:
+        """The version in use before this training: what "go back" returns to."""
+        return None if self.changes is None else self.changes.previous
 
 
-def comparison_words(comparison: Comparison | None) -> str:
-    """The real-only / generated-only / mixed check in one or two sentences."""
+def comparison_words(comparison: Comparison | None, choice: GeneratedChoice | None = None) -> str:
+    """The real-only / generated-only / mixed check in one or two sentences; `choice` says whether the
+    model left the pictures out because of it."""
     if comparison is None or comparison.generated_count == 0:
         return "No generated pictures yet: the model learned from your photos only."
     gain = comparison.mixed_gain
@@ -104,8 +122,18 @@ def comparison_words(comparison: Comparison | None) -> str:
     mixed = comparison.mixed.evaluation
     assert real is not None and mixed is not None
     scores = f"photos only {real.accuracy:.0%}, with generated {mixed.accuracy:.0%}"
-    if points > 0:
+    if choice is not None and not choice.keep:
+        verdict = (
+            f"The new pictures lowered accuracy on your photos ({choice.points} points), "
+            "so this model leaves them out."
+        )
+    elif points > 0:
         verdict = f"The generated pictures helped: +{points} points ({scores})."
+    elif points < 0 and choice is not None and choice.checks > 1:
+        verdict = (
+            f"The generated pictures hurt: {points} points ({scores}), but not when other photos were "
+            "held out, so this model keeps them."
+        )
     elif points < 0:
         verdict = f"The generated pictures hurt: {points} points ({scores}). Keep fewer, closer ones."
     else:
@@ -136,6 +164,22 @@ def training_refusal(project: Project) -> str | None:
     return f"Training needs photos of at least two classes: take photos of {empty}."
 
 
+def compare_prepared(prepared: PreparedTraining, config: TrainingConfig, split: int = 0) -> Comparison:
+    """Real-only vs generated-only vs mixed on the prepared rows; `split` picks another fold split
+    (the seed is offset by it) for a second opinion."""
+    rows = prepared.real_rows + prepared.passed_rows
+    return compare_training_sets(
+        rows.features,
+        rows.labels,
+        ~np.asarray(rows.real),
+        rows.groups,
+        names=rows.names,
+        generated_weight=config.generated_weight,
+        max_folds=config.folds,
+        seed=config.seed + split,
+    )
+
+
 class TrainingRun:
     """One press of the train button; safe to run on a worker thread beside the UI."""
 
@@ -145,55 +189,47 @@ class TrainingRun:
         self.config = config
 
     def run(self, on_progress: ProgressCallback | None = None) -> TrainingReport:
-        """Train, record the model as the current one, compare, and report. Raises `TrainingRefused`
-        (plain words) when the project cannot train yet."""
+        """Prepare, compare, train (without the generated pictures when they hurt), record the model
+        as the current one and report. Raises `TrainingRefused` (plain words) when the project
+        cannot train yet."""
         report = on_progress or (lambda _progress: None)
         reason = training_refusal(self.project)
         if reason is not None:
             raise TrainingRefused(reason)
+        config = self.config or TrainingConfig()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            report(progress_of(stage, done, total))
+
         try:
-            trained = train_project(
+            prepared = prepare_training(self.project, self.backbone, config, progress)
+            if len(prepared.passed_rows):
+                report(progress_of("comparison", 0, 1))
+                comparison = compare_prepared(prepared, config)
+                report(progress_of("comparison", 1, 1))
+            else:
+                comparison = None  # nothing passed review and the gate: nothing to compare
+            choice = choose_generated(comparison, lambda split: compare_prepared(prepared, config, split))
+            record: dict[str, Any] = {"generated": choice.as_json()}
+            if comparison is not None:
+                record["comparison"] = comparison.summary()
+            trained = fit_prepared(
                 self.project,
                 self.backbone,
-                self.config,
-                lambda stage, done, total: report(progress_of(stage, done, total)),
+                prepared,
+                config,
+                progress,
+                use_generated=choice.keep,
+                record=record,
             )
         except TrainingError as exc:
             raise TrainingRefused(f"Training could not start: {exc}.") from exc
-        comparison = self._compare(trained, report)
-        return self._report(trained, comparison)
-
-    def _compare(self, trained: ProjectTraining, report: ProgressCallback) -> Comparison | None:
-        """Real-only vs generated-only vs mixed on the features training just cached; None when no
-        generated picture passed review and the gate (nothing to compare)."""
-        passed = [sid for sid, verdict in trained.verdicts.items() if verdict.passed]
-        if not passed:
-            return None
-        report(progress_of("comparison", 0, 1))
-        config = self.config or TrainingConfig()
-        real = real_samples(self.project)
-        generated = [self.project.get_sample(sid) for sid in passed]
-        real_ids = {s.id for s in real}
-        groups = {s.id: s.id for s in real} | {s.id: group_of(s, real_ids) for s in generated}
-        key = self.backbone.backbone_id
-        rows = feature_rows(self.project, key, real, groups, 1.0, real=True) + feature_rows(
-            self.project, key, generated, groups, config.generated_weight, real=False
-        )
-        comparison = compare_training_sets(
-            rows.features,
-            rows.labels,
-            ~np.asarray(rows.real),
-            rows.groups,
-            names=rows.names,
-            generated_weight=config.generated_weight,
-            max_folds=config.folds,
-            seed=config.seed,
-        )
-        report(progress_of("comparison", 1, 1))
-        return comparison
+        return self._report(trained, comparison, choice)
 
     @staticmethod
-    def _report(trained: ProjectTraining, comparison: Comparison | None) -> TrainingReport:
+    def _report(
+        trained: ProjectTraining, comparison: Comparison | None, choice: GeneratedChoice
+    ) -> TrainingReport:
         evaluation = trained.outcome.evaluation
         counts = trained.outcome.counts
         checked, passed = len(trained.verdicts), sum(v.passed for v in trained.verdicts.values())
@@ -203,6 +239,7 @@ class TrainingRun:
             else "No accepted generated pictures to check."
         )
         labels = tuple(counts) if evaluation is None else evaluation.labels
+        changes = changes_of(trained.version)
         per_class = tuple(
             ClassScore(
                 label,
@@ -222,9 +259,12 @@ class TrainingRun:
             confusion=() if evaluation is None else evaluation.confusion,
             misses=() if evaluation is None else evaluation.misses,
             comparison=comparison,
-            comparison_words=comparison_words(comparison),
+            comparison_words=comparison_words(comparison, choice),
             gate_words=gate,
             model_id=trained.version.id,
+            generated=choice,
+            changes=changes,
+            changes_words=changes_words(changes),
         )
 
 

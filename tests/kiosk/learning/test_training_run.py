@@ -7,13 +7,13 @@ import pytest
 
 from kiosk.generation.expansion import Expansion
 from kiosk.generation.status import Request
-from kiosk.learning.comparison import ArmResult, Comparison
 from kiosk.learning.config import TrainingConfig
-from kiosk.learning.evaluate import evaluate_predictions
+from kiosk.learning.generated_choice import GeneratedChoice
 from kiosk.learning.training_run import TrainingRefused, TrainingRun, comparison_words, training_refusal
 from kiosk.store import Source
 from shared.presets import Preset
 from testkit.shapes import render
+from tests.kiosk.learning.made_comparisons import made_comparison
 from tests.kiosk.tui.photos import add_photos, shared_backbone
 
 QUICK = TrainingConfig(augmentation="off")
@@ -78,45 +78,38 @@ def test_accepted_generated_pictures_are_compared_with_photos_only(project):
     points = round(comparison.mixed_gain * 100)
     expected = {1: "helped", 0: "made no difference", -1: "hurt"}[int(np.sign(points))]
     assert expected in report.comparison_words
-    assert seen[-1].stage == "comparison" and seen[-1].fraction == 1.0
-
-
-def _arm(name: str, accuracy: float | None, skipped: str | None = None) -> ArmResult:
-    if accuracy is None:
-        return ArmResult(name, None, 0, 0, skipped)
-    right = round(accuracy * 20)
-    true = ["a"] * 10 + ["b"] * 10
-    proba = np.array([[1.0, 0.0] if i < 10 else [0.0, 1.0] for i in range(20)])
-    proba[right:] = proba[right:, ::-1]  # the last 20 - right answers wrong
-    return ArmResult(name, evaluate_predictions(true, proba, ["a", "b"]), 20, 0)
-
-
-def _comparison(real: float | None, mixed: float | None, alone: float | None = None, **kw) -> Comparison:
-    return Comparison(
-        real_only=_arm("real_only", real, kw.get("skipped")),
-        generated_only=_arm("generated_only", alone, "needs generated images of at least two classes"),
-        mixed=_arm("mixed", mixed, kw.get("skipped")),
-        real_count=20,
-        generated_count=kw.get("generated", 8),
-        folds=5,
-        generated_weight=0.5,
-    )
+    stages = [p.stage for p in seen]
+    assert "comparison" in stages and seen[-1].stage == "training" and seen[-1].fraction == 1.0
 
 
 def test_comparison_words_say_helped_no_difference_or_hurt():
-    assert comparison_words(_comparison(0.75, 0.85, 0.6)) == (
+    assert comparison_words(made_comparison(0.75, 0.85, 0.6)) == (
         "The generated pictures helped: +10 points (photos only 75%, with generated 85%)."
         " Trained on generated pictures alone: 60% on your photos."
     )
-    assert comparison_words(_comparison(0.8, 0.8)) == (
+    assert comparison_words(made_comparison(0.8, 0.8)) == (
         "The generated pictures made no difference (photos only 80%, with generated 80%)."
     )
-    hurt = comparison_words(_comparison(0.9, 0.85))
+    hurt = comparison_words(made_comparison(0.9, 0.85))
     assert hurt.startswith("The generated pictures hurt: -5 points (photos only 90%, with generated 85%).")
-    skipped = _comparison(None, None, skipped="needs at least two real photos in every class to hold one out")
+    reason = "needs at least two real photos in every class to hold one out"
+    skipped = made_comparison(None, None, skipped=reason)
     assert comparison_words(skipped) == (
         "Whether the generated pictures help cannot be measured yet: "
         "needs at least two real photos in every class to hold one out."
     )
-    assert comparison_words(_comparison(0.9, None, generated=0)).startswith("No generated pictures yet")
+    assert comparison_words(made_comparison(0.9, None, generated=0)).startswith("No generated pictures yet")
     assert comparison_words(None).startswith("No generated pictures yet")
+
+
+def test_comparison_words_say_when_the_pictures_are_left_out_or_kept_after_a_second_look():
+    hurt = made_comparison(0.9, 0.6)
+    left_out = GeneratedChoice(keep=False, photos_lost=5.0, points=-25, checks=3)
+    assert comparison_words(hurt, left_out) == (
+        "The new pictures lowered accuracy on your photos (-25 points), so this model leaves them out."
+    )
+    kept = GeneratedChoice(keep=True, photos_lost=1.0, points=-5, checks=3)
+    assert comparison_words(made_comparison(0.9, 0.85), kept) == (
+        "The generated pictures hurt: -5 points (photos only 90%, with generated 85%), but not when "
+        "other photos were held out, so this model keeps them."
+    )
