@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "import": "kiosk.commands.import_",
     "kiosk": "kiosk.commands.kiosk",
     "train": "kiosk.commands.train",
+    "history": "kiosk.commands.history",
+    "rollback": "kiosk.commands.rollback",
     "eval": "kiosk.commands.eval",
     "explain": "kiosk.commands.explain",
     "predict": "kiosk.commands.predict",

@@ -2,6 +2,7 @@
 
     changes_words(changes)  "Against version 3: +8 points on pear. 3 photos added, 1 removed, 8 new
                             pictures kept."
+    changes_line(changes)   "vs 3: +8 points on pear; 3 photos added, 1 removed, 8 new pictures kept"
 
 Points are percentage points of accuracy on the visitor's real photos, rounded; a class whose score
 moved by less than half a point is not named, so the sentence lists only what a person would see
@@ -57,6 +58,12 @@ def changes_words(changes: VersionChanges | None) -> str:
     """One or two sentences: the scores, then the data, against the version in use before."""
     if changes is None:
         return "This is the project's first model."
-    scores = score_words(changes)
     data = data_words(changes)
-    return f"Against version {changes.previous}: {scores}. {data[0].upper()}{data[1:]}."
+    return f"Against version {changes.previous}: {score_words(changes)}. {data[0].upper()}{data[1:]}."
+
+
+def changes_line(changes: VersionChanges | None) -> str:
+    """The same on one short line, for a table of versions."""
+    if changes is None:
+        return "first model"
+    return f"vs {changes.previous}: {score_words(changes)}; {data_words(changes)}"

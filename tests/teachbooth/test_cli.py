@@ -15,7 +15,7 @@ def test_help_lists_every_command(capsys):
         cli.main(["--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for name in ("broker", "demo", "generate", "worker"):
+    for name in ("broker", "demo", "generate", "history", "rollback", "train", "worker"):
         assert name in out
 
 
