@@ -1,11 +1,14 @@
 """Step 4, Train: one big button, a progress bar, then how good the model is, in words and pictures.
 
-Results, left to right: accuracy on the visitor's real photos with a bar per class and the
-confusion matrix; then whether the generated pictures helped (real-only / mixed / generated-only,
-`training_run.comparison_words`), how many passed the quality gate, and the photos the model got
-wrong. A project that cannot train yet (fewer than two classes with photos) gets a sentence saying
-what to do instead of a crash. Training runs on an app-owned worker thread and its report is kept in
-the session, so stepping away mid-run loses nothing.
+Results, left to right: what changed against the model in use before ("+8 points on pear. 3 photos
+added"), accuracy on the visitor's real photos with a bar per class and the confusion matrix; then
+whether the generated pictures helped (real-only / mixed / generated-only,
+`training_run.comparison_words`, which also says when the model left them out), how many passed the
+quality gate, and the photos the model got wrong. When there was a model before, "Use the model
+before" makes it the current model again (the Try step predicts with the current one) and says so.
+A project that cannot train yet (fewer than two classes with photos) gets a sentence saying what to
+do instead of a crash. Training runs on an app-owned worker thread and its report is kept in the
+session, so stepping away mid-run loses nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from kiosk.coach.suggestion import Retrain
+from kiosk.learning.rollback import VersionError, make_current
 from kiosk.learning.training_run import (
     Progress,
     TrainingRefused,
@@ -50,6 +54,8 @@ class TrainingResults:
         self.report: TrainingReport | None = None
         self.miss_images: dict[str, Image.Image] = {}
         self.running = False
+        self.rolled_back_to: int | None = None
+        """The version made current again after `report`'s, if the visitor went back."""
 
 
 class TrainScreen(StepScreen):
@@ -67,6 +73,10 @@ class TrainScreen(StepScreen):
         width: 1fr;
         height: 3;
         padding: 0 1;
+    }
+    TrainScreen #train-rollback {
+        width: 24;
+        display: none;
     }
     TrainScreen #train-results {
         height: 1fr;
@@ -106,11 +116,14 @@ class TrainScreen(StepScreen):
         with Horizontal(id="train-top"):
             yield Button("Train", id="train-start", variant="primary", classes="big")
             yield Static("", id="train-status")
+            yield Button("Use the model before", id="train-rollback", classes="big")
         yield VerticalScroll(id="train-results")
 
     def on_mount(self) -> None:
         if self.results.report is not None:
             self.show_report(self.results.report, self.results.miss_images)
+            if self.results.rolled_back_to is not None:
+                self.show_rolled_back(self.results.rolled_back_to)
         elif not self.results.running:
             self.query_one("#train-status", Static).update("Press Train: it takes a few seconds.")
         if isinstance(self.request, Retrain) and not self.results.running:
@@ -125,6 +138,9 @@ class TrainScreen(StepScreen):
         if event.button.id == "train-start":
             event.stop()
             self.start()
+        elif event.button.id == "train-rollback":
+            event.stop()
+            self.roll_back()
 
     def start(self) -> None:
         """Train on an app-owned thread, unless the project cannot train yet (then say why)."""
@@ -137,6 +153,7 @@ class TrainScreen(StepScreen):
             return
         self.results.running = True
         self.query_one("#train-start", Button).disabled = True
+        self.query_one("#train-rollback", Button).display = False
         self.show_progress(Progress("features", "Starting", 0.0))
         run_guarded(self.app, _train, self.app, self.session, self.results, name="training", group="training")
 
@@ -158,6 +175,7 @@ class TrainScreen(StepScreen):
         area = self.query_one("#train-results", VerticalScroll)
         area.remove_children()
         left = Vertical(
+            Static(report.changes_words, id="train-changes"),
             Static("How often it is right, per class", classes="train-heading"),
             ClassBars(report.per_class, id="train-class-bars"),
             Static("What it said for each photo", classes="train-heading"),
@@ -173,8 +191,34 @@ class TrainScreen(StepScreen):
             id="train-right",
         )
         area.mount(Horizontal(left, right))
+        self.query_one("#train-rollback", Button).display = report.previous is not None
         self.set_hint("Done! Press Next to try your model, or take more photos to make it better.")
         self.refresh_nav()
+        self.reconsider_coach()
+
+    def roll_back(self) -> None:
+        """Make the version in use before the latest training current again: one tap, no worker
+        (a row update and a check that its model loads)."""
+        report = self.results.report
+        if report is None or report.previous is None or self.results.running:
+            return
+        try:
+            version = make_current(self.session.project, report.previous)
+        except (VersionError, StoreError) as exc:
+            self.show_refusal(f"Cannot go back: {exc}.")
+            return
+        self.results.rolled_back_to = version.id
+        self.show_rolled_back(version.id)
+        self.reconsider_coach()
+
+    def show_rolled_back(self, version: int) -> None:
+        words = f"Back to the model before (version {version}): the Try step uses it now."
+        self.query_one("#train-status", Static).update(words)
+        self.query_one("#train-rollback", Button).display = False
+        self.set_hint(f"{words} Press Train to train again with everything.")
+
+    def reconsider_coach(self) -> None:
+        """The coach judges the current model ("new photos since it was trained"): ask it again."""
         for panel in self.query("#coach-panel"):
             panel.reconsider()  # type: ignore[attr-defined]
 
@@ -206,7 +250,7 @@ def _train(app, session: KioskSession, results: TrainingResults) -> None:
                 image = run.project.load_image(miss.sample)
                 image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
                 images[miss.sample] = image
-        results.report, results.miss_images = report, images
+        results.report, results.miss_images, results.rolled_back_to = report, images, None
         app.call_from_thread(_deliver, app, "show_report", report, images)
     except TrainingRefused as exc:
         app.call_from_thread(_deliver, app, "show_refusal", str(exc))
