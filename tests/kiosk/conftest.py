@@ -8,16 +8,32 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
+from kiosk.live.view import kept_sample
 from kiosk.masking import ObjectMasker
 from kiosk.session import KioskSession
-from kiosk.store import Project
+from kiosk.store import ClassInfo, Project
 from tests.kiosk.tui.photos import start_worker
 from tools.render_replay import frames_with
 
 REPLAY = Path(__file__).resolve().parents[2] / "kiosk" / "samples" / "replay"
 REPLAY_FPS = 15
 """A camera's pace: as-fast-as-possible would hold the GIL and starve the event loop under test."""
+
+
+def capture_footage(project: Project, classes: dict[str, ClassInfo], every: int = 3, first: int = 14) -> None:
+    """Keep photos of the footage's objects as the Capture step does: the masker's crops and masks
+    of every `every`-th of the first `first` frames of each object named in `classes` ("ball", "box",
+    "cup"), the frames read in order so the masker learns the empty stage first."""
+    chosen = {index: classes[name] for name in classes for index in frames_with(name)[:first:every]}
+    masker = rendered_frame_masker()
+    for index in range(max(chosen) + 1):
+        result = masker.capture(np.asarray(Image.open(REPLAY / f"frame_{index:03d}.jpg").convert("RGB")))
+        if index in chosen:
+            kept = kept_sample(result)
+            assert kept is not None, index
+            project.add_sample(kept.image, chosen[index], "camera", mask=kept.mask)
 
 
 def replay_frame(name: str, into: int = 4) -> Path:

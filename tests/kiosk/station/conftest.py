@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from kiosk.features.backbone import Backbone
 from kiosk.learning.model_dir import load_model
 from kiosk.learning.project_training import train_project
-from kiosk.live.view import kept_sample
 from kiosk.station.config import StationSettings
 from kiosk.store import Project
-from tests.kiosk.conftest import REPLAY, rendered_frame_masker
-from tools.render_replay import OBJECTS, frames_with
+from tests.kiosk.conftest import REPLAY, capture_footage
+from tools.render_replay import OBJECTS
 
 PARTS = tuple(OBJECTS)
 """The footage's parts in the order they are shown: ball, box, cup."""
@@ -30,16 +27,8 @@ def backbone() -> Backbone:
 @pytest.fixture(scope="session")
 def footage_model(tmp_path_factory, backbone) -> Path:
     """A model folder trained, as the Capture step keeps photos, on five frames of each object."""
-    chosen = {index: name for name in PARTS for index in frames_with(name)[:14:3]}
     with Project.open(tmp_path_factory.mktemp("station-training") / "project") as project:
-        classes = {name: project.add_class(name) for name in PARTS}
-        masker = rendered_frame_masker()
-        for index in range(max(chosen) + 1):  # in order, so the masker learns the empty stage first
-            result = masker.capture(np.asarray(Image.open(REPLAY / f"frame_{index:03d}.jpg").convert("RGB")))
-            if index in chosen:
-                kept = kept_sample(result)
-                assert kept is not None, index
-                project.add_sample(kept.image, classes[chosen[index]], "camera", mask=kept.mask)
+        capture_footage(project, {name: project.add_class(name) for name in PARTS})
         train_project(project, backbone)
         return project.latest_good_model(backbone.backbone_id).path
 

@@ -1,17 +1,18 @@
-"""Fixtures of the step screens' tests: a kiosk session on a real broker, and the app on a kiosk whose
-worker holds its job mid-way."""
+"""Fixtures of the step screens' tests: a kiosk session on a real broker, the app on a kiosk whose
+worker holds its job mid-way, and a project with a model really trained on the replay footage."""
 
 from __future__ import annotations
 
 import pytest
 
 from kiosk.generation.expansion import Expansion
+from kiosk.learning.project_training import train_project
 from kiosk.session import KioskSession
 from kiosk.tui.app import TeachBoothApp
 from kiosk.tui.config import KioskSettings
 from kiosk.tui.screens.expand import EXPANSION
 from testkit.jobs import GatedBackend
-from tests.kiosk.conftest import REPLAY
+from tests.kiosk.conftest import REPLAY, capture_footage
 from tests.kiosk.generation.policies import only
 from tests.kiosk.tui.photos import eventually
 
@@ -36,3 +37,12 @@ def gated_kiosk(project, mosquitto, broker_session, workers):
     broker_session.keep(EXPANSION, lambda: Expansion(project, client, policy=only("gated")))
     yield TeachBoothApp(broker_session, KioskSettings(coach=False)), gated, worker
     gated.gate.set()
+
+
+@pytest.fixture
+def trained(project, session):
+    """A model trained on photos as the Capture step keeps them: the masker's crops and masks."""
+    ball, box = project.add_class("ball"), project.add_class("box")
+    capture_footage(project, {"ball": ball, "box": box})
+    train_project(project, session.backbone)
+    return ball, box

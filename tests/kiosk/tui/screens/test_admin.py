@@ -12,9 +12,9 @@ from kiosk.tui.screens.admin import AdminScreen
 from kiosk.tui.screens.pin import PinScreen
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
+from tests.kiosk.tui.screens.admin_pad import PIN, open_admin
 
 pytestmark = pytest.mark.asyncio
-PIN = "4321"
 
 
 async def enter_pin(pilot, digits: str) -> None:
@@ -66,15 +66,6 @@ async def test_three_taps_on_the_status_bar_open_the_pin_pad_and_cancel_closes_i
         assert isinstance(app.screen, PinScreen)
         await tap(pilot, "#pin-cancel")
         assert not isinstance(app.screen, PinScreen | AdminScreen)
-
-
-async def open_admin(app, pilot) -> AdminScreen:
-    await pilot.press("ctrl+a")
-    await pilot.pause()
-    await pilot.press(*PIN, "enter")
-    await pilot.pause()
-    assert isinstance(app.screen, AdminScreen)
-    return app.screen
 
 
 async def test_bad_camera_and_broker_are_refused_and_museum_settings_are_checked(make_app, session):

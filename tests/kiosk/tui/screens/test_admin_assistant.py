@@ -9,7 +9,7 @@ from textual.widgets import Switch
 from kiosk.tui.screens.base import StepScreen
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import shown, tap
-from tests.kiosk.tui.screens.test_admin import PIN, open_admin
+from tests.kiosk.tui.screens.admin_pad import PIN, open_admin
 
 pytestmark = pytest.mark.asyncio
 

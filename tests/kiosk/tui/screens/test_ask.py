@@ -18,7 +18,6 @@ from testkit.fresh_python import heavy_modules_after
 from testkit.mosquitto import free_port
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
-from tests.kiosk.tui.screens.test_try_it import trained  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.asyncio
 
@@ -43,7 +42,7 @@ async def test_the_common_questions_are_answered_from_the_trained_project(
     make_app,
     project,
     session,
-    trained,  # noqa: F811 (the fixture imported above)
+    trained,
 ):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

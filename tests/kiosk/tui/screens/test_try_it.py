@@ -5,39 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from kiosk.learning.project_training import train_project
 from kiosk.live.prediction import Answer
-from kiosk.live.view import kept_sample
 from kiosk.tui.screens.try_it import SETTLE_S, THANKS_S, TryScreen
-from tests.kiosk.conftest import REPLAY, rendered_frame_masker
 from tests.kiosk.learning.model_copies import change_open_set
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import shown, tap, wait_until
-from tools.render_replay import frames_with
 
 pytestmark = pytest.mark.asyncio
-
-# Frames of the replay footage (tools/render_replay.py) with the red ball, and with the blue box.
-BALL_FRAMES = frames_with("ball")[:14:3]
-BOX_FRAMES = frames_with("box")[:14:3]
-
-
-@pytest.fixture
-def trained(project, session):
-    """A model trained on photos as the Capture step keeps them: the masker's crops and masks."""
-    ball, box = project.add_class("ball"), project.add_class("box")
-    classes = {index: ball for index in BALL_FRAMES} | {index: box for index in BOX_FRAMES}
-    masker = rendered_frame_masker()
-    for index in range(max(classes) + 1):  # in order, so the masker learns the empty stage first
-        result = masker.capture(np.asarray(Image.open(REPLAY / f"frame_{index:03d}.jpg").convert("RGB")))
-        if index in classes:
-            kept = kept_sample(result)
-            assert kept is not None, index
-            project.add_sample(kept.image, classes[index], "camera", mask=kept.mask)
-    train_project(project, session.backbone)
-    return ball, box
 
 
 def current_model_dir(project, session):
@@ -138,6 +113,7 @@ async def test_a_close_call_asks_a_or_b_and_the_answer_is_a_photo_with_its_mask(
     make_app, project, session, trained
 ):
     ball, box = trained
+    balls = len(project.samples(class_id=ball.id))
     change_open_set(current_model_dir(project, session), min_confidence=1.0, max_distance=4.0)
     app = make_app(clock=lambda: 0.0)  # time stands still: an answer's thanks stay up
     async with app.run_test(size=SIZE) as pilot:
@@ -165,7 +141,7 @@ async def test_a_close_call_asks_a_or_b_and_the_answer_is_a_photo_with_its_mask(
         assert "Added as a photo of box" in shown(screen.query_one("#try-correct-label"))
         assert screen.asked is None and not screen.query_one("#try-ask").display
         assert screen.query_one("#try-correct").display
-        assert len(project.samples(class_id=ball.id)) == len(BALL_FRAMES)
+        assert len(project.samples(class_id=ball.id)) == balls
 
 
 async def test_neither_keeps_nothing_and_says_to_add_a_class(make_app, project, session, trained):
