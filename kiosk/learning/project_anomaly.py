@@ -8,6 +8,8 @@ looks like, and the bank would take its oddities for normal.
 
 The feature maps are not cached in the store as the classifier's vectors are: a map is 87 KB a photo
 (14 x 14 x 112 float32) against 5 KB, and a project's good parts embed in seconds, once per training.
+A version records what it trained on and its predecessor (`history.py`), so the Train step can go
+back; it has no classifier "evaluation" (the share of good parts kept out of fold is its result).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from kiosk.features.backbone import Backbone
 from kiosk.learning.anomaly import FEATURE_MAP
 from kiosk.learning.anomaly_training import MIN_GOOD, AnomalyFit, fit_anomaly
 from kiosk.learning.config import TrainingConfig
+from kiosk.learning.history import HISTORY_KEY, history_record
 from kiosk.learning.model_dir import TrainedModel, save_anomaly_model
 from kiosk.learning.svm import TrainingError
 from kiosk.learning.trainer import TrainingProgress
@@ -105,6 +108,7 @@ def train_project_anomaly(
     if progress:
         progress("training", 1, 1)
     info = fit.info(kind="anomaly", photos=used, unreadable=unreadable, config=config.model_dump())
+    info[HISTORY_KEY] = history_record(project.latest_good_model(backbone.backbone_id), used, [], None)
     folder = project.new_model_folder()
     try:
         model = save_anomaly_model(folder, fit.detector, backbone, good.label, info)

@@ -13,6 +13,9 @@ the visitor's photos are left out) and becomes one sentence ("the generated imag
 points", or "... so this model leaves them out"). That sentence is what tells a visitor whether the
 pictures they accepted on the expand step were worth it. The report also says what changed against
 the model in use before (`history.py`) and names it, so the screen can offer to go back to it.
+
+A project with one class teaches an anomaly model from its good parts instead
+(`project_anomaly.py`): its result is the share of good parts a model without them would not flag.
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ from kiosk.learning.config import TrainingConfig
 from kiosk.learning.evaluate import Miss
 from kiosk.learning.generated_choice import GeneratedChoice, choose_generated
 from kiosk.learning.history import VersionChanges, changes_of
+from kiosk.learning.project_anomaly import (
+    AnomalyProjectTraining,
+    anomaly_refusal,
+    is_anomaly_project,
+    train_project_anomaly,
+)
 from kiosk.learning.project_training import (
     PreparedTraining,
     ProjectTraining,
@@ -153,6 +162,8 @@ def accuracy_words(accuracy: float | None, count: int) -> str:
 def training_refusal(project: Project) -> str | None:
     """Why the project cannot train yet, in words for the visitor; None when it can. Reads counts
     only (no backbone), so the screen can ask before it starts a worker."""
+    if is_anomaly_project(project):
+        return anomaly_refusal(project)
     counts = project.counts(source=PHOTO_SOURCES, status=PHOTO_STATUSES)
     labels = {info.id: info.label for info in project.classes()}
     ready = [labels[cid] for cid, count in counts.items() if count > 0]
@@ -202,6 +213,8 @@ class TrainingRun:
             report(progress_of(stage, done, total))
 
         try:
+            if is_anomaly_project(self.project):
+                return anomaly_report(train_project_anomaly(self.project, self.backbone, config, progress))
             prepared = prepare_training(self.project, self.backbone, config, progress)
             if len(prepared.passed_rows):
                 report(progress_of("comparison", 0, 1))
@@ -266,6 +279,27 @@ class TrainingRun:
             changes=changes,
             changes_words=changes_words(changes),
         )
+
+
+def anomaly_report(trained: AnomalyProjectTraining) -> TrainingReport:
+    """The Train step's report of an anomaly model: no classes to confuse, no generated pictures."""
+    label, count = trained.model.labels[0], len(trained.fit.oof_scores)
+    changes = changes_of(trained.version)
+    return TrainingReport(
+        accuracy=trained.good_kept,
+        accuracy_words=trained.words(),
+        per_class=(ClassScore(label, trained.good_kept, count),),
+        labels=(label,),
+        confusion=(),
+        misses=(),
+        comparison=None,
+        comparison_words="Taught from good parts only: generated pictures are not used.",
+        gate_words="",
+        model_id=trained.version.id,
+        generated=GeneratedChoice(keep=False, photos_lost=None, points=None),
+        changes=changes,
+        changes_words=changes_words(changes),
+    )
 
 
 class TrainingRefused(ValueError):

@@ -6,12 +6,14 @@ import numpy as np
 import pytest
 
 from kiosk.learning.anomaly_training import MIN_GOOD
+from kiosk.learning.config import TrainingConfig
 from kiosk.learning.model_dir import load_model
 from kiosk.learning.project_anomaly import (
     anomaly_refusal,
     is_anomaly_project,
     train_project_anomaly,
 )
+from kiosk.learning.training_run import TrainingRun
 from kiosk.live.prediction import read_part
 from kiosk.store import Project
 from testkit.defects import parts
@@ -67,3 +69,25 @@ def test_training_records_a_current_anomaly_model_of_the_real_photos_only(projec
         for p in parts(8, texture="casting", defective=False, seed=9)
     ]
     assert np.median(scores) > np.median(fresh)
+
+
+def test_the_train_step_teaches_a_one_class_project_from_good_parts_and_reports_false_alarms(
+    project, backbone
+):
+    good = project.add_class("good casting")
+    for part in parts(12, texture="casting", defective=False):
+        project.add_sample(rgb(part.image), good.id, "camera")
+    seen = []
+    first = TrainingRun(project, backbone, TrainingConfig(augmentation="off")).run(seen.append)
+    assert [p.stage for p in seen][-1] == "training" and seen[-1].fraction == 1.0
+    assert first.labels == ("good casting",) and first.confusion == () and first.misses == ()
+    [score] = first.per_class
+    assert (score.label, score.photos) == ("good casting", 12) and score.accuracy == first.accuracy
+    assert first.accuracy_words.startswith("Learned what good looks like from 12 photos of good casting.")
+    assert load_model(project.latest_good_model().path).anomaly is not None
+    assert first.changes is None  # the project's first model
+    for part in parts(3, texture="casting", defective=False, seed=4):
+        project.add_sample(rgb(part.image), good.id, "camera")
+    second = TrainingRun(project, backbone).run()
+    assert second.changes is not None and second.changes.previous == first.model_id
+    assert second.changes.photos_added == 3 and second.previous == first.model_id

@@ -21,7 +21,9 @@ QUICK = TrainingConfig(augmentation="off")
 
 def test_one_class_with_photos_is_refused_with_what_to_do(project):
     add_photos(project, {"apple": 3})
-    assert training_refusal(project) == "Training needs at least two classes: add another class first."
+    assert (
+        training_refusal(project) == "Teaching from good parts needs at least 5 photos of apple: take 2 more."
+    )
     project.add_class("pear")
     assert training_refusal(project) == "Training needs photos of at least two classes: take photos of pear."
     with pytest.raises(TrainingRefused, match="take photos of pear"):
