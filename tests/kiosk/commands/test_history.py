@@ -9,14 +9,8 @@ import pytest
 
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.project_training import train_project
-from teachbooth.cli import main
+from tests.kiosk.commands.cli_run import run_cli
 from tests.kiosk.tui.photos import add_photos, shared_backbone
-
-
-def history(capsys, *args) -> tuple[int, str, str]:
-    code = main(["history", *map(str, args)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture
@@ -32,7 +26,7 @@ def two_versions(project):
 
 def test_json_lists_every_version_oldest_first_with_its_scores_and_changes(project, two_versions, capsys):
     first, second = two_versions
-    code, out, err = history(capsys, project.root, "--json")
+    code, out, err = run_cli(capsys, "history", project.root, "--json")
     assert code == 0 and err == ""
     listed = json.loads(out)
     assert [entry["version"] for entry in listed] == [first.id, second.id]
@@ -46,12 +40,12 @@ def test_json_lists_every_version_oldest_first_with_its_scores_and_changes(proje
     changes = listed[1]["changes"]
     assert changes["previous"] == first.id and changes["photos_added"] == 2 and changes["photos_removed"] == 0
     assert set(changes["per_class"]) == {"apple", "leaf"} and listed[1]["photos"] == 8
-    assert history(capsys, project.root, "--json")[1] == out  # the same numbers next time
+    assert run_cli(capsys, "history", project.root, "--json")[1] == out  # the same numbers next time
 
 
 def test_the_table_marks_the_current_version_and_says_what_changed(project, two_versions, capsys):
     first, second = two_versions
-    code, out, _ = history(capsys, project.root)
+    code, out, _ = run_cli(capsys, "history", project.root)
     header, *rows = out.splitlines()
     assert code == 0 and header.split() == [
         "version",
@@ -67,11 +61,11 @@ def test_the_table_marks_the_current_version_and_says_what_changed(project, two_
 
 
 def test_a_project_without_versions_or_without_a_folder(tmp_path, project, capsys):
-    assert history(capsys, project.root) == (
+    assert run_cli(capsys, "history", project.root) == (
         0,
         "no versions yet: train the project (the kiosk's Train step, or teachbooth train --project)\n",
         "",
     )
-    assert history(capsys, project.root, "--json")[:2] == (0, "[]\n")
-    code, out, err = history(capsys, tmp_path / "nowhere")
+    assert run_cli(capsys, "history", project.root, "--json")[:2] == (0, "[]\n")
+    code, out, err = run_cli(capsys, "history", tmp_path / "nowhere")
     assert code == 2 and out == "" and "there is no project at" in err

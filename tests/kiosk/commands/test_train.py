@@ -6,6 +6,7 @@ from kiosk.learning.model_dir import load_model
 from kiosk.store import Project
 from teachbooth.cli import main
 from testkit.shapes import write_dataset
+from tests.kiosk.commands.cli_run import run_cli
 from tests.kiosk.tui.photos import add_photos
 
 
@@ -87,9 +88,8 @@ def test_train_leaves_masks_out_of_the_images(tmp_path, capsys):
 
 
 def train_project_cli(capsys, project_dir) -> tuple[int, list[str], list[str]]:
-    code = main(["train", "--project", str(project_dir), "--augmentation", "off"])
-    captured = capsys.readouterr()
-    return code, captured.out.splitlines(), captured.err.splitlines()
+    code, out, err = run_cli(capsys, "train", "--project", project_dir, "--augmentation", "off")
+    return code, out.splitlines(), err.splitlines()
 
 
 def test_train_project_trains_an_imported_project_as_the_train_step_does(tmp_path, capsys):
