@@ -143,12 +143,6 @@ def changes_of(version: ModelVersion) -> VersionChanges | None:
     return None if record is None else VersionChanges.from_json(record)
 
 
-def previous_of(version: ModelVersion) -> int | None:
-    """The version that was in use when `version` was trained (what a rollback returns to)."""
-    previous = version.metrics.get(HISTORY_KEY, {}).get("previous")
-    return None if previous is None else int(previous)
-
-
 @dataclass(frozen=True)
 class VersionEntry:
     """One line of the history, as `teachbooth history` lists it."""
