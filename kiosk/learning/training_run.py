@@ -289,7 +289,7 @@ def anomaly_report(trained: AnomalyProjectTraining) -> TrainingReport:
         accuracy=trained.good_kept,
         accuracy_words=trained.words(),
         per_class=(ClassScore(label, trained.good_kept, count),),
-        labels=(label,),
+        labels=(),  # the confusion matrix's: one class has nothing to be confused with
         confusion=(),
         misses=(),
         comparison=None,

@@ -33,6 +33,7 @@ from textual.widgets import Button, Static
 from textual.worker import Worker, get_current_worker
 
 from kiosk.coach.suggestion import CaptureSamples
+from kiosk.learning.project_anomaly import anomaly_refusal, is_anomaly_project
 from kiosk.live.view import OUTCOME_TEXT, FpsMeter, kept_sample, photo_with_mask, preview_image
 from kiosk.masking import ObjectMasker, OpenPalmTrigger
 from kiosk.store import PHOTO_SOURCES, PHOTO_STATUSES, NotFound
@@ -42,7 +43,8 @@ from kiosk.tui.widgets.record_button import RecordButton
 from kiosk.tui.widgets.thumbnails import THUMB_SIZE, ThumbStrip
 
 MIN_PHOTOS = 3
-"""Photos each class needs before the visitor may go on: cross-validation needs a few per class."""
+"""Photos each class needs before the visitor may go on: cross-validation needs a few per class. A
+one-class project (good parts only) needs what its anomaly model does (`anomaly_refusal`)."""
 CAPTURE_INTERVAL_S = 0.25
 """Spacing of the photos of a held burst, in camera time: four a second, each a little different."""
 BURST = 5
@@ -150,6 +152,8 @@ class CaptureScreen(StepScreen):
         counts = project.counts(source=PHOTO_SOURCES, status=PHOTO_STATUSES)
         if not counts:
             return NO_CLASSES
+        if is_anomaly_project(project):
+            return anomaly_refusal(project)
         short = [info.label for info in project.classes() if counts.get(info.id, 0) < MIN_PHOTOS]
         if short:
             return f"Take at least {MIN_PHOTOS} photos of each class ({', '.join(short)} need more)."

@@ -1,4 +1,8 @@
-"""Step 1, Classes: name the things to teach; add, rename and remove them (2 to 8).
+"""Step 1, Classes: name the things to teach; add, rename and remove them (1 to 8).
+
+One class is a project of good parts only (a line worker with no defective part to show): the hint
+line says so, and training makes an anomaly model that flags anything unlike them
+(`kiosk/learning/project_anomaly.py`). A second class makes it a classifier again.
 
 Built for an on-screen keyboard: one text field and one big button, Enter does the same as the
 button, and every refusal (blank name, a name that is taken in any capitalisation, a ninth class)
@@ -22,6 +26,7 @@ from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Input, Static
 
 from kiosk.coach.suggestion import AddClass, RenameClass
+from kiosk.learning.project_anomaly import ANOMALY_CLASSES, GOOD_PARTS_ONLY
 from kiosk.store import (
     MAX_CLASSES,
     MAX_LABEL_CHARS,
@@ -35,7 +40,7 @@ from kiosk.store import (
 from kiosk.tui.screens.base import StepScreen
 from kiosk.tui.widgets.names_panel import NamesPanel
 
-MIN_CLASSES = 2
+NO_CLASS = "Add a class to go on: two or more to tell apart, or one of good parts to find odd ones."
 
 
 class ClassesScreen(StepScreen):
@@ -74,6 +79,7 @@ class ClassesScreen(StepScreen):
         grid = self.query_one("#class-list", Grid)
         await grid.remove_children()
         await grid.mount_all([self._row(info, counts.get(info.id, 0)) for info in classes])
+        self.set_hint(GOOD_PARTS_ONLY if len(classes) == ANOMALY_CLASSES else None)
         self.refresh_nav()
 
     def _row(self, info: ClassInfo, photos: int) -> Horizontal:
@@ -92,10 +98,7 @@ class ClassesScreen(StepScreen):
         message.set_class(problem, "-problem")
 
     def blocked_reason(self) -> str | None:
-        count = len(self.session.project.classes())
-        if count < MIN_CLASSES:
-            return f"Add at least {MIN_CLASSES} classes to go on (you have {count})."
-        return None
+        return None if self.session.project.classes() else NO_CLASS
 
     # -- input --------------------------------------------------------------------------------
 

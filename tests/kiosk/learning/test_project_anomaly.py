@@ -80,7 +80,7 @@ def test_the_train_step_teaches_a_one_class_project_from_good_parts_and_reports_
     seen = []
     first = TrainingRun(project, backbone, TrainingConfig(augmentation="off")).run(seen.append)
     assert [p.stage for p in seen][-1] == "training" and seen[-1].fraction == 1.0
-    assert first.labels == ("good casting",) and first.confusion == () and first.misses == ()
+    assert first.labels == () and first.confusion == () and first.misses == ()
     [score] = first.per_class
     assert (score.label, score.photos) == ("good casting", 12) and score.accuracy == first.accuracy
     assert first.accuracy_words.startswith("Learned what good looks like from 12 photos of good casting.")

@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
+from kiosk.learning.anomaly_training import MIN_GOOD
 from kiosk.live.view import OUTCOME_TEXT
 from kiosk.session import KioskSession
 from kiosk.tui.app import TeachBoothApp
@@ -98,6 +99,11 @@ async def test_the_refusal_on_the_hint_line_clears_once_there_are_enough_photos(
         hint = screen.query_one("#hint")
         assert hint.has_class("-warning")
         for _ in range(MIN_PHOTOS):
+            project.add_sample(np.full((64, 64, 3), 99, np.uint8), apple, "camera")
+        await screen.show_classes()
+        # One class is a project of good parts: its anomaly model needs more of them than a class does.
+        assert f"needs at least {MIN_GOOD} photos of apple" in shown(hint) and hint.has_class("-warning")
+        for _ in range(MIN_GOOD - MIN_PHOTOS):
             project.add_sample(np.full((64, 64, 3), 99, np.uint8), apple, "camera")
         await screen.show_classes()
         assert not hint.has_class("-warning") and "Hold an object up" in shown(hint)

@@ -1,6 +1,6 @@
-"""Step 5 with a model taught from good parts only: on the replay footage, a real anomaly model that
-knows the ball says a ball looks good and flags what is unlike it, and the live preview shows the
-heat map over the frame it judged."""
+"""Steps 4 and 5 with a one-class project: the Train step teaches an anomaly model from the good
+parts (ball photos from the replay footage), and on the footage it says a ball looks good, flags
+what is unlike it, and the live preview shows the heat map over the frame it judged."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kiosk.learning.anomaly_training import fit_anomaly
-from kiosk.learning.model_dir import save_anomaly_model
+from kiosk.learning.model_dir import load_model
+from kiosk.learning.training_run import TrainingRun
 from kiosk.live.view import kept_sample
 from kiosk.tui.screens import try_it
+from kiosk.tui.screens.train import TrainScreen
 from tests.kiosk.conftest import REPLAY, rendered_frame_masker
 from tests.kiosk.tui.conftest import SIZE
 from tests.kiosk.tui.pilot_helpers import shown, wait_until
@@ -21,31 +22,50 @@ from tools.render_replay import frames_with
 
 pytestmark = pytest.mark.asyncio
 
+
+def text(app, selector: str) -> str:
+    return " ".join(shown(app.screen.query_one(selector)).split())
+
+
 GOOD_FRAMES = frames_with("ball")[:14:2]
 
 
 @pytest.fixture
-def good_balls(project, session):
-    """A one-class project of ball photos as Capture keeps them, and its anomaly model as current."""
+def good_balls(project):
+    """A one-class project of ball photos as Capture keeps them: the masker's crops and masks."""
     good = project.add_class("ball")
     masker = rendered_frame_masker()
-    crops = []
     for index in range(max(GOOD_FRAMES) + 1):  # in order, so the masker learns the empty stage first
         result = masker.capture(np.asarray(Image.open(REPLAY / f"frame_{index:03d}.jpg").convert("RGB")))
         if index in GOOD_FRAMES:
             kept = kept_sample(result)
             project.add_sample(kept.image, good.id, "camera", mask=kept.mask)
-            crops.append(session.backbone.preprocess(kept.image))
-    grids = np.stack([found.maps["mid"] for found in session.backbone.embed_maps(crops)])
-    folder = project.new_model_folder()
-    save_anomaly_model(folder, fit_anomaly(grids).detector, session.backbone, "ball")
-    project.add_model(folder, session.backbone.backbone_id, {"kind": "anomaly"})
     return good
 
 
+async def test_the_train_step_teaches_the_good_parts_of_a_one_class_project(make_app, project, good_balls):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto_step("train")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, TrainScreen) and bool(app.screen.query("#train-start"))
+        )
+        await pilot.click("#train-start")
+        await wait_until(pilot, lambda: "Trained." in text(app, "#train-status"), timeout=60)
+        assert f"from {len(GOOD_FRAMES)} photos of ball" in text(app, "#train-status")
+        assert text(app, "#train-comparison").startswith("Taught from good parts only")
+        assert "ball" in text(app, "#train-class-bars")
+        await wait_until(pilot, lambda: not app.screen.query_one("#train-start").disabled)
+        await pilot.click("#nav-next")
+        await pilot.pause()
+        assert app.current_step == "try"
+    assert load_model(project.latest_good_model().path).anomaly is not None
+
+
 async def test_the_ball_looks_good_an_anomaly_shows_its_score_and_its_heat_over_the_frame(
-    make_app, good_balls, monkeypatch
+    make_app, project, session, good_balls, monkeypatch
 ):
+    TrainingRun(project, session.backbone).run()  # what the Train step runs (test above)
     made: deque[tuple[Image.Image, bool]] = deque(maxlen=60)
     """The live loop's latest previews, each with whether heat_over painted on it."""
     real = try_it.heat_over
