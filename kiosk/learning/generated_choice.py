@@ -17,6 +17,13 @@ accepted as the class whose photos are half blue bars, when the other class has 
 60), and blends towards the other class's photos as far as the gate allows (18 of 50; these cost
 fewer photos, often none). A check that cannot be measured (too few photos to hold any out) keeps
 them: nothing shows they hurt.
+
+Staged training (photos first, then the generated pictures at a lower weight), which helps a deep
+network fine-tuned in stages, is not offered: the linear SVM is fitted to its optimum in one go, so
+the order of the data does not exist for it and a stage is only a weight, which `generated_weight`
+already is. Measured on 6 more such projects (3 splits each): own-look renders gained 12, 12 and 13
+photos in all at weights 0.25, 0.5 and 1; misleading pictures lost 22, 29 and 42. A lower weight only
+dampens harm that leaving the pictures out removes.
 """
 
 from __future__ import annotations
