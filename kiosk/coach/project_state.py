@@ -43,7 +43,7 @@ def project_state(
     groups = {sample.id: sample.id for sample in [*real, *generated]}
     real_rows = feature_rows(project, key, real, groups, 1.0, real=True)
     generated_rows = feature_rows(project, key, generated, groups, 1.0, real=False)
-    verdicts = gate_rows(real_rows, generated_rows)
+    verdicts = gate_rows(real_rows, generated_rows, generated)
     gate = tally_gate(generated_rows.labels, verdicts.values())
 
     row_of = {name: row for row, name in enumerate(real_rows.names)}

@@ -17,18 +17,28 @@ Two limits keep the rule sane at the edges: `min_allowed_distance` (a class of n
 photos still lets a recoloured copy in) and `min_similarity` (never accept something unrelated,
 however scattered the class is).
 
+A picture made to change one cue on purpose (`CUE_PRESETS`: a new colour, a new background, other
+light) is judged by `min_similarity` alone. Its job is to move away from the class's photos along
+that cue, and the backbone's features lean on exactly such cues: measured against the photos'
+spread, every red apple turned green was "too different", and a model trained red-vs-green still
+called a green apple a pear (bench/concept_gap.py: 0 % before and after). Whether such pictures
+help is judged where it can be, on the real photos: the train step's real / generated / mixed
+check leaves them out when they lower accuracy (`generated_choice.py`).
+
 The reasons are written for the person at the kiosk: they appear on the review screen and in the
 coach's "generated images that fail the gate" suggestion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from kiosk.learning.linear_model import unit_rows
+from shared.presets import Preset
 
 DEFAULT_TOLERANCE = 2.0
 """A generated image may be this many times as far (cosine distance) from its class centroid as the
@@ -41,6 +51,15 @@ SPREAD_QUANTILE = 0.9
 """The class's spread is this quantile of its leave-one-out distances: robust to one odd photo."""
 FALLBACK_SPREAD = 0.2
 """Spread for a single-photo class when no class has two photos to measure one from."""
+CUE_PRESETS = frozenset({Preset.NEW_COLOUR, Preset.NEW_BACKGROUND, Preset.DIFFERENT_LIGHT})
+"""Presets that change one cue on purpose: their pictures need only `min_similarity`."""
+PRESET_KEY = "preset"
+"""The recipe key naming the preset a generated picture was made with."""
+
+
+def changes_a_cue(recipe: Mapping[str, Any] | None) -> bool:
+    """Whether a generated picture's recipe names a preset of `CUE_PRESETS`."""
+    return (recipe or {}).get(PRESET_KEY) in CUE_PRESETS
 
 
 @dataclass(frozen=True)
@@ -107,8 +126,10 @@ def gate_generated(
     tolerance: float = DEFAULT_TOLERANCE,
     min_allowed_distance: float = DEFAULT_MIN_ALLOWED_DISTANCE,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    cue_changed: Sequence[bool] | None = None,
 ) -> list[GateVerdict]:
-    """One verdict per generated row, in order.
+    """One verdict per generated row, in order; `cue_changed[i]` marks a row made to change a cue
+    (see the module docstring), judged by `min_similarity` alone.
 
     Real features must be finite (they come from the visitor's own photos; NaN there is a bug to
     report, not a sample to skip). A generated row with NaN or infinity, or with no real samples of
@@ -139,6 +160,9 @@ def gate_generated(
     unit = unit_rows(np.where(finite[:, None], generated, 0.0))
     similarities = unit @ centroids.T if classes else np.zeros((len(generated), 0))
 
+    changed = [False] * len(generated) if cue_changed is None else list(cue_changed)
+    if len(changed) != len(generated):
+        raise ValueError(f"cue_changed has {len(changed)} entries for {len(generated)} generated rows")
     verdicts = []
     for row, label in enumerate(generated_labels):
         if not finite[row]:
@@ -158,8 +182,11 @@ def gate_generated(
             other_label, other = [n for n in names if n != label][best], float(rest[best])
         spread = classes[label].spread
         allowed = max(min_allowed_distance, tolerance * (borrowed_spread if spread is None else spread))
-        needed = max(min_similarity, 1.0 - allowed)
-        if own < needed:
+        needed = min_similarity if changed[row] else max(min_similarity, 1.0 - allowed)
+        if changed[row] and own >= needed:
+            reason = f"Made to change one thing about your {label} photos, and still close enough to them."
+            verdicts.append(GateVerdict(True, own, other_label, other, reason))
+        elif own < needed:
             reason = (
                 f"Too different from your {label} photos to teach {label} "
                 f"(similarity {own:.2f}, needs {needed:.2f})."

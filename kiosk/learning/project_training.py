@@ -29,7 +29,7 @@ from typing import Any
 
 from kiosk.features.backbone import Backbone
 from kiosk.learning.config import TrainingConfig
-from kiosk.learning.gate import GateVerdict, gate_generated
+from kiosk.learning.gate import GateVerdict, changes_a_cue, gate_generated
 from kiosk.learning.history import HISTORY_KEY, history_record
 from kiosk.learning.model_dir import TrainedModel, save_model
 from kiosk.learning.trainer import TrainingOutcome, TrainingProgress, TrainingRows, fit_rows
@@ -140,12 +140,20 @@ def real_samples(project: Project) -> list[Sample]:
     return project.samples(source=PHOTO_SOURCES, status=PHOTO_STATUSES)
 
 
-def gate_rows(real_rows: TrainingRows, generated_rows: TrainingRows) -> dict[str, GateVerdict]:
-    """The quality gate's verdict on every generated row, by sample id (empty without any)."""
+def gate_rows(
+    real_rows: TrainingRows, generated_rows: TrainingRows, generated: Sequence[Sample] = ()
+) -> dict[str, GateVerdict]:
+    """The quality gate's verdict on every generated row, by sample id (empty without any); the
+    rows of `generated` pictures whose recipe names a cue-changing preset are judged as such."""
     if not len(generated_rows):
         return {}
+    cue_changed = {sample.id for sample in generated if changes_a_cue(sample.recipe)}
     found = gate_generated(
-        real_rows.features, real_rows.labels, generated_rows.features, generated_rows.labels
+        real_rows.features,
+        real_rows.labels,
+        generated_rows.features,
+        generated_rows.labels,
+        cue_changed=[name in cue_changed for name in generated_rows.names],
     )
     return dict(zip(generated_rows.names, found, strict=True))
 
@@ -167,7 +175,7 @@ def prepare_training(
     weight = config.generated_weight
     real_rows = feature_rows(project, key, real, groups, 1.0, real=True)
     generated_rows = feature_rows(project, key, generated, groups, weight, real=False)
-    verdicts = gate_rows(real_rows, generated_rows)
+    verdicts = gate_rows(real_rows, generated_rows, generated)
     passed = [s for s in generated if s.id in verdicts and verdicts[s.id].passed]
     passed_rows = feature_rows(project, key, passed, groups, weight, real=False)
     return PreparedTraining(real, passed, groups, real_rows, passed_rows, verdicts, unreadable, views)

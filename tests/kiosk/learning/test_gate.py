@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from kiosk.learning.gate import GateVerdict, gate_generated
+from kiosk.learning.gate import GateVerdict, changes_a_cue, gate_generated
 
 DIM = 64
 
@@ -126,3 +126,29 @@ def test_bad_input_is_refused_with_a_clear_error(axes):
     broken[0, 0] = np.nan
     with pytest.raises(ValueError, match="real features contain NaN"):
         gate_generated(broken, labels, axes[:1], ["apple"])
+
+
+def test_a_picture_made_to_change_a_cue_needs_only_the_similarity_floor(axes):
+    """A recoloured apple moves away from the apples along colour, and colour may be what the pears
+    share: judged like any picture it is refused both ways; made to change a cue, it is let in."""
+    features, labels = _real(axes, apple_spread=0.05)
+    recoloured = (0.5 * axes[0] + 0.55 * axes[1] + 0.3 * axes[19])[None]
+    (plain,) = gate_generated(features, labels, recoloured, ["apple"])
+    (cue,) = gate_generated(features, labels, recoloured, ["apple"], cue_changed=[True])
+    assert not plain.passed and cue.passed
+    assert cue.reason == "Made to change one thing about your apple photos, and still close enough to them."
+
+
+def test_a_cue_change_still_never_lets_in_something_unrelated(axes):
+    features, labels = _real(axes)
+    unrelated = (0.1 * axes[0] + axes[19])[None]
+    (verdict,) = gate_generated(
+        features, labels, unrelated, ["apple"], cue_changed=[True], min_similarity=0.3
+    )
+    assert not verdict.passed and "needs 0.30" in verdict.reason
+
+
+def test_which_presets_change_a_cue():
+    assert changes_a_cue({"preset": "new_colour"}) and changes_a_cue({"preset": "new_background"})
+    assert not changes_a_cue({"preset": "new_angle"}) and not changes_a_cue(None)
+    assert not changes_a_cue({"preset": "mix"})
