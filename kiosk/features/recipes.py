@@ -93,6 +93,16 @@ def recipe_vectors(recipes: Sequence[str], found: Iterable[FeatureMaps]) -> dict
     return {recipe: np.asarray(vectors, dtype=np.float32) for recipe, vectors in rows.items()}
 
 
+def embed_recipes(
+    backbone: Backbone, pixels: Sequence[np.ndarray], recipes: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """Recipe -> (len(pixels), dim) float32 features of preprocessed `pixels`, one invoke each; the
+    maps are read only when a recipe needs them, so "global" alone costs what `embed_pixels` does."""
+    if tuple(recipes) == (GLOBAL,):
+        return {GLOBAL: backbone.embed_pixels(pixels)}
+    return recipe_vectors(recipes, backbone.embed_maps(pixels))
+
+
 class RecipeFeatures:
     """A backbone read through one recipe, with the backbone's own interface (`embed`, `embed_pixels`,
     `preprocess`, `input_size`, `feature_dim`), so predictors and saliency take either."""

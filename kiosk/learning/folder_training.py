@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from kiosk.features.backbone import Backbone
-from kiosk.features.recipes import GLOBAL, available_recipes, recipe_vectors
+from kiosk.features.recipes import GLOBAL, available_recipes, embed_recipes
 from kiosk.learning.anomaly_evaluation import AnomalyEvaluation
 from kiosk.learning.anomaly_folder import AnomalyTraining, evaluate_anomaly_folder, train_anomaly_folder
 from kiosk.learning.config import TrainingConfig
@@ -78,7 +78,7 @@ def embed_folder(
         except (UnreadableImage, ValueError) as exc:
             skipped.append(Skipped(path, str(exc)))
         else:
-            vectors = _recipe_rows(backbone, pixels, recipes)
+            vectors = embed_recipes(backbone, pixels, recipes)
             labels.append(label)
             names.append(str(path))
             for recipe in recipes:
@@ -105,15 +105,6 @@ def embed_folder(
         else None
     )
     return EmbeddedFolder(rows, view_rows, tuple(skipped))
-
-
-def _recipe_rows(
-    backbone: Backbone, pixels: list[np.ndarray], recipes: tuple[str, ...]
-) -> dict[str, np.ndarray]:
-    """Recipe -> (len(pixels), dim) features; the maps are read only when a recipe needs them."""
-    if recipes == (GLOBAL,):
-        return {GLOBAL: backbone.embed_pixels(pixels)}
-    return recipe_vectors(recipes, backbone.embed_maps(pixels))
 
 
 def _matrix(vectors: list[np.ndarray]) -> np.ndarray:

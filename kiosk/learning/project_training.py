@@ -8,7 +8,12 @@
   it yet) share one group per class, so they never train a fold that holds out their class's
   generated images, at the price of coarser folds.
 - Features are cached in the store per backbone id, views under `view_key(...)`, so a second
-  training run (or one after adding five photos) embeds only what is new.
+  training run (or one after adding five photos) embeds only what is new. With a feature recipe
+  other than "global" (`kiosk/features/recipes.py`) its numbers are cached under `recipe_key(...)`
+  (and its views under that key's `view_key`), all recipes from the same invoke of each image. The
+  recipe is chosen as `teachbooth train` chooses it (`recipe_choice.py`: cross-validated on the real
+  photos, `TrainingConfig.features`); the quality gate always reads the global numbers, which its
+  thresholds were set on.
 - Preparing (features, gate: `prepare_training`) and fitting (`fit_prepared`) are separate steps, so
   the train step can run the real / generated / mixed check between them and fit without the
   generated pictures when they hurt (`generated_choice.py`); `train_project` does both.
@@ -28,10 +33,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.features.backbone import Backbone
+from kiosk.features.recipes import GLOBAL, available_recipes, embed_recipes, recipe_key
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.gate import GateVerdict, changes_a_cue, gate_generated
 from kiosk.learning.history import HISTORY_KEY, history_record
 from kiosk.learning.model_dir import TrainedModel, save_model
+from kiosk.learning.recipe_choice import RecipeChoice, choose_recipe
 from kiosk.learning.trainer import TrainingOutcome, TrainingProgress, TrainingRows, fit_rows
 from kiosk.learning.views import VIEWS, view_image, view_key
 from kiosk.store import Project, StoreError
@@ -70,6 +77,8 @@ class PreparedTraining:
     unreadable: dict[str, str]
     views: tuple[str, ...]
     """The views whose features are cached (none with augmentation off)."""
+    recipe: RecipeChoice
+    """The feature recipe the rows are in, and why (`recipe_choice.py`)."""
 
 
 def cache_features(
@@ -78,31 +87,42 @@ def cache_features(
     samples: Sequence[Sample],
     views: Sequence[str] = (),
     progress: TrainingProgress | None = None,
+    recipes: Sequence[str] = (GLOBAL,),
 ) -> dict[str, str]:
-    """Compute and store the features (and views' features) `samples` lack; each image is read once.
+    """Compute and store the features under each recipe (and each view's) that `samples` lack; each
+    image is read once and each view of it embedded once, whatever the recipes.
 
     Returns the samples whose image could not be read (id -> reason); they get no features.
     """
-    keys = {None: backbone.backbone_id} | {view: view_key(backbone.backbone_id, view) for view in views}
+    slots = [(recipe, view) for recipe in recipes for view in (None, *views)]
+    keys = {slot: feature_key(recipe_key(backbone.backbone_id, slot[0]), slot[1]) for slot in slots}
     wanted = {sample.id for sample in samples}
-    missing = {view: {s.id for s in project.missing_features(key)} & wanted for view, key in keys.items()}
+    missing = {slot: {s.id for s in project.missing_features(key)} & wanted for slot, key in keys.items()}
     todo = [sample for sample in samples if any(sample.id in ids for ids in missing.values())]
-    batches: dict[str | None, list] = {view: [] for view in keys}
+    batches: dict[tuple[str, str | None], list] = {slot: [] for slot in slots}
     images = project.iter_images(todo)
     for done, loaded in enumerate(images, start=1):
-        for view, key in keys.items():
-            if loaded.sample.id not in missing[view]:
+        for view in (None, *views):
+            needed = [recipe for recipe in recipes if loaded.sample.id in missing[recipe, view]]
+            if not needed:
                 continue
             image = loaded.image if view is None else view_image(loaded.image, view)
-            batches[view].append((loaded.sample, backbone.embed_one(image)))
-            if len(batches[view]) >= BATCH:
-                project.set_many_features(key, batches[view])
-                batches[view] = []
+            vectors = embed_recipes(backbone, [backbone.preprocess(image)], needed)
+            for recipe in needed:
+                batches[recipe, view].append((loaded.sample, vectors[recipe][0]))
+                if len(batches[recipe, view]) >= BATCH:
+                    project.set_many_features(keys[recipe, view], batches[recipe, view])
+                    batches[recipe, view] = []
         if progress:
             progress("features", done, len(todo))
-    for view, key in keys.items():
-        project.set_many_features(key, batches[view])
+    for slot, key in keys.items():
+        project.set_many_features(key, batches[slot])
     return {problem.sample_id: problem.reason for problem in images.bad if problem.sample_id}
+
+
+def feature_key(key: str, view: str | None) -> str:
+    """The cache key of a view's features under `key` (a backbone id or a recipe's key)."""
+    return key if view is None else view_key(key, view)
 
 
 def feature_rows(
@@ -115,8 +135,9 @@ def feature_rows(
     real: bool,
     view: str | None = None,
 ) -> TrainingRows:
-    """The rows of `samples` with features cached for the backbone (or one of its views), in order."""
-    key = backbone_id if view is None else view_key(backbone_id, view)
+    """The rows of `samples` with features cached for the backbone (or one of its views), in order;
+    `backbone_id` may be a recipe's key (`recipe_key`) for its numbers."""
+    key = feature_key(backbone_id, view)
     ids, features = project.features(key, [sample.id for sample in samples])
     labels = {sample.id: sample.label for sample in samples}
     return TrainingRows.of(
@@ -164,21 +185,31 @@ def prepare_training(
     config: TrainingConfig,
     progress: TrainingProgress | None = None,
 ) -> PreparedTraining:
-    """Cache what the project's samples lack and run the quality gate on the accepted generated ones."""
+    """Cache what the project's samples lack, run the quality gate on the accepted generated ones and
+    choose the feature recipe. Raises `TrainingError` when the recipes must be compared and the real
+    photos cannot be cross-validated (fewer than two classes)."""
     views = tuple(VIEWS) if config.augmentation != "off" else ()
+    candidates = available_recipes(backbone) if config.features == "auto" else (config.features,)
     real = real_samples(project)
     generated = project.samples(source=Source.GENERATED, status=Status.ACCEPTED)
-    unreadable = cache_features(project, backbone, [*real, *generated], views, progress)
-    key = backbone.backbone_id
+    recipes = tuple(dict.fromkeys((GLOBAL, *candidates)))  # the gate reads the global numbers
+    unreadable = cache_features(project, backbone, [*real, *generated], views, progress, recipes)
     real_ids = {s.id for s in real}
     groups = {s.id: s.id for s in real} | {s.id: group_of(s, real_ids) for s in generated}
     weight = config.generated_weight
-    real_rows = feature_rows(project, key, real, groups, 1.0, real=True)
-    generated_rows = feature_rows(project, key, generated, groups, weight, real=False)
-    verdicts = gate_rows(real_rows, generated_rows, generated)
+
+    def rows(recipe: str, samples: list[Sample], weight: float, *, real: bool) -> TrainingRows:
+        return feature_rows(
+            project, recipe_key(backbone.backbone_id, recipe), samples, groups, weight, real=real
+        )
+
+    generated_rows = rows(GLOBAL, generated, weight, real=False)
+    verdicts = gate_rows(rows(GLOBAL, real, 1.0, real=True), generated_rows, generated)
     passed = [s for s in generated if s.id in verdicts and verdicts[s.id].passed]
-    passed_rows = feature_rows(project, key, passed, groups, weight, real=False)
-    return PreparedTraining(real, passed, groups, real_rows, passed_rows, verdicts, unreadable, views)
+    choice = choose_recipe({recipe: rows(recipe, real, 1.0, real=True) for recipe in candidates}, config)
+    real_rows = rows(choice.recipe, real, 1.0, real=True)
+    passed_rows = rows(choice.recipe, passed, weight, real=False)
+    return PreparedTraining(real, passed, groups, real_rows, passed_rows, verdicts, unreadable, views, choice)
 
 
 def fit_prepared(
@@ -198,6 +229,7 @@ def fit_prepared(
     when the model cannot be saved (its folder is removed; the previous model stays current).
     """
     key = backbone.backbone_id
+    recipe = prepared.recipe.recipe
     chosen = prepared.passed if use_generated else []
     rows = prepared.real_rows + prepared.passed_rows if use_generated else prepared.real_rows
     view_rows = None
@@ -206,7 +238,7 @@ def fit_prepared(
         parts = [
             feature_rows(
                 project,
-                key,
+                recipe_key(key, recipe),
                 [s for s in samples if s.id in trained],
                 prepared.groups,
                 weight,
@@ -224,6 +256,7 @@ def fit_prepared(
         config,
         gate={"checked": len(prepared.verdicts), "passed": len(prepared.passed)},
         unreadable=prepared.unreadable,
+        features=prepared.recipe.as_json(),
         **(record or {}),
     )
     info[HISTORY_KEY] = history_record(
@@ -233,7 +266,7 @@ def fit_prepared(
         info["evaluation"],
     )
     try:
-        model = save_model(folder, outcome.fit.model, backbone, info, outcome.open_set)
+        model = save_model(folder, outcome.fit.model, backbone, info, outcome.open_set, recipe)
     except OSError as exc:  # a full disk, most likely: the current model stays the current one
         shutil.rmtree(folder, ignore_errors=True)
         raise StoreError(f"could not save the trained model: {exc}") from exc
