@@ -14,7 +14,6 @@ back; it has no classifier "evaluation" (the share of good parts kept out of fol
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,9 +24,10 @@ from kiosk.learning.anomaly_training import MIN_GOOD, AnomalyFit, fit_anomaly
 from kiosk.learning.config import TrainingConfig
 from kiosk.learning.history import HISTORY_KEY, history_record
 from kiosk.learning.model_dir import TrainedModel, save_anomaly_model
+from kiosk.learning.project_training import record_version
 from kiosk.learning.svm import TrainingError
 from kiosk.learning.trainer import TrainingProgress
-from kiosk.store import PHOTO_SOURCES, PHOTO_STATUSES, Project, StoreError
+from kiosk.store import PHOTO_SOURCES, PHOTO_STATUSES, Project
 from kiosk.store.models import ModelVersion
 
 ANOMALY_CLASSES = 1
@@ -109,11 +109,10 @@ def train_project_anomaly(
         progress("training", 1, 1)
     info = fit.info(kind="anomaly", photos=used, unreadable=unreadable, config=config.model_dump())
     info[HISTORY_KEY] = history_record(project.latest_good_model(backbone.backbone_id), used, [], None)
-    folder = project.new_model_folder()
-    try:
-        model = save_anomaly_model(folder, fit.detector, backbone, good.label, info)
-    except OSError as exc:  # a full disk, most likely: the current model stays the current one
-        shutil.rmtree(folder, ignore_errors=True)
-        raise StoreError(f"could not save the trained model: {exc}") from exc
-    version = project.add_model(folder, backbone.backbone_id, info)
+    model, version = record_version(
+        project,
+        backbone.backbone_id,
+        info,
+        lambda folder: save_anomaly_model(folder, fit.detector, backbone, good.label, info),
+    )
     return AnomalyProjectTraining(version, model, fit, unreadable)

@@ -28,8 +28,9 @@ from __future__ import annotations
 import functools
 import operator
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kiosk.features.backbone import Backbone
@@ -251,7 +252,6 @@ def fit_prepared(
         view_rows = functools.reduce(operator.add, parts)
 
     outcome = fit_rows(rows, view_rows, config, progress)
-    folder = project.new_model_folder()
     info = outcome.info(
         config,
         gate={"checked": len(prepared.verdicts), "passed": len(prepared.passed)},
@@ -265,13 +265,28 @@ def fit_prepared(
         [s.id for s in chosen],
         info["evaluation"],
     )
+    model, version = record_version(
+        project,
+        key,
+        info,
+        lambda folder: save_model(folder, outcome.fit.model, backbone, info, outcome.open_set, recipe),
+    )
+    return ProjectTraining(version, model, outcome, prepared.verdicts, prepared.unreadable)
+
+
+def record_version(
+    project: Project, backbone_id: str, info: dict[str, Any], save: Callable[[Path], TrainedModel]
+) -> tuple[TrainedModel, ModelVersion]:
+    """Write a model into a new folder under models/ with `save` and record it as the current
+    version, with `info` as its metrics. A failed write (a full disk, most likely) removes the folder
+    and raises `StoreError`: the previous model stays the current one."""
+    folder = project.new_model_folder()
     try:
-        model = save_model(folder, outcome.fit.model, backbone, info, outcome.open_set, recipe)
-    except OSError as exc:  # a full disk, most likely: the current model stays the current one
+        model = save(folder)
+    except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise StoreError(f"could not save the trained model: {exc}") from exc
-    version = project.add_model(folder, key, info)
-    return ProjectTraining(version, model, outcome, prepared.verdicts, prepared.unreadable)
+    return model, project.add_model(folder, backbone_id, info)
 
 
 def train_project(
