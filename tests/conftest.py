@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from testkit.mosquitto import Mosquitto
 from testkit.probe import Probe
@@ -12,6 +13,12 @@ from testkit.probe import Probe
 # Nothing may download at run time (the model hub is unreachable on these machines). The Hugging
 # Face libraries read this once, when first imported, which is after this root conftest loads.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Property tests draw the same examples on every run and machine, so `make test` cannot turn red on
+# a draw nobody saw before; HYPOTHESIS_PROFILE=explore draws fresh ones to hunt for new failures.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture

@@ -165,6 +165,25 @@ def _words(folded: str) -> list[str]:
     return found
 
 
+def _run_readings(symbol: str, length: int) -> tuple[str, ...]:
+    """What a run of one symbol may spell. A plain letter, or a symbol with one meaning, is itself.
+    A run of an ambiguous one ("111": i or l, each time) reads as all one letter or as one letter
+    then another, split in the middle ("ill", "lii"), its length kept: the matcher needs each run
+    at least as long as the word's ("kill" needs two l). Read one symbol at a time, "h11t1113r"
+    would need 2 ** 5 spellings, past the cap."""
+    letters = LEET.get(symbol, (symbol,))
+    if len(letters) == 1:
+        return (letters[0] * length,)
+    if length == 1:
+        return letters
+    half = length // 2
+    alone = [letter * length for letter in letters]
+    split = [
+        first * half + second * (length - half) for first in letters for second in letters if first != second
+    ]
+    return tuple(dict.fromkeys(alone + split))
+
+
 def readings(word: str) -> Iterator[str]:
     """The spellings a word with leet characters may stand for, letters (and wildcards) only.
 
@@ -186,7 +205,7 @@ def readings(word: str) -> Iterator[str]:
 
 
 def _mapped(word: str) -> Iterator[str]:
-    options = [LEET.get(ch, (ch,)) for ch in word]
+    options = [_run_readings(ch, len(list(run))) for ch, run in itertools.groupby(word)]
     combinations = 1
     for choice in options:
         combinations *= len(choice)

@@ -95,5 +95,13 @@ def test_readings_also_treat_edge_symbols_as_punctuation():
 
 
 def test_readings_of_a_long_ambiguous_word_are_capped():
-    assert list(readings("1" * 5)) == ["i" * 5]
-    assert len(list(readings("1" * 4))) == MAX_READINGS
+    assert list(readings("1a" * 5)) == ["ia" * 5]
+    assert len(list(readings("1a" * 4))) == MAX_READINGS
+
+
+def test_a_run_of_an_ambiguous_symbol_reads_as_one_letter_or_split_in_two():
+    """'ki11111' is 'kill' with the l held down, 'h11t1113r' is 'hitler', 'k111' is 'kill': not
+    2 ** 5 spellings past the cap."""
+    assert set(readings("1" * 5)) == {"iiiii", "lllll", "iilll", "lliii"}
+    assert "killlll" in set(readings("ki11111")) and "kill" in set(readings("k111"))
+    assert "hiitlller" in set(readings("h11t1113r"))
