@@ -23,11 +23,16 @@ ACCEPTED = Status.ACCEPTED
 
 
 def footage(tmp_path, name: str, object_frame: Path):
-    """A replay folder of the empty scene then the object, looping: the object a visitor holds up."""
+    """A replay folder of the empty scene then the object, looping: the object a visitor holds up.
+
+    Two empty frames open it: the Capture step that is being left may still take one frame from a
+    camera changed under it, and the new step's masker must learn its empty scene from the next
+    (the rendered-frame masker sees nobody, so it would learn the object as the scene)."""
     folder = tmp_path / name
     folder.mkdir()
-    shutil.copy(REPLAY / "frame_000.jpg", folder / "frame_0.jpg")
-    for index in range(1, 4):
+    for index in range(2):
+        shutil.copy(REPLAY / "frame_000.jpg", folder / f"frame_{index}.jpg")
+    for index in range(2, 5):
         shutil.copy(object_frame, folder / f"frame_{index}.jpg")
     return f"replay:{folder}?fps={REPLAY_FPS}"
 
