@@ -116,6 +116,7 @@ class Flood:
         self.job = template.model_copy(update={"kiosk_id": kiosk_id, "image": largest_jpeg(), "mask": None})
         self.sent = 0
         self.answers: Counter[str] = Counter()
+        self._refused = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="flood", daemon=True)
         parsed = BrokerUrl.parse(url)
@@ -138,6 +139,11 @@ class Flood:
 
     def start(self) -> None:
         self._thread.start()
+
+    def wait_refused(self, timeout: float) -> bool:
+        """Whether the worker has answered one of the flood's jobs `busy` (the flood filled its
+        kiosk's share of the queue) within `timeout` seconds."""
+        return self._refused.wait(timeout)
 
     def stop(self) -> None:
         self._stop.set()
@@ -172,6 +178,8 @@ class Flood:
             return
         if isinstance(event, JobFailed):
             self.answers[f"failed_{event.code}"] += 1
+            if event.code == "busy":
+                self._refused.set()
         elif isinstance(event, JobAccepted | JobDone):
             self.answers[event.type] += 1
 
