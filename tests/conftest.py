@@ -1,11 +1,11 @@
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 from testkit.mosquitto import Mosquitto
 from testkit.probe import Probe
@@ -14,11 +14,21 @@ from testkit.probe import Probe
 # Face libraries read this once, when first imported, which is after this root conftest loads.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-# Property tests draw the same examples on every run and machine, so `make test` cannot turn red on
-# a draw nobody saw before; HYPOTHESIS_PROFILE=explore draws fresh ones to hunt for new failures.
-settings.register_profile("repeatable", derandomize=True, database=None)
-settings.register_profile("explore", derandomize=False)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+def _repeatable_property_tests() -> None:
+    """Property tests draw the same examples on every run and machine, so `make test` cannot turn
+    red on a draw nobody saw before; HYPOTHESIS_PROFILE=explore draws fresh ones to hunt for new
+    failures. The export tool's own environment runs its one test file without Hypothesis."""
+    if importlib.util.find_spec("hypothesis") is None:
+        return
+    from hypothesis import settings
+
+    settings.register_profile("repeatable", derandomize=True, database=None)
+    settings.register_profile("explore", derandomize=False)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+_repeatable_property_tests()
 
 
 @pytest.fixture
