@@ -9,6 +9,7 @@ by cross-validation (`recipe_choice.py`) unless the configuration names one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,9 +130,9 @@ def train_folder(
     if len(folder.classes) == 1:
         return train_anomaly_folder(folder, out, backbone, config, progress)
     recipes = available_recipes(backbone) if config.features == "auto" else (config.features,)
-    embedded = embed_folder(
-        folder, backbone, views=config.augmentation != "off", recipes=recipes, progress=progress
-    )
+    per_class = Counter(label for _, label in folder.files)
+    views = config.embeds_views(min(per_class.values(), default=0))
+    embedded = embed_folder(folder, backbone, views=views, recipes=recipes, progress=progress)
     unreadable = sorted(set(folder.classes) - set(embedded.rows[recipes[0]].labels))
     if unreadable:
         raise DatasetError(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import operator
 import shutil
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,9 +190,10 @@ def prepare_training(
     """Cache what the project's samples lack, run the quality gate on the accepted generated ones and
     choose the feature recipe. Raises `TrainingError` when the recipes must be compared and the real
     photos cannot be cross-validated (fewer than two classes)."""
-    views = tuple(VIEWS) if config.augmentation != "off" else ()
     candidates = available_recipes(backbone) if config.features == "auto" else (config.features,)
     real = real_samples(project)
+    per_class = Counter(sample.label for sample in real)
+    views = tuple(VIEWS) if config.embeds_views(min(per_class.values(), default=0)) else ()
     generated = project.samples(source=Source.GENERATED, status=Status.ACCEPTED)
     recipes = tuple(dict.fromkeys((GLOBAL, *candidates)))  # the gate reads the global numbers
     unreadable = cache_features(project, backbone, [*real, *generated], views, progress, recipes)

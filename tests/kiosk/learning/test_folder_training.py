@@ -50,3 +50,17 @@ def test_one_class_teaches_an_anomaly_model_that_needs_enough_good_parts(tmp_pat
     with pytest.raises(TrainingError, match="at least 5 photos"):
         train_folder(data, tmp_path / "m", backbone)
     assert not (tmp_path / "m" / "model.json").exists()
+
+
+def test_auto_views_are_embedded_only_up_to_views_up_to_photos_a_class():
+    config = TrainingConfig(augmentation="auto", views_up_to=200)
+    assert config.embeds_views(200) and not config.embeds_views(201)
+    assert TrainingConfig(augmentation="on", views_up_to=0).embeds_views(5000)
+    assert not TrainingConfig(augmentation="off").embeds_views(3)
+
+
+@pytest.mark.parametrize(("views_up_to", "embedded"), [(3, True), (2, False)])
+def test_a_folder_past_views_up_to_a_class_embeds_no_views(tmp_path, backbone, views_up_to, embedded):
+    data = write_dataset(tmp_path / "train", per_class=3, labels=("apple", "leaf"))
+    result = train_folder(data, tmp_path / "model", backbone, TrainingConfig(views_up_to=views_up_to))
+    assert (result.outcome.augmentation["reason"] == "no views") is not embedded
