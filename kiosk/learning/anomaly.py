@@ -21,13 +21,12 @@ unchanged, so a bundle and `teachbooth predict` score the same parts alike.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .linear_model import ModelFileError, read_arrays, write_atomically
+from .linear_model import ModelFileError, read_versioned, save_arrays
 
 FORMAT = "teachbooth-anomaly"
 VERSION = 1
@@ -94,25 +93,21 @@ class AnomalyDetector:
         return float(self.patch_scores(grid).max())
 
     def save(self, path: str | Path) -> None:
-        archive = io.BytesIO()
-        np.savez(
-            archive,
-            format=np.array(FORMAT),
-            version=np.array(VERSION),
+        save_arrays(
+            Path(path),
+            FORMAT,
+            VERSION,
             bank=self.bank.astype(np.float16),
             threshold=np.array(self.threshold),
             floor=np.array(self.floor),
             grid=np.array(self.grid),
             feature_map=np.array(self.feature_map),
         )
-        write_atomically(Path(path), archive.getbuffer())
 
     @classmethod
     def load(cls, path: str | Path) -> AnomalyDetector:
         path = Path(path)
-        arrays = read_arrays(path, FIELDS, "anomaly detector")
-        if str(arrays["format"]) != FORMAT or int(arrays["version"]) > VERSION:
-            raise ModelFileError(f"{path}: not an anomaly detector this software reads")
+        arrays = read_versioned(path, FIELDS, "anomaly detector", FORMAT, VERSION)
         try:
             return cls(
                 bank=arrays["bank"],

@@ -77,6 +77,34 @@ def read_arrays(path: Path, fields: tuple[str, ...], what: str) -> dict[str, np.
         raise ModelFileError(f"{path}: unreadable {what} file ({exc})") from None
 
 
+def save_arrays(path: Path, format: str, version: int, **arrays: np.ndarray) -> None:
+    """Write one of TeachBooth's .npz files atomically, named by `format` and `version`.
+
+    The archive is built in memory first: `np.savez` writing to a full disk masks the
+    OSError(ENOSPC) with zipfile's "seek of closed file"; one plain write raises the real one (and
+    the temporary file is removed).
+    """
+    archive = io.BytesIO()
+    np.savez(archive, format=np.array(format), version=np.array(version), **arrays)
+    write_atomically(path, archive.getbuffer())
+
+
+def read_versioned(
+    path: Path, fields: tuple[str, ...], what: str, format: str, version: int
+) -> dict[str, np.ndarray]:
+    """`read_arrays` of a file written by `save_arrays`; a ModelFileError for another format, or
+    for a newer version than this software reads."""
+    arrays = read_arrays(path, fields, what)
+    if str(arrays["format"]) != format:
+        raise ModelFileError(f"{path}: not a TeachBooth {what} (format {str(arrays['format'])!r})")
+    if int(arrays["version"]) > version:
+        raise ModelFileError(
+            f"{path}: {what} format version {int(arrays['version'])} is newer than this"
+            f" software reads ({version}); update TeachBooth"
+        )
+    return arrays
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow warnings
 
@@ -145,37 +173,22 @@ class LinearModel:
         return [self.labels[i] for i in self.predict_proba(features).argmax(axis=1)]
 
     def save(self, path: str | Path) -> None:
-        """Write the .npz atomically (temporary file, fsync, rename): a crash leaves the old file.
-
-        The archive is built in memory first: `np.savez` writing to a full disk masks the
-        OSError(ENOSPC) with zipfile's "seek of closed file"; one plain write raises the real one
-        (and the temporary file is removed).
-        """
-        path = Path(path)
-        archive = io.BytesIO()
-        np.savez(
-            archive,
-            format=np.array(FORMAT),
-            version=np.array(VERSION),
+        """Write the .npz atomically (`save_arrays`): a crash or a full disk leaves the old file."""
+        save_arrays(
+            Path(path),
+            FORMAT,
+            VERSION,
             labels=np.array(self.labels, dtype=np.str_),
             coef=self.coef,
             intercept=self.intercept,
             sigmoid_a=self.sigmoid_a,
             sigmoid_b=self.sigmoid_b,
         )
-        write_atomically(path, archive.getbuffer())
 
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:
         path = Path(path)
-        arrays = read_arrays(path, FIELDS, "classifier")
-        if str(arrays["format"]) != FORMAT:
-            raise ModelFileError(f"{path}: not a TeachBooth classifier (format {str(arrays['format'])!r})")
-        if int(arrays["version"]) > VERSION:
-            raise ModelFileError(
-                f"{path}: classifier format version {int(arrays['version'])} is newer than this"
-                f" software reads ({VERSION}); update TeachBooth"
-            )
+        arrays = read_versioned(path, FIELDS, "classifier", FORMAT, VERSION)
         try:
             return cls(
                 labels=tuple(str(label) for label in arrays["labels"].reshape(-1)),

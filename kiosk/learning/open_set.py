@@ -24,7 +24,6 @@ and the kiosk turn the same images away.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Literal
 
 import numpy as np
 
-from .linear_model import ModelFileError, read_arrays, unit_rows, write_atomically
+from .linear_model import ModelFileError, read_versioned, save_arrays, unit_rows
 
 FORMAT = "teachbooth-open-set"
 VERSION = 1
@@ -207,24 +206,20 @@ class OpenSetRule:
         }
 
     def save(self, path: str | Path) -> None:
-        archive = io.BytesIO()
-        np.savez(
-            archive,
-            format=np.array(FORMAT),
-            version=np.array(VERSION),
+        save_arrays(
+            Path(path),
+            FORMAT,
+            VERSION,
             reference=self.reference.astype(np.float16),
             neighbours=np.array(self.neighbours),
             max_distance=np.array(self.max_distance),
             min_confidence=np.array(self.min_confidence),
         )
-        write_atomically(Path(path), archive.getbuffer())
 
     @classmethod
     def load(cls, path: str | Path) -> OpenSetRule:
         path = Path(path)
-        arrays = read_arrays(path, FIELDS, "open-set rule")
-        if str(arrays["format"]) != FORMAT or int(arrays["version"]) > VERSION:
-            raise ModelFileError(f"{path}: not an open-set rule this software reads")
+        arrays = read_versioned(path, FIELDS, "open-set rule", FORMAT, VERSION)
         try:
             return cls(
                 reference=arrays["reference"],
