@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from testkit.mosquitto import free_port
+from testkit.processes import ended_on_sigterm
 
 READY = "Uvicorn running on"
 BODY = " body: "
@@ -108,11 +108,7 @@ class ChatServer:
 
     def stop(self) -> None:
         """SIGTERM, as systemd stops it (its model processes follow their parent out); SIGKILL if ignored."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
+        if self.process is not None and not ended_on_sigterm(self.process):
+            self.process.kill()
+            self.process.wait(timeout=15)
         self.process = None

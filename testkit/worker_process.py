@@ -8,12 +8,13 @@ inside the test process can only be stopped politely.
 from __future__ import annotations
 
 import logging
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from testkit.processes import ended_on_sigterm
 
 REPO = Path(__file__).resolve().parents[1]
 log = logging.getLogger(__name__)
@@ -56,13 +57,9 @@ class WorkerProcess:
 
     def stop(self) -> None:
         """SIGTERM, as systemd stops it (the worker says `offline` and ends its job); SIGKILL if ignored."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                log.warning("worker %s ignored SIGTERM; killing it", self.worker_id)
-                self.kill()
+        if self.process is not None and not ended_on_sigterm(self.process):
+            log.warning("worker %s ignored SIGTERM; killing it", self.worker_id)
+            self.kill()
         self._close_log()
 
     def kill(self) -> None:
