@@ -1,13 +1,23 @@
 """The worker's queue of accepted jobs: bounded, closable and fair between kiosks.
 
 One GPU serves many kiosks. In a plain FIFO a kiosk that sends twenty jobs
-makes a kiosk that sends one wait behind all twenty; here every kiosk gets one
-turn per round instead. Each job is stamped on arrival with the round of its
-kiosk's next turn: the current round if the kiosk has not had its turn in it
-yet, otherwise one past the kiosk's latest stamp. Jobs run in (round, arrival)
-order, so each kiosk is its own FIFO and a kiosk's backlog delays only that
-kiosk. A kiosk that comes back after a quiet spell starts in the current round:
-it cannot save up turns by staying away.
+makes a kiosk that sends one wait behind all twenty; here kiosks share the
+worker's time instead (start-time fair queueing, Goyal et al. 1996). Each job
+is stamped on arrival with a start in *virtual time*: its kiosk's finish, or
+the current virtual time if that is later, and the kiosk's finish moves on by
+the job's expected cost. Jobs run in (start, arrival) order, so each kiosk is
+its own FIFO and a kiosk's backlog delays only that kiosk. A kiosk that comes
+back after a quiet spell starts at the current virtual time: it cannot save
+up turns by staying away.
+
+The cost is the worker's time, not a count of jobs: fair turns alone gave a
+kiosk whose every job is six times dearer (the largest image the protocol
+allows, of noise) six times the others' share of the worker. A job's cost is
+expected from what its kiosk's jobs have cost lately, and charged exactly
+when it ends (`finished(..., seconds=)`): the difference moves the kiosk's
+finish and its waiting jobs, so a kiosk pays for what it used, whatever it
+sends. With no measured costs every job counts 1 and kiosks take one turn
+each per round.
 
 Bounded twice, so a flood is answered with `busy` at intake instead of growing
 memory and latency without limit: in total, and per kiosk (by default half the
@@ -25,11 +35,15 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+
+COST_SMOOTHING = 0.5
+"""Weight of the latest measured cost in a kiosk's expected cost: the charge corrects any error
+exactly, so the expectation only needs to follow a kiosk that changes what it sends."""
 
 
 class QueueFull(Exception):
@@ -38,12 +52,14 @@ class QueueFull(Exception):
 
 @dataclass(frozen=True, order=True)
 class _Waiting(Generic[T]):
-    """A queued job with its place in the run order: compared by (round, arrival) only."""
+    """A queued job with its place in the run order: compared by (start, arrival) only."""
 
-    round: int
+    start: float
     arrival: int
     kiosk: str = field(compare=False)
     item: T = field(compare=False)
+    cost: float = field(compare=False)
+    """What its kiosk was charged for it when it was stamped; `finished` settles the difference."""
 
 
 def _never(_head: object, _other: object) -> bool:
@@ -65,12 +81,16 @@ class JobQueue(Generic[T]):
         self._waiting_per_kiosk: Counter[str] = Counter()
         self._reserved: Counter[str] = Counter()
         """Places held, per kiosk, for jobs still being prepared: they count against both limits."""
-        self._last_round: dict[str, int] = {}
-        """Each kiosk's latest stamp, kept only while it is not behind the current round."""
-        self._round = 0
-        """The round of the job taken last: no new job is stamped earlier."""
+        self._finish: dict[str, float] = {}
+        """Each kiosk's virtual finish, kept only while it is ahead of the virtual time."""
+        self._virtual = 0.0
+        """The start of the job taken last: no job is stamped earlier."""
+        self._expected: dict[str, float] = {}
+        """Each active kiosk's expected cost of a job (smoothed measurements)."""
+        self._typical = 1.0
+        """The expected cost for a kiosk with none of its own: smoothed over every kiosk's jobs."""
         self._arrivals = 0
-        self._running = 0
+        self._running: list[_Waiting[T]] = []
         self._ready = threading.Condition()
         self._closed = False
 
@@ -78,14 +98,15 @@ class JobQueue(Generic[T]):
     def depth(self) -> int:
         """Jobs waiting or running: the queue depth the worker's status reports."""
         with self._ready:
-            return len(self._waiting) + self._running
+            return len(self._waiting) + len(self._running)
 
     def put(self, item: T, *, reserved: bool = False) -> int:
         """Add a job; returns how many jobs will run before it, those running now included.
 
         Exact for everything queued at this moment. A job sent later can still
-        go first, but only one from a kiosk that has had fewer turns: that is
-        the fairness, and the kiosk's own later jobs never overtake it.
+        go first, but only one from a kiosk that has used less of the worker
+        (or a job moves back when its kiosk is charged more than expected):
+        that is the fairness, and the kiosk's own later jobs never overtake it.
         `reserved`: the job fills a place `reserve` held for it (it is not
         checked for room again); QueueFull only if the queue closed meanwhile.
         """
@@ -97,16 +118,16 @@ class JobQueue(Generic[T]):
                 raise QueueFull("the worker is stopping")
             else:
                 self._unreserve(kiosk)
-            last = self._last_round.get(kiosk)
-            turn = self._round if last is None else max(self._round, last + 1)
-            entry = _Waiting(turn, self._arrivals, kiosk, item)
+            cost = self._expected.setdefault(kiosk, self._typical)
+            start = max(self._virtual, self._finish.get(kiosk, self._virtual))
+            entry = _Waiting(start, self._arrivals, kiosk, item, cost)
             self._arrivals += 1
             ahead = bisect.bisect(self._waiting, entry)
             self._waiting.insert(ahead, entry)
-            self._last_round[kiosk] = turn
+            self._finish[kiosk] = start + cost
             self._waiting_per_kiosk[kiosk] += 1
             self._ready.notify()
-            return self._running + ahead
+            return len(self._running) + ahead
 
     def reserve(self, kiosk: str) -> None:
         """Hold a place for a job of `kiosk` before it is prepared, or raise QueueFull at once.
@@ -182,7 +203,7 @@ class JobQueue(Generic[T]):
                     taken.append(entry)
                 else:
                     held_back.add(entry.kiosk)
-            self._take(head.round, taken)
+            self._take(head.start, taken)
             return [entry.item for entry in taken]
 
     def remove(self, match: Callable[[T], bool]) -> list[T]:
@@ -203,20 +224,56 @@ class JobQueue(Generic[T]):
             if not self._waiting_per_kiosk[entry.kiosk]:
                 del self._waiting_per_kiosk[entry.kiosk]
 
-    def _take(self, head_round: int, taken: list[_Waiting[T]]) -> None:
+    def _take(self, head_start: float, taken: list[_Waiting[T]]) -> None:
         self._drop(taken)
-        self._running += len(taken)
-        self._round = head_round
-        # A stamp behind the current round no longer changes a kiosk's next turn (and its kiosk
-        # has nothing waiting): forgetting it keeps this map as small as the set of active kiosks.
-        self._last_round = {kiosk: last for kiosk, last in self._last_round.items() if last >= head_round}
+        self._running.extend(taken)
+        self._virtual = head_start
+        self._forget_idle()
 
-    def finished(self, count: int = 1) -> None:
-        """Jobs taken earlier have ended (done or failed): they are no longer ahead of anyone."""
+    def _forget_idle(self) -> None:
+        """A finish behind the virtual time no longer changes a kiosk's next start (and its kiosk
+        has nothing waiting): forgetting it, and the expected cost of a kiosk with nothing in the
+        queue, keeps both maps as small as the set of active kiosks."""
+        self._finish = {kiosk: end for kiosk, end in self._finish.items() if end > self._virtual}
+        active = {*self._finish, *self._reserved, *(entry.kiosk for entry in self._running)}
+        self._expected = {kiosk: cost for kiosk, cost in self._expected.items() if kiosk in active}
+
+    def finished(self, items: Sequence[T], seconds: float | None = None) -> None:
+        """Jobs taken earlier (one `get_batch`) have ended, done or failed: they are no longer ahead
+        of anyone, and their kiosks pay for the `seconds` they ran (shared equally in a batch).
+
+        Without `seconds` each is charged what was expected when it was queued.
+        """
         with self._ready:
-            if not 0 < count <= self._running:
-                raise ValueError(f"{count} jobs cannot finish: {self._running} are running")
-            self._running -= count
+            ended = [self._pop_running(item) for item in items]
+            if seconds is None or not ended:
+                return
+            if seconds < 0:
+                raise ValueError(f"a run cannot take {seconds} seconds")
+            used = seconds / len(ended)
+            for entry in ended:
+                self._charge(entry.kiosk, used - entry.cost)
+                self._typical += COST_SMOOTHING * (used - self._typical)
+                if entry.kiosk in self._expected:
+                    self._expected[entry.kiosk] += COST_SMOOTHING * (used - self._expected[entry.kiosk])
+            self._forget_idle()
+
+    def _pop_running(self, item: T) -> _Waiting[T]:
+        for index, entry in enumerate(self._running):
+            if entry.item is item:
+                return self._running.pop(index)
+        raise ValueError(f"{item!r} cannot finish: it is not running")
+
+    def _charge(self, kiosk: str, extra: float) -> None:
+        """Settle a job's cost: its kiosk's finish and waiting jobs move by what it used beyond
+        (or short of) what was expected, never to before the virtual time."""
+        self._finish[kiosk] = max(self._virtual, self._finish.get(kiosk, self._virtual) + extra)
+        moved = [
+            replace(entry, start=max(self._virtual, entry.start + extra)) if entry.kiosk == kiosk else entry
+            for entry in self._waiting
+        ]
+        if any(entry.kiosk == kiosk for entry in self._waiting):
+            self._waiting = sorted(moved)
 
     def close(self) -> None:
         """Drop waiting jobs and reserved places, refuse new ones and wake every waiting `get` with None."""
@@ -225,5 +282,6 @@ class JobQueue(Generic[T]):
             self._waiting.clear()
             self._waiting_per_kiosk.clear()
             self._reserved.clear()
-            self._last_round.clear()
+            self._finish.clear()
+            self._expected.clear()
             self._ready.notify_all()

@@ -4,7 +4,7 @@ Threads: paho's network thread runs the cheap part of intake (parse,
 validate, de-duplicate, hold a place in the queue) and cancels; one intake
 thread decodes the images of the jobs given a place and queues them; one
 runner thread takes batches of compatible jobs from the queue (one GPU; the
-kiosks take turns, job_queue.py) and runs them (batch_run.py); publishing is
+kiosks share the worker's time, job_queue.py) and runs them (batch_run.py); publishing is
 thread-safe. Nothing a kiosk sends can stop any of them: every failure
 becomes a `failed` event for that job and a count in `stats`.
 
@@ -338,11 +338,12 @@ class WorkerService:
             with self._intake_lock:
                 pass  # intake publishes `accepted` under this lock: it goes out before any progress
             self._running_batch = True
+            began = time.monotonic()
             try:
                 self._batches.run(self._backends[batch[0].job.backend], batch)
             finally:
                 self._running_batch = False
-                self._queue.finished(len(batch))
+                self._queue.finished(batch, seconds=time.monotonic() - began)
                 self._status_changed()
 
     def _batchable(self) -> Callable[[QueuedJob, QueuedJob], bool]:

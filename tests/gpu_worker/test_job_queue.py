@@ -139,14 +139,15 @@ def test_limits_must_make_sense():
 def test_running_jobs_count_in_depth_and_positions_until_finished():
     queue = make_queue()
     put_all(queue, "AB")
-    assert queue.get() == ("A", 1)
+    a1 = queue.get()
+    assert a1 == ("A", 1)
     assert queue.depth == 2
     assert queue.put(("C", 1)) == 2, "the running A1 and the waiting B1"
-    queue.finished()
+    queue.finished([a1])
     assert queue.depth == 2
     assert queue.put(("D", 1)) == 2, "B1 and C1 wait ahead"
-    with pytest.raises(ValueError, match="0 are running"):
-        queue.finished()
+    with pytest.raises(ValueError, match="not running"):
+        queue.finished([a1])
 
 
 def test_close_wakes_a_waiting_runner_drops_the_queue_and_refuses_new_jobs():
@@ -166,11 +167,11 @@ def test_close_wakes_a_waiting_runner_drops_the_queue_and_refuses_new_jobs():
 def test_close_drops_waiting_jobs_but_lets_running_ones_finish():
     queue = make_queue()
     put_all(queue, "AAB")
-    queue.get()
+    running = queue.get()
     queue.close()
     assert queue.get() is None
     assert queue.depth == 1
-    queue.finished()
+    queue.finished([running], seconds=2.0)
     assert queue.depth == 0
 
 
@@ -209,8 +210,9 @@ def test_a_runner_taking_jobs_while_kiosks_send_gets_each_once_in_kiosk_order():
     def run() -> None:
         start.wait(10)
         while len(taken) < len(kiosks) * per_kiosk:
-            taken.append(queue.get())
-            queue.finished()
+            job = queue.get()
+            taken.append(job)
+            queue.finished([job])
 
     threads = [threading.Thread(target=produce, args=(kiosk,)) for kiosk in kiosks]
     threads.append(threading.Thread(target=run))
@@ -233,9 +235,10 @@ def test_a_batch_takes_compatible_jobs_due_soonest():
     for job in [("A", 1, "x"), ("A", 2, "x"), ("A", 3, "x"), ("B", 1, "y"), ("C", 1, "x"), ("A", 4, "x")]:
         queue.put(job)
     # run order: A1 B1 C1 A2 A3 A4; B1 cannot join an `x` batch
-    assert queue.get_batch(same_kind, 3) == [("A", 1, "x"), ("C", 1, "x"), ("A", 2, "x")]
+    batch = queue.get_batch(same_kind, 3)
+    assert batch == [("A", 1, "x"), ("C", 1, "x"), ("A", 2, "x")]
     assert queue.depth == 6 and queue.put(("D", 1, "x")) == 3 + 1, "three running, B1 waits ahead of D1"
-    queue.finished(3)
+    queue.finished(batch)
     assert queue.get_batch(same_kind, 8) == [("B", 1, "y")]
     assert queue.get_batch(same_kind, 8) == [("D", 1, "x"), ("A", 3, "x"), ("A", 4, "x")]
 
@@ -286,3 +289,78 @@ def test_filling_or_releasing_a_place_never_held_is_a_bug_not_a_silent_miscount(
         queue.put(("A", 1), reserved=True)
     with pytest.raises(ValueError, match="holds no reserved place"):
         queue.release("A")
+
+
+def test_a_dear_job_moves_its_kiosks_waiting_jobs_back():
+    queue = make_queue()
+    put_all(queue, "AAABBB")
+    a1 = queue.get()
+    queue.finished([a1], seconds=3.0)  # expected 1 (nothing measured yet): A owes 2 more
+    assert labels(drain(queue)) == ["B1", "B2", "B3", "A2", "A3"]
+
+
+def test_a_cheap_job_moves_its_kiosks_jobs_forward_but_not_past_the_present():
+    queue = make_queue()
+    put_all(queue, "AAB")
+    a1 = queue.get()
+    queue.finished([a1], seconds=0.0)
+    assert labels(drain(queue)) == ["A2", "B1"], "A2 now starts with B1 and arrived first"
+
+
+def test_a_new_kiosk_is_expected_to_cost_what_jobs_typically_cost():
+    queue = make_queue()
+    put_all(queue, "A")
+    queue.finished([queue.get()], seconds=4.0)
+    put_all(queue, "BBC")
+    assert labels(drain(queue)) == ["B1", "C1", "B2"], "B and C are each expected to cost the same"
+
+
+@given(
+    costs=st.dictionaries(
+        st.sampled_from("ABCD"),
+        st.floats(min_value=0.01, max_value=5.0, allow_nan=False),
+        min_size=2,
+        max_size=4,
+    ),
+    jobs=st.integers(min_value=10, max_value=60),
+)
+def test_kiosks_that_always_have_work_waiting_share_the_worker_s_time(costs, jobs):
+    """Start-time fair queueing's bound: between two kiosks that stay backlogged, the worker
+    time each has used differs by at most one job of each (plus what the first, unmeasured,
+    guesses cost), however unequal their jobs are."""
+    queue = make_queue(limit=100, per_kiosk_limit=25)
+    numbers = dict.fromkeys(costs, 0)
+    for kiosk in costs:
+        for _ in range(3):
+            numbers[kiosk] += 1
+            queue.put((kiosk, numbers[kiosk]))
+    used = dict.fromkeys(costs, 0.0)
+    for _ in range(jobs):
+        job = queue.get()
+        kiosk = job[0]
+        queue.finished([job], seconds=costs[kiosk])
+        used[kiosk] += costs[kiosk]
+        numbers[kiosk] += 1
+        queue.put((kiosk, numbers[kiosk]))  # still backlogged
+    slack = 2 * max(costs.values()) + 3 * (1.0 + max(costs.values()))
+    assert max(used.values()) - min(used.values()) <= slack
+
+
+def test_a_kiosk_sending_dear_jobs_gets_its_share_of_time_not_of_turns():
+    """One kiosk's jobs cost six times the others' (the flood of the largest images): over a
+    busy spell it gets about a third of the worker with two other kiosks, not three quarters."""
+    costs = {"F": 0.6, "A": 0.1, "B": 0.1}
+    queue = make_queue(limit=100, per_kiosk_limit=25)
+    numbers = dict.fromkeys(costs, 0)
+    for kiosk in costs:
+        numbers[kiosk] += 1
+        queue.put((kiosk, numbers[kiosk]))
+    used = dict.fromkeys(costs, 0.0)
+    for _ in range(200):
+        job = queue.get()
+        queue.finished([job], seconds=costs[job[0]])
+        used[job[0]] += costs[job[0]]
+        numbers[job[0]] += 1
+        queue.put((job[0], numbers[job[0]]))
+    share = used["F"] / sum(used.values())
+    assert 0.28 <= share <= 0.39, share
