@@ -21,6 +21,10 @@ backend's group, docs/protocol.md): one `teachbooth worker` process each for `cl
 and every kiosk's jobs cycling through the four backends. A job done by a worker of another
 backend counts as a `wrong_worker` error; failures such as `unsupported_backend` count as usual.
 
+`--hostile`: the shipped broker configuration (TLS, dynamic-security roles, limits) and one more
+provisioned kiosk that floods the largest jobs at `--flood-rate`; `--pairs` quiet and flooded
+windows alternate, and the honest latency ratios (flooded over quiet) pool each kind's windows.
+
 First, one kiosk alone runs `--baseline-jobs` jobs one after another on the idle workers: the
 baseline latency. Reported: jobs/s and images/s over the measured window; latency (submit to
 the kiosk's `wait()` returning) p50/p95/p99/max and its p50 over the baseline's; CPU
@@ -50,6 +54,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from bench.job_roundtrip import (
     CHEAP_PRESET,
@@ -343,8 +349,9 @@ def fleet(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
 
 def honest_window(
     broker: SecuredBroker, workers: list[WorkerProcess], args: argparse.Namespace, workdir: Path, flood: bool
-) -> dict[str, object]:
-    """The honest kiosks for one window on the shipped broker, with the hostile kiosk flooding or not.
+) -> tuple[dict[str, object], list[float]]:
+    """The honest kiosks for one window on the shipped broker, with the hostile kiosk flooding or not;
+    returns the window's summary and its honest latencies (s).
 
     The flood starts before the window opens and stops after the last honest job ends, so every
     honest job meets it."""
@@ -376,7 +383,7 @@ def honest_window(
     latencies = [latency for run in runs for _, latency in run.latencies]
     lat = summary_ms(latencies)
     errors = sum((run.errors for run in runs), Counter())
-    return {
+    summary = {
         "honest_jobs_submitted": sum(len(run.submitted) for run in runs),
         "honest_jobs_done": len(latencies),
         "honest_latency_ms": {key: lat[key] for key in ("p50", "p95", "p99", "max")},
@@ -387,31 +394,52 @@ def honest_window(
         "broker_dropping_notices": broker.dropping_notices() - dropped_before,
         "flood": None if flooder is None else flooder.result(),
     }
+    return summary, latencies
+
+
+def latency_ratio(quiet: list[float], flooded: list[float], percentile: float) -> float | None:
+    if not quiet or not flooded:
+        return None
+    return round(float(np.percentile(flooded, percentile) / np.percentile(quiet, percentile)), 2)
 
 
 def hostile(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
-    """The honest fleet twice through the shipped broker and workers: quiet, then with one kiosk flooding."""
+    """The honest fleet through the shipped broker and workers, quiet and with one kiosk flooding.
+
+    `--pairs` quiet and flooded windows alternate (quiet first, then flooded first, ...) so a
+    machine that gets busier or quieter during the run weighs on both alike; the ratios pool
+    every window of each kind, and each pair's own p99 ratio shows the spread."""
     honest = tuple(f"fleet-k{index + 1:03d}" for index in range(args.kiosks))
     worker_ids = tuple(f"fleet-w{index + 1}" for index in range(args.workers))
     broker = start_shipped_broker(workdir / "broker", Fleet("127.0.0.1", (*honest, FLOOD_KIOSK), worker_ids))
+    windows: dict[bool, list[dict[str, object]]] = {False: [], True: []}
+    latencies: dict[bool, list[list[float]]] = {False: [], True: []}
     try:
         with running(
             [WorkerProcess(broker.url(worker), worker, workdir / f"{worker}.log") for worker in worker_ids]
         ) as workers:
-            quiet = honest_window(broker, workers, args, workdir / "quiet", flood=False)
-            flooded = honest_window(broker, workers, args, workdir / "flooded", flood=True)
+            for pair in range(args.pairs):
+                for flood in (False, True) if pair % 2 == 0 else (True, False):
+                    name = f"{'flooded' if flood else 'quiet'}-{pair + 1}"
+                    summary, window_latencies = honest_window(broker, workers, args, workdir / name, flood)
+                    windows[flood].append(summary)
+                    latencies[flood].append(window_latencies)
     finally:
         broker.stop()
 
-    def ratio(key: str) -> float | None:
-        before, after = quiet["honest_latency_ms"][key], flooded["honest_latency_ms"][key]
-        return round(after / before, 2) if before and after else None
+    def pooled(flood: bool) -> list[float]:
+        return [latency for window in latencies[flood] for latency in window]
 
     return {
-        "quiet": quiet,
-        "flooded": flooded,
-        "honest_p50_flooded_over_quiet": ratio("p50"),
-        "honest_p99_flooded_over_quiet": ratio("p99"),
+        "quiet": windows[False],
+        "flooded": windows[True],
+        "pair_p99_flooded_over_quiet": [
+            latency_ratio(quiet, flooded, 99)
+            for quiet, flooded in zip(latencies[False], latencies[True], strict=True)
+        ],
+        "honest_p50_flooded_over_quiet": latency_ratio(pooled(False), pooled(True), 50),
+        "honest_p99_flooded_over_quiet": latency_ratio(pooled(False), pooled(True), 99),
+        "honest_lost": sum(window["honest_lost"] for window in [*windows[False], *windows[True]]),
     }
 
 
@@ -440,6 +468,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--flood-rate", type=float, default=34.0, help="--hostile: jobs/s the flooding kiosk sends"
     )
+    parser.add_argument(
+        "--pairs", type=int, default=2, help="--hostile: quiet and flooded windows, alternating, of each"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.kiosks, args.duration, args.bucket, args.sample, args.baseline_jobs = 5, 10.0, 5.0, 1.0, 3
@@ -447,6 +478,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--hostile runs classic workers; it does not mix with --mixed")
     if (
         args.kiosks < 1
+        or args.pairs < 1
         or args.workers < 1
         or args.baseline_jobs < 1
         or args.duration <= 0
