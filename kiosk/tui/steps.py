@@ -65,7 +65,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "classes",
         "Classes",
-        "Name the things you want to teach: at least two, at most eight.",
+        "Name the things to tell apart (two to eight), or one class of good parts.",
         "kiosk.tui.screens.classes:ClassesScreen",
     ),
     Step(

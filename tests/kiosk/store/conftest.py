@@ -24,6 +24,14 @@ def square_mask(size: tuple[int, int] = (40, 30)) -> Image.Image:
     return mask
 
 
+def trained(project: Project, content: bytes = b"svm") -> str:
+    """A model folder as training leaves it (files only, not yet recorded); returns its name."""
+    folder = project.new_model_folder()
+    (folder / "classifier.bin").write_bytes(content)
+    (folder / "labels.json").write_text('["apple", "pear"]')
+    return folder.name
+
+
 def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 

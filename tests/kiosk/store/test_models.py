@@ -7,13 +7,7 @@ import shutil
 import pytest
 
 from kiosk.store import InvalidInput, NotFound, Project
-
-
-def trained(project: Project, content: bytes = b"svm") -> str:
-    folder = project.new_model_folder()
-    (folder / "classifier.bin").write_bytes(content)
-    (folder / "labels.json").write_text('["apple", "pear"]')
-    return folder.name
+from tests.kiosk.store.conftest import trained
 
 
 def test_record_and_choose_models(project: Project) -> None:

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from kiosk.store import LabelError, NewSample, Project
-from tests.kiosk.store.conftest import solid, square_mask
-from tests.kiosk.store.test_models import trained
+from tests.kiosk.store.conftest import solid, square_mask, trained
 
 
 def steps(project: Project, change: Callable[[], object]) -> int:
