@@ -1,7 +1,10 @@
-"""Create the broker's CA, certificate and dynamic-security file, and each kiosk's, worker's and station's
-credentials.
+"""Create the broker's CA, certificate and dynamic-security file, and each kiosk's, worker's, station's
+and reader's credentials.
 
 Example: teachbooth provision --out fleet/ --broker-host broker.lan --kiosks k1,k2 --workers w1 --stations s1
+
+Add --readers plc1,dashboard for what acts on the stations' verdicts (a PLC gateway, a line
+dashboard): each reader may subscribe to every station's verdicts and status, and publish nothing.
 
 Every file lands under --out, grouped by the machine it is copied to
 (systemd/README.md says where). Passwords stay in 0600 files; the summary
@@ -30,6 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stations", default="", help="comma-separated inspection station ids, e.g. s1 (default: none)"
     )
+    parser.add_argument(
+        "--readers",
+        default="",
+        help="comma-separated ids of what reads the stations' verdicts and status, and nothing else"
+        " (a PLC gateway, a line dashboard), e.g. plc1,dashboard (default: none)",
+    )
     parser.add_argument("--force", action="store_true", help="replace existing files (new CA, new passwords)")
     parser.add_argument("--show-secrets", action="store_true", help="print passwords in the summary too")
 
@@ -41,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
             kiosks=split_ids(args.kiosks),
             workers=split_ids(args.workers),
             port=args.port,
-            stations=split_ids(args.stations) if args.stations else (),
+            stations=_optional_ids(args.stations),
+            readers=_optional_ids(args.readers),
         )
         result = provision(args.out, fleet, force=args.force)
     except (FleetError, ExistingOutput) as exc:
@@ -49,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(summary(result, args.show_secrets))
     return 0
+
+
+def _optional_ids(text: str) -> tuple[str, ...]:
+    """Stations and readers may be left out (an empty option); kiosks and workers may not."""
+    return split_ids(text) if text else ()
 
 
 def summary(result: Provisioned, show_secrets: bool) -> str:

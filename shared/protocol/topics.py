@@ -69,6 +69,10 @@ WORKER_STATUS_FILTER = f"{ROOT}/worker/+/status"
 ALL_JOBS_FILTER = job("+", "+", "+")
 """Every kiosk's jobs for every backend: what the ACL lets a worker read, never what one subscribes to."""
 ALL_CANCELS_FILTER = f"{ROOT}/kiosk/+/cancel/+"
+STATION_VERDICTS_FILTER = station_verdicts("+")
+"""Every station's verdicts: what a reader (a PLC gateway, a line dashboard) subscribes to."""
+STATION_STATUS_FILTER = station_status("+")
+"""Every station's retained status, so a reader can tell a quiet line from a station that is gone."""
 
 
 def backend_jobs_filter(backend: str) -> str:

@@ -12,7 +12,7 @@ Each role grants a topic filter twice, as ``subscribePattern`` (may subscribe
 to it) and ``publishClientReceive`` (may be delivered messages on it): the
 plugin checks both. The plugin's ACL topics hold no ``%u``/``%c``
 substitutions (mosquitto 2.0), so every member gets a role of its own named
-after it, ``kiosk-<id>``, ``worker-<id>`` or ``station-<id>``. Topic strings come from
+after it, ``kiosk-<id>``, ``worker-<id>``, ``station-<id>`` or ``reader-<id>``. Topic strings come from
 `shared.protocol.topics`, so the roles cannot drift from what the services
 publish and subscribe to.
 """
@@ -91,9 +91,23 @@ def station_role(station_id: str) -> Role:
     )
 
 
+def reader_role(reader_id: str) -> Role:
+    """Read every station's verdicts and status; publish nothing.
+
+    A reader is what acts on the verdicts (a PLC gateway diverting bad parts,
+    a line dashboard), so it needs all of them, from every station, and the
+    retained status that tells a quiet line from a station that is gone. It may
+    publish nothing, so it can neither forge a verdict that another reader acts
+    on nor touch the kiosks' and workers' traffic, and it reads none of that
+    traffic either: jobs carry camera images.
+    """
+    return Role(f"reader-{reader_id}", _reads(topics.STATION_VERDICTS_FILTER, topics.STATION_STATUS_FILTER))
+
+
 def member_role(kind: MemberKind, member_id: str) -> Role:
     """The role of a fleet member of `kind`."""
-    return {"kiosk": kiosk_role, "worker": worker_role, "station": station_role}[kind](member_id)
+    roles = {"kiosk": kiosk_role, "worker": worker_role, "station": station_role, "reader": reader_role}
+    return roles[kind](member_id)
 
 
 def kiosk_role_name(kiosk_id: str) -> str:

@@ -1,4 +1,4 @@
-"""Who is in a fleet: the broker's address and the kiosk, worker and station ids.
+"""Who is in a fleet: the broker's address and the kiosk, worker, station and reader ids.
 
 An id is the broker user name and its MQTT client id, and its role gives
 each user name its own topics, so ids must be valid topic levels and no id
@@ -15,7 +15,7 @@ from typing import Literal
 
 from shared.protocol import topics
 
-MemberKind = Literal["kiosk", "worker", "station"]
+MemberKind = Literal["kiosk", "worker", "station", "reader"]
 
 _HOST_NAME = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*"
@@ -34,6 +34,8 @@ class Fleet:
     port: int = 8883
     stations: tuple[str, ...] = ()
     """Inspection stations (`teachbooth station`): they publish verdicts and a status, nothing else."""
+    readers: tuple[str, ...] = ()
+    """What reads the stations (a PLC gateway, a line dashboard): every verdict and status, nothing else."""
 
     def __post_init__(self) -> None:
         if not is_ip_address(self.broker_host) and _HOST_NAME.fullmatch(self.broker_host) is None:
@@ -56,11 +58,16 @@ class Fleet:
                 raise FleetError(f"ids used for a {kind} and a {other} alike: {', '.join(both)}")
 
     def by_kind(self) -> dict[MemberKind, tuple[str, ...]]:
-        return {"kiosk": self.kiosks, "worker": self.workers, "station": self.stations}
+        return {
+            "kiosk": self.kiosks,
+            "worker": self.workers,
+            "station": self.stations,
+            "reader": self.readers,
+        }
 
     @property
     def members(self) -> tuple[tuple[MemberKind, str], ...]:
-        """(kind, id) of every member: kiosks, then workers, then stations."""
+        """(kind, id) of every member: kiosks, then workers, then stations, then readers."""
         return tuple((kind, member) for kind, ids in self.by_kind().items() for member in ids)
 
     @property

@@ -6,6 +6,7 @@
     OUT/kiosk/<id>/         ca.crt, kiosk.env   -> /etc/teachbooth/
     OUT/worker/<id>/        ca.crt, worker.env  -> /etc/teachbooth/
     OUT/station/<id>/       ca.crt, station.env -> /etc/teachbooth/
+    OUT/reader/<id>/        ca.crt, reader.env  -> /etc/teachbooth/ (on the PLC gateway, the dashboard)
 
 Existing files are refused before anything is written, so a refused run
 leaves the folder exactly as it was.

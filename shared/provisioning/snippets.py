@@ -1,6 +1,6 @@
 """What each machine is told: its broker URL and the environment file its unit reads.
 
-Everything a kiosk or worker needs to reach the broker fits in one
+Everything a fleet member needs to reach the broker fits in one
 ``mqtts://`` URL (see `shared.mqtt.url`), carried by the env file that the
 systemd unit loads (``EnvironmentFile=/etc/teachbooth/<role>.env``).
 """
@@ -28,7 +28,7 @@ def broker_url(fleet: Fleet, user: str, password: str, ca_file: str = CA_FILE) -
 
 
 def member_env(fleet: Fleet, kind: MemberKind, member_id: str, password: str) -> str:
-    """The env file of a kiosk, worker or station: its id and its broker URL (and a worker's GPU)."""
+    """The env file of a kiosk, worker, station or reader: its id and its broker URL (and a worker's GPU)."""
     text = (
         f"# {MACHINE_DIR}/{kind}.env for {kind} {member_id}, from `teachbooth provision`; keep it 0600.\n"
         f"TEACHBOOTH_{kind.upper()}_ID={member_id}\n"

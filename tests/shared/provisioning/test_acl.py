@@ -67,3 +67,23 @@ def test_a_station_publishes_only_its_own_verdicts_and_status_and_reads_nothing(
         Acl("publishClientSend", topics.station_status("s1")),
     )
     assert not any(topic_matches_sub(acl.topic, topics.station_verdicts("s2")) for acl in role.acls)
+
+
+def test_a_reader_subscribes_to_and_receives_every_station_s_verdicts_and_status_and_publishes_nothing():
+    """A PLC gateway or a line dashboard reads what every station says, and can say nothing itself."""
+    role = member_role("reader", "plc1")
+    assert role.name == "reader-plc1"
+    assert role.acls == (
+        Acl("subscribePattern", "teachbooth/v2/station/+/verdicts"),
+        Acl("publishClientReceive", "teachbooth/v2/station/+/verdicts"),
+        Acl("subscribePattern", "teachbooth/v2/station/+/status"),
+        Acl("publishClientReceive", "teachbooth/v2/station/+/status"),
+    )
+    for station_topic in (topics.station_verdicts("line-7"), topics.station_status("line-7")):
+        assert any(topic_matches_sub(acl.topic, station_topic) for acl in role.acls), station_topic
+    for fleet_topic in (
+        topics.job("k1", "classic", "j"),
+        topics.events("k1", "j"),
+        topics.worker_status("w1"),
+    ):
+        assert not any(topic_matches_sub(acl.topic, fleet_topic) for acl in role.acls), fleet_topic

@@ -46,3 +46,12 @@ def test_passwords_are_stored_as_salted_hashes_only():
         salt = base64.b64decode(client["salt"])
         assert hash_password(password, salt, client["iterations"]).password == client["password"]
     assert len({client["salt"] for client in clients.values()}) == 3
+
+
+def test_a_reader_is_a_client_pinned_to_its_id_with_its_reader_role():
+    fleet = Fleet("b", ("k1",), ("w1",), stations=("s1",), readers=("plc1",))
+    document = json.loads(render_dynsec(fleet, dict.fromkeys(fleet.users, "pw")))
+    reader = next(client for client in document["clients"] if client["username"] == "plc1")
+    assert (reader["clientid"], reader["textName"]) == ("plc1", "TeachBooth reader plc1")
+    assert reader["roles"] == [{"rolename": "reader-plc1"}]
+    assert [role["rolename"] for role in document["roles"]][-1] == "reader-plc1"

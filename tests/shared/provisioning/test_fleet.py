@@ -5,10 +5,10 @@ import pytest
 from shared.provisioning.fleet import Fleet, FleetError, split_ids
 
 
-def test_a_valid_fleet_lists_kiosks_then_workers_then_stations_as_users():
-    fleet = Fleet("broker.lan", ("k1", "k2"), ("w1",), stations=("s1",))
-    assert fleet.users == ("k1", "k2", "w1", "s1")
-    assert fleet.members[-1] == ("station", "s1")
+def test_a_valid_fleet_lists_kiosks_then_workers_then_stations_then_readers_as_users():
+    fleet = Fleet("broker.lan", ("k1", "k2"), ("w1",), stations=("s1",), readers=("plc1",))
+    assert fleet.users == ("k1", "k2", "w1", "s1", "plc1")
+    assert fleet.members[-2:] == (("station", "s1"), ("reader", "plc1"))
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,22 @@ def test_a_valid_fleet_lists_kiosks_then_workers_then_stations_as_users():
 def test_a_station_id_is_checked_like_the_others_and_may_not_be_a_kiosk_s_or_a_worker_s(stations, complaint):
     with pytest.raises(FleetError, match=complaint):
         Fleet("b", ("k1",), ("w1",), stations=stations)
+
+
+@pytest.mark.parametrize(
+    ("readers", "complaint"),
+    [
+        (("k1",), "kiosk and a reader alike: k1"),
+        (("w1",), "worker and a reader alike: w1"),
+        (("s1",), "station and a reader alike: s1"),
+        (("plc#",), "reader id 'plc#'"),
+        (("plc1", "plc1"), "reader ids given twice: plc1"),
+    ],
+)
+def test_a_reader_id_is_checked_like_the_others_and_may_be_no_other_member_s(readers, complaint):
+    """A reader that were also a kiosk would hold both roles' rights under one password."""
+    with pytest.raises(FleetError, match=complaint):
+        Fleet("b", ("k1",), ("w1",), stations=("s1",), readers=readers)
 
 
 @pytest.mark.parametrize("host", ["broker.lan", "10.0.0.5", "::1", "localhost"])

@@ -12,8 +12,16 @@ from shared.provisioning.provision import planned_files, provision
 from shared.provisioning.secret_files import ExistingOutput
 from teachbooth.cli import main
 
-FLEET = Fleet("broker.lan", ("k1", "k2"), ("w1",), stations=("s1",))
-SECRETS = {"ca.key", "server.key", "dynamic-security.json", "kiosk.env", "worker.env", "station.env"}
+FLEET = Fleet("broker.lan", ("k1", "k2"), ("w1",), stations=("s1",), readers=("plc1",))
+SECRETS = {
+    "ca.key",
+    "server.key",
+    "dynamic-security.json",
+    "kiosk.env",
+    "worker.env",
+    "station.env",
+    "reader.env",
+}
 
 
 def _env(text: str) -> dict[str, str]:
@@ -29,7 +37,7 @@ def test_every_planned_file_is_written_secrets_0600(tmp_path):
 
 def test_each_machine_gets_a_broker_url_with_its_own_credentials_and_the_ca(tmp_path):
     result = provision(tmp_path, FLEET)
-    for role, machine in (("kiosk", "k2"), ("worker", "w1"), ("station", "s1")):
+    for role, machine in (("kiosk", "k2"), ("worker", "w1"), ("station", "s1"), ("reader", "plc1")):
         env = _env((tmp_path / role / machine / f"{role}.env").read_text())
         assert env[f"TEACHBOOTH_{role.upper()}_ID"] == machine
         url = BrokerUrl.parse(env["TEACHBOOTH_BROKER"])
@@ -37,7 +45,7 @@ def test_each_machine_gets_a_broker_url_with_its_own_credentials_and_the_ca(tmp_
         assert (url.username, url.password) == (machine, result.passwords[machine])
         assert url.ca_file == "/etc/teachbooth/ca.crt"
         assert url.client_id == machine, "the one client id the broker lets this machine use"
-    assert len(set(result.passwords.values())) == 4
+    assert len(set(result.passwords.values())) == 5
 
 
 def test_every_copy_of_the_ca_is_the_one_that_signed_the_server(tmp_path):
@@ -79,3 +87,29 @@ def test_the_command_provisions_stations_given_with_stations(tmp_path, capsys):
     assert "Station s2: copy" in printed and "TEACHBOOTH_STATION_ID=s2" in printed
     document = json.loads((tmp_path / "broker" / "dynamic-security.json").read_text())
     assert [client["username"] for client in document["clients"]] == ["k1", "w1", "s1", "s2"]
+
+
+def test_a_reader_s_files_go_to_a_folder_of_its_own(tmp_path):
+    """What the PLC gateway or dashboard gets: the CA to trust the broker and its env file, nothing else."""
+    provision(tmp_path, FLEET)
+    assert sorted(path.name for path in (tmp_path / "reader" / "plc1").iterdir()) == ["ca.crt", "reader.env"]
+    assert (tmp_path / "reader" / "plc1" / "ca.crt").read_bytes() == (tmp_path / "ca" / "ca.crt").read_bytes()
+
+
+def test_the_command_provisions_readers_given_with_readers(tmp_path, capsys):
+    """`--readers` is optional too; each reader is a client with a reader role of its own."""
+    args = ["provision", "--out", str(tmp_path), "--broker-host", "b", "--kiosks", "k1", "--workers", "w1"]
+    assert main([*args, "--stations", "s1", "--readers", "plc1, dashboard"]) == 0
+    printed = capsys.readouterr().out
+    assert "Reader dashboard: copy" in printed and "TEACHBOOTH_READER_ID=dashboard" in printed
+    document = json.loads((tmp_path / "broker" / "dynamic-security.json").read_text())
+    assert [client["username"] for client in document["clients"]] == ["k1", "w1", "s1", "plc1", "dashboard"]
+    assert {"reader-plc1", "reader-dashboard"} <= {role["rolename"] for role in document["roles"]}
+
+
+def test_the_command_refuses_a_reader_with_a_kiosk_s_id_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "fleet"
+    args = ["provision", "--out", str(out), "--broker-host", "b", "--kiosks", "k1", "--workers", "w1"]
+    assert main([*args, "--readers", "k1"]) == 2
+    assert "ids used for a kiosk and a reader alike: k1" in capsys.readouterr().err
+    assert not out.exists()
