@@ -16,11 +16,12 @@ from shared.mqtt import BrokerUrl
 from shared.provisioning.fleet import Fleet
 from testkit.mosquitto import SecuredBroker, start_shipped_broker
 
-FLEET = Fleet("127.0.0.1", ("kA", "kB", "kC"), ("w1", "w2"), stations=("s1",))
+FLEET = Fleet("127.0.0.1", ("kA", "kB", "kC"), ("w1", "w2"), stations=("s1",), readers=("plc1", "dash"))
 
 
 def start_secured_broker(workdir: Path) -> SecuredBroker:
-    """The shipped configuration with this module's fleet: kiosks kA, kB, kC; workers w1, w2; station s1."""
+    """The shipped configuration with this module's fleet: kiosks kA, kB, kC; workers w1, w2; station s1;
+    readers plc1, dash."""
     return start_shipped_broker(workdir, FLEET)
 
 
