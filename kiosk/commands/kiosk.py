@@ -59,6 +59,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "http://gpu.local:8000 (default: none, the kiosk answers the common questions itself)",
     )
     parser.add_argument(
+        "--word-file",
+        type=Path,
+        help="more words the Ask button refuses, one per line (# comments); the workers' list",
+    )
+    parser.add_argument(
         "--kiosk-id",
         default=os.environ.get(KIOSK_ID_ENV) or socket.gethostname().split(".")[0][:64] or "kiosk",
         help=f"this kiosk's id, its broker user name (default: ${KIOSK_ID_ENV}, else the host name)",
@@ -79,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             admin_pin=args.admin_pin,
             export_dir=args.export_dir,
             assistant_url=args.assistant_url,
+            word_file=args.word_file,
         )
     except ValidationError as exc:
         print(f"teachbooth kiosk: {exc}")

@@ -145,7 +145,8 @@ class TeachBoothApp(App):
         if self._assistant is None:
             url = self.settings.assistant_url
             timeout_s = self.settings.assistant_timeout_s
-            self._assistant = Assistant(None if url is None else ChatEndpoint(url, timeout_s=timeout_s))
+            endpoint = None if url is None else ChatEndpoint(url, timeout_s=timeout_s)
+            self._assistant = Assistant(endpoint, self.settings.word_filter())
         return self._assistant
 
     # -- crashes --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ KIOSK = ["kiosk", "--camera", "replay:kiosk/samples/replay"]
         (["--broker", "http://example.org"], "mqtt://"),
         (["--admin-pin", "12"], "admin_pin"),
         (["--kiosk-id", "no spaces"], "kiosk id"),
+        (["--word-file", "no/such/words.txt"], "word_file"),
     ],
 )
 def test_bad_options_exit_2_with_the_reason(tmp_path, capsys, extra, reason):

@@ -77,6 +77,22 @@ async def test_a_typed_question_is_answered_and_shown_as_text_not_markup(make_ap
         assert screen.reply.source is Source.REFUSED
 
 
+async def test_the_exhibit_s_word_file_is_refused_too(make_app, project, tmp_path):
+    words = tmp_path / "exhibit-words.txt"
+    words.write_text("# this museum's own list\nzorblax\n", encoding="utf-8")
+    project.add_class("ball")
+    app = make_app(word_file=words)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ask(pilot)
+        screen.query_one("#ask-question").value = "why does it say z0rb1ax"
+        assert await ask(pilot, screen, "#ask-send") == REFUSED_QUESTION
+        screen.query_one("#ask-question").value = "why does it k1ll"
+        assert await ask(pilot, screen, "#ask-send") == REFUSED_QUESTION, "the default list still holds"
+        assert screen.reply.source is Source.REFUSED
+        screen.query_one("#ask-question").value = "why did it say ball?"
+        assert await ask(pilot, screen, "#ask-send") == NO_MODEL
+
+
 async def test_a_configured_server_that_is_gone_gives_the_kiosk_s_answer_with_a_note(make_app, project):
     project.add_class("ball")
     app = make_app(assistant_url=f"http://127.0.0.1:{free_port()}", assistant_timeout_s=5)
