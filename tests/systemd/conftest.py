@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from testkit.mosquitto import SecuredBroker
 from testkit.probe import Probe
+from tests.systemd.raw_client import Mqtt5Client
 from tests.systemd.secured_broker import start_secured_broker
 
 
@@ -30,3 +31,17 @@ def client_factory(secured) -> Iterator:
     yield make
     for probe in probes:
         probe.close()
+
+
+@pytest.fixture
+def mqtt5(secured) -> Iterator[Callable[[str], Mqtt5Client]]:
+    """Raw MQTT 5 clients connected as a fleet member (attackers, readers), to read SUBACK reason codes."""
+    made: list[Mqtt5Client] = []
+
+    def connect(user: str) -> Mqtt5Client:
+        made.append(client := Mqtt5Client(secured.url(user)))
+        return client
+
+    yield connect
+    for client in made:
+        client.close()

@@ -7,14 +7,10 @@ the fleet is unhurt. Waits are on messages (a probe's queue), never the clock.
 
 from __future__ import annotations
 
-import queue
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
-import paho.mqtt.client as paho
 import pytest
-from paho.mqtt.enums import CallbackAPIVersion
 
 from gpu_worker.backends.classic import ClassicBackend
 from gpu_worker.config import WorkerConfig
@@ -36,37 +32,6 @@ FLOOD_JOBS_PER_S = 10.0
 HONEST_JOB_BOUND_S = 25.0
 """An honest one-image job ends in 1 to 10 s on a loaded test VM while the flood runs; one the broker
 dropped is resent after 30 s of silence (kiosk/jobs/resend.py), so the bound catches any drop."""
-
-
-@dataclass
-class Mqtt5Client:
-    """A raw MQTT 5 client as an attacker writes one: it records SUBACK reasons and what it receives."""
-
-    url: str
-    suback: queue.Queue[list[str]] = field(default_factory=queue.Queue)
-    received: queue.Queue[str] = field(default_factory=queue.Queue)
-
-    def __post_init__(self) -> None:
-        parsed = BrokerUrl.parse(self.url)
-        connected: queue.Queue[str] = queue.Queue()
-        self.client = paho.Client(CallbackAPIVersion.VERSION2, parsed.client_id or "", protocol=paho.MQTTv5)
-        self.client.username_pw_set(parsed.username, parsed.password)
-        self.client.tls_set(ca_certs=parsed.ca_file)
-        self.client.on_connect = lambda _c, _u, _f, reason, _p: connected.put(str(reason))
-        self.client.on_subscribe = lambda _c, _u, _m, reasons, _p: self.suback.put([str(r) for r in reasons])
-        self.client.on_message = lambda _c, _u, message: self.received.put(message.topic)
-        self.client.connect(parsed.host, parsed.port)
-        self.client.loop_start()
-        assert connected.get(timeout=10) == "Success"
-
-    def subscribe(self, topic_filter: str) -> list[str]:
-        """Subscribe and return the SUBACK's reason codes, as paho names them."""
-        self.client.subscribe(topic_filter, qos=1)
-        return self.suback.get(timeout=10)
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
 
 
 @pytest.fixture
@@ -94,14 +59,6 @@ def start_worker(secured) -> Iterator[Callable[[], WorkerService]]:
 @pytest.fixture
 def worker(start_worker) -> WorkerService:
     return start_worker()
-
-
-@pytest.fixture
-def spies(secured) -> Iterator[list[Mqtt5Client]]:
-    made: list[Mqtt5Client] = []
-    yield made
-    for spy in made:
-        spy.close()
 
 
 @pytest.fixture
@@ -144,16 +101,15 @@ def all_done(secured, kiosk_id: str, jobs: int = 1) -> None:
     [SHARED_CLASSIC_JOBS, f"$share/any/{topics.ALL_JOBS_FILTER}", topics.ALL_JOBS_FILTER, "#"],
     ids=["workers-group", "any-group", "plain", "everything"],
 )
-def test_a_kiosk_may_not_subscribe_to_other_kiosks_jobs(secured, spies, topic_filter):
+def test_a_kiosk_may_not_subscribe_to_other_kiosks_jobs(mqtt5, topic_filter):
     """The broker refuses the SUBSCRIBE itself; it does not grant it and filter deliveries later."""
-    spies.append(spy := Mqtt5Client(secured.url("kA")))
-    assert spy.subscribe(topic_filter) == ["Not authorized"]
+    assert mqtt5("kA").subscribe(topic_filter) == ["Not authorized"]
 
 
-def test_no_job_is_lost_to_kiosks_that_try_to_join_the_workers_group(secured, worker, spies):
+def test_no_job_is_lost_to_kiosks_that_try_to_join_the_workers_group(secured, worker, mqtt5):
     """Before dynamic security a spy in the group took its round-robin share: 10 of 20 jobs lost."""
-    for spy_kiosk in ("kA", "kC"):
-        spies.append(spy := Mqtt5Client(secured.url(spy_kiosk)))
+    spies = [mqtt5(spy_kiosk) for spy_kiosk in ("kA", "kC")]
+    for spy in spies:
         assert spy.subscribe(SHARED_CLASSIC_JOBS) == ["Not authorized"]
     all_done(secured, "kB", jobs=12)
     assert all(spy.received.empty() for spy in spies)

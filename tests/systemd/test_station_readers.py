@@ -9,7 +9,7 @@ receives the marker would have received the forbidden message before it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -21,24 +21,9 @@ from shared.mqtt import BrokerUrl
 from shared.protocol import encode, topics
 from shared.protocol.station import StationStatus, StationVerdict
 from tests.systemd.secured_broker import connect_reason
-from tests.systemd.test_fleet_attacks import Mqtt5Client
 
 GRANTED = ["Granted QoS 1"]
 REFUSED = ["Not authorized"]
-
-
-@pytest.fixture
-def mqtt5(secured) -> Iterator[Callable[[str], Mqtt5Client]]:
-    """Raw MQTT 5 clients connected as a fleet member, to read SUBACK reason codes."""
-    made: list[Mqtt5Client] = []
-
-    def connect(user: str) -> Mqtt5Client:
-        made.append(client := Mqtt5Client(secured.url(user)))
-        return client
-
-    yield connect
-    for client in made:
-        client.close()
 
 
 @pytest.fixture
