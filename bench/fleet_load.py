@@ -437,6 +437,10 @@ def hostile(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
             latency_ratio(quiet, flooded, 99)
             for quiet, flooded in zip(latencies[False], latencies[True], strict=True)
         ],
+        "honest_latency_ms_pooled": {
+            kind: {key: summary_ms(pooled(flood))[key] for key in ("n", "p50", "p99")}
+            for kind, flood in (("quiet", False), ("flooded", True))
+        },
         "honest_p50_flooded_over_quiet": latency_ratio(pooled(False), pooled(True), 50),
         "honest_p99_flooded_over_quiet": latency_ratio(pooled(False), pooled(True), 99),
         "honest_lost": sum(window["honest_lost"] for window in [*windows[False], *windows[True]]),
