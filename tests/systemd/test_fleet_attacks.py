@@ -7,6 +7,7 @@ the fleet is unhurt. Waits are on messages (a probe's queue), never the clock.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 
@@ -19,6 +20,7 @@ from kiosk.jobs.client import JobClient
 from kiosk.jobs.handle import JobState
 from shared.mqtt import BrokerUrl
 from shared.protocol import JobCancel, JobDone, JobFailed, WorkerStatus, encode, limits, topics
+from shared.provisioning.acl import worker_role_name
 from testkit.fleet import Flood
 from testkit.jobs import make_job
 from testkit.probe import Probe
@@ -113,6 +115,27 @@ def test_no_job_is_lost_to_kiosks_that_try_to_join_the_workers_group(secured, wo
         assert spy.subscribe(SHARED_CLASSIC_JOBS) == ["Not authorized"]
     all_done(secured, "kB", jobs=12)
     assert all(spy.received.empty() for spy in spies)
+
+
+DYNSEC_CONTROL = "$CONTROL/dynamic-security/v1"
+
+
+def test_a_kiosk_cannot_grant_itself_a_worker_s_role_through_the_plugin_s_control_topic(mqtt5):
+    """The plugin takes commands on a topic; no member may publish there, nor read its answers.
+
+    The SUBSCRIBE after the command travels on the same connection, so the broker has handled
+    the command (which would have applied at once) before it answers the SUBACK."""
+    spy = mqtt5("kA")
+    assert spy.subscribe(f"{DYNSEC_CONTROL}/response") == ["Not authorized"]
+    grant = {
+        "commands": [
+            {"command": "addClientRole", "username": "kA", "rolename": worker_role_name("w1")},
+            {"command": "setDefaultACLAccess", "acls": [{"acltype": "subscribe", "allow": True}]},
+        ]
+    }
+    spy.client.publish(DYNSEC_CONTROL, json.dumps(grant), qos=1).wait_for_publish(10)
+    assert spy.subscribe(SHARED_CLASSIC_JOBS) == ["Not authorized"]
+    assert spy.subscribe(topics.kiosk_events_filter("kB")) == ["Not authorized"]
 
 
 # -- hole 4: a kiosk taking a worker's client id -------------------------------------
