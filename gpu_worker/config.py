@@ -15,13 +15,13 @@ import re
 import socket
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, FilePath, create_model, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from gpu_worker.backends import backend_types
 from gpu_worker.safety.image_checker import SafetyCheckerSettings
 from shared.mqtt import BrokerUrl
 from shared.protocol import topics
-from shared.safety import PromptFilter, default_words, extra_words, read_word_file
+from shared.safety import PromptFilter, WordFile, default_words, extra_words, read_word_file
 
 
 def default_worker_id() -> str:
@@ -50,7 +50,7 @@ class PromptFilterSettings(BaseModel):
         title="Extra blocked words",
         description="Single words blocked on top of the lists; disguised spellings are caught too.",
     )
-    word_file: FilePath | None = Field(
+    word_file: WordFile | None = Field(
         default=None,
         title="Word-list file",
         description="UTF-8 file of blocked words, one per line, `#` starts a comment.",
@@ -60,13 +60,6 @@ class PromptFilterSettings(BaseModel):
     @classmethod
     def _single_words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         extra_words(value)
-        return value
-
-    @field_validator("word_file")
-    @classmethod
-    def _readable_list(cls, value: FilePath | None) -> FilePath | None:
-        if value is not None:
-            read_word_file(value)
         return value
 
     def build(self) -> PromptFilter | None:

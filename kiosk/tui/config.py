@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, FilePath, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.safety import PromptFilter, default_words, read_word_file
+from shared.safety import PromptFilter, WordFile, default_words, read_word_file
 
 
 class KioskSettings(BaseModel):
@@ -36,7 +36,7 @@ class KioskSettings(BaseModel):
         "answers the Ask button's questions from the project's facts, e.g. http://gpu.local:8000. "
         "None: the kiosk answers the common questions itself; it also does when the server fails.",
     )
-    word_file: FilePath | None = Field(
+    word_file: WordFile | None = Field(
         None,
         title="Exhibit word list",
         description="UTF-8 file of words the Ask button refuses in questions and answers, one per "
@@ -78,14 +78,6 @@ class KioskSettings(BaseModel):
         description="Where the admin screen's export writes the dataset and the model bundle, "
         "typically a USB stick's mount point.",
     )
-
-    @field_validator("word_file")
-    @classmethod
-    def _readable_list(cls, value: FilePath | None) -> FilePath | None:
-        """A list that cannot be read stops the kiosk at start, not at a visitor's first question."""
-        if value is not None:
-            read_word_file(value)
-        return value
 
     def word_filter(self) -> PromptFilter:
         """The exhibit's filter: the default words and the word file's; reads the file."""

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, FilePath
 
 from shared.safety.default_words import DEFAULT_WORDS
 from shared.safety.normalise import fold, readings
@@ -63,3 +66,13 @@ def read_word_file(path: Path) -> list[BlockedWord]:
 
 def extra_words(entries: Iterable[str]) -> list[BlockedWord]:
     return [blocked_word(entry, DEPLOYMENT_CATEGORY, "extra words") for entry in entries]
+
+
+def _readable(path: Path) -> Path:
+    read_word_file(path)
+    return path
+
+
+WordFile = Annotated[FilePath, AfterValidator(_readable)]
+"""A settings field naming a word list: a file that cannot be read, or holds an entry that can
+never match, fails the settings at start-up, not the first prompt or question that meets it."""
