@@ -81,14 +81,15 @@ def test_a_reader_may_not_subscribe_to_anything_else(mqtt5, topic_filter):
     assert mqtt5("plc1").subscribe(topic_filter) == REFUSED
 
 
-def test_a_reader_cannot_publish_a_verdict_or_a_status_for_a_station(client_factory):
+@pytest.mark.parametrize("user", ["plc1", "kA", "w1"])
+def test_no_reader_kiosk_or_worker_can_publish_a_verdict_or_a_status_for_a_station(client_factory, user):
     """A forged verdict could make the line act on a part nobody judged."""
     other_reader = client_factory("dash", topics.STATION_VERDICTS_FILTER, topics.STATION_STATUS_FILTER)
-    forged = b'{"forged by": "plc1"}'
-    forger = client_factory("plc1")
+    forged = f'{{"forged by": "{user}"}}'.encode()
+    forger = client_factory(user)
     forger.publish(topics.station_verdicts("s1"), forged)
     forger.publish(topics.station_status("s1"), forged, retain=True)
-    forger.publish(topics.station_verdicts("plc1"), forged)
+    forger.publish(topics.station_verdicts(user), forged)
     client_factory("s1").publish(topics.station_verdicts("s1"), b'{"marker": 1}')
     other_reader.expect(lambda seen: seen.payload == b'{"marker": 1}')
     assert not [seen.topic for seen in other_reader.drain() if seen.payload == forged]
