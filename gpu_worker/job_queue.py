@@ -66,16 +66,29 @@ def _never(_head: object, _other: object) -> bool:
     return False
 
 
+def _one(_item: object) -> float:
+    return 1.0
+
+
 class JobQueue(Generic[T]):
-    def __init__(self, limit: int, kiosk_of: Callable[[T], str], per_kiosk_limit: int | None = None) -> None:
+    def __init__(
+        self,
+        limit: int,
+        kiosk_of: Callable[[T], str],
+        per_kiosk_limit: int | None = None,
+        share_of: Callable[[T], float] | None = None,
+    ) -> None:
         """`per_kiosk_limit` defaults to half of `limit` (at least 1): one kiosk can never hold
-        more than half the places, so the others always find room while it floods."""
+        more than half the places, so the others always find room while it floods. `share_of`:
+        a job's part of a batch's time (the worker's: its images), so a job riding in a batch
+        with a bigger one pays for its own images, not half of the other's; default 1 each."""
         per_kiosk_limit = max(1, limit // 2) if per_kiosk_limit is None else per_kiosk_limit
         if not 1 <= per_kiosk_limit <= limit:
             raise ValueError(f"need 1 <= per_kiosk_limit <= limit, got {per_kiosk_limit} and {limit}")
         self._limit = limit
         self._per_kiosk_limit = per_kiosk_limit
         self._kiosk_of = kiosk_of
+        self._share_of = share_of or _one
         self._waiting: list[_Waiting[T]] = []
         """Sorted: the order the jobs will run in."""
         self._waiting_per_kiosk: Counter[str] = Counter()
@@ -240,7 +253,7 @@ class JobQueue(Generic[T]):
 
     def finished(self, items: Sequence[T], seconds: float | None = None) -> None:
         """Jobs taken earlier (one `get_batch`) have ended, done or failed: they are no longer ahead
-        of anyone, and their kiosks pay for the `seconds` they ran (shared equally in a batch).
+        of anyone, and their kiosks pay for the `seconds` they ran (a batch's shared by `share_of`).
 
         Without `seconds` each is charged what was expected when it was queued.
         """
@@ -250,8 +263,10 @@ class JobQueue(Generic[T]):
                 return
             if seconds < 0:
                 raise ValueError(f"a run cannot take {seconds} seconds")
-            used = seconds / len(ended)
-            for entry in ended:
+            shares = [self._share_of(entry.item) for entry in ended]
+            total = sum(shares)
+            for entry, share in zip(ended, shares, strict=True):
+                used = seconds * share / total if total > 0 else seconds / len(ended)
                 self._charge(entry.kiosk, used - entry.cost)
                 self._typical += COST_SMOOTHING * (used - self._typical)
                 if entry.kiosk in self._expected:

@@ -79,7 +79,10 @@ class WorkerService:
         self._prompt_filter = config.prompt_filter.build()
         image_checker = None if config.safety_checker is None else ImageSafetyChecker(config.safety_checker)
         self._queue: JobQueue[QueuedJob] = JobQueue(
-            config.queue_limit, kiosk_of=attrgetter("kiosk_id"), per_kiosk_limit=config.per_kiosk_limit
+            config.queue_limit,
+            kiosk_of=attrgetter("kiosk_id"),
+            per_kiosk_limit=config.per_kiosk_limit,
+            share_of=lambda queued: queued.job.num_images,
         )
         self._results = ResultCache(config.result_cache_mb * 2**20)
         self._cancellations = Cancellations()

@@ -364,3 +364,14 @@ def test_a_kiosk_sending_dear_jobs_gets_its_share_of_time_not_of_turns():
         queue.put((job[0], numbers[job[0]]))
     share = used["F"] / sum(used.values())
     assert 0.28 <= share <= 0.39, share
+
+
+def test_a_job_in_a_batch_pays_for_its_own_images_not_an_equal_part():
+    """An 8-image job that takes a 1-image job into its batch cannot hand it half the time."""
+    queue: JobQueue[tuple[str, int, int]] = JobQueue(100, kiosk_of=itemgetter(0), share_of=itemgetter(2))
+    for job in [("big", 1, 8), ("small", 1, 1), ("big", 2, 8), ("small", 2, 1)]:
+        queue.put(job)
+    batch = queue.get_batch(lambda head, other: True, 2)
+    assert batch == [("big", 1, 8), ("small", 1, 1)]
+    queue.finished(batch, seconds=9.0)  # expected 1 each: big owes 7 more, small nothing
+    assert [queue.get(), queue.get()] == [("small", 2, 1), ("big", 2, 8)]
