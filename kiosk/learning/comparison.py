@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from kiosk.learning.evaluate import Evaluation, evaluate_predictions
-from kiosk.learning.svm import TrainingError, train_linear_svm
+from kiosk.learning.svm import TrainingError, group_folds, train_linear_svm
 
 DEFAULT_FOLDS = 5
 
@@ -96,14 +96,11 @@ class Comparison:
 
 def _real_folds(labels: np.ndarray, groups: np.ndarray, max_folds: int, seed: int):
     """Stratified group folds over the real rows; [] when some class has fewer than two groups."""
-    from sklearn.model_selection import StratifiedGroupKFold
-
     fewest = min(len(np.unique(groups[labels == label])) for label in np.unique(labels))
     folds = min(max_folds, fewest)
     if folds < 2:
         return []
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    return list(splitter.split(np.zeros(len(labels)), labels, groups))
+    return group_folds(folds, seed, labels, groups)
 
 
 def _cross_validated(

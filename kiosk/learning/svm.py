@@ -166,16 +166,29 @@ def _best(scores: dict[float, float]) -> float:
     return max(sorted(scores), key=lambda candidate: scores[candidate])
 
 
+def group_folds(n_splits: int, seed: int, y: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """Stratified folds that keep each group whole, the same for the same rows in the same order.
+
+    Groups are sample ids, random UUIDs: split by their sorted order, the folds changed from one
+    training of the same photos to the next, and with them the accuracy a teacher is told and
+    whether generated pictures were judged harmful. Each group is numbered by its first row
+    instead (rows come in capture order), so only the data decides.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    _, first, codes = np.unique(groups, return_index=True, return_inverse=True)
+    arrival = np.argsort(np.argsort(first))
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros(len(y)), y, arrival[codes]))
+
+
 def _search_rows(y: np.ndarray, groups: np.ndarray, folds: int, seed: int) -> np.ndarray | None:
     """A stratified, group-whole subset of about SEARCH_ROWS rows to choose C on, or None when the
     set is small enough to search whole (or a subset would be too thin to cross-validate)."""
     n = len(y)
     if n <= SEARCH_ROWS:
         return None
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    parts = StratifiedGroupKFold(n_splits=-(-n // SEARCH_ROWS), shuffle=True, random_state=seed)
-    _, subset = next(parts.split(np.zeros(n), y, groups))
+    _, subset = group_folds(-(-n // SEARCH_ROWS), seed, y, groups)[0]
     classes = np.unique(y)
     if len(np.unique(y[subset])) < len(classes) or _folds(classes, y[subset], groups[subset], folds) < folds:
         return None
@@ -201,11 +214,8 @@ class _CrossValidation:
     def __call__(self, index: np.ndarray, grid: list[float]) -> dict[float, tuple[float, np.ndarray]]:
         """C -> (accuracy on the scored rows of `index`, (len(index), rows) margins); empty when a
         fold would miss a class (it could not be scored like the final model)."""
-        from sklearn.model_selection import StratifiedGroupKFold
-
         x, y, weights = self.x[index], self.y[index], self.weights[index]
-        kfold = StratifiedGroupKFold(n_splits=self.folds, shuffle=True, random_state=self.seed)
-        splits = list(kfold.split(x, y, self.groups[index]))
+        splits = group_folds(self.folds, self.seed, y, self.groups[index])
         if any(len(np.unique(y[train])) < len(np.unique(y)) for train, _ in splits):
             return {}
         spaces = self.runner.run(

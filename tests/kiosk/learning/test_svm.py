@@ -113,3 +113,17 @@ def test_bad_weights_are_refused():
         train_linear_svm(x, y, weights=np.zeros(len(y)))
     with pytest.raises(TrainingError, match="one entry per feature row"):
         train_linear_svm(x, y, scored=np.ones(3, dtype=bool))
+
+
+def test_folds_depend_on_the_rows_not_on_the_random_ids_of_their_groups():
+    """Sample ids are UUIDs: the same photos, captured again, must be split the same way."""
+    rng = np.random.default_rng(0)
+    y = np.repeat(["apple", "pear"], 12)
+    photo_of_row = np.repeat(np.arange(12), 2)  # each photo and one generated copy, in capture order
+    splits = []
+    for _ in range(2):
+        ids = np.array([f"{rng.integers(16**12):012x}" for _ in range(12)])  # fresh ids, random order
+        splits.append(svm.group_folds(4, 0, y, ids[photo_of_row]))
+    for (train_a, test_a), (train_b, test_b) in zip(*splits, strict=True):
+        assert np.array_equal(train_a, train_b) and np.array_equal(test_a, test_b)
+    assert all(len(set(photo_of_row[test]) & set(photo_of_row[train])) == 0 for train, test in splits[0])
