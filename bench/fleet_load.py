@@ -22,8 +22,9 @@ and every kiosk's jobs cycling through the four backends. A job done by a worker
 backend counts as a `wrong_worker` error; failures such as `unsupported_backend` count as usual.
 
 `--hostile`: the shipped broker configuration (TLS, dynamic-security roles, limits) and one more
-provisioned kiosk that floods the largest jobs at `--flood-rate`; `--pairs` quiet and flooded
-windows alternate, and the honest latency ratios (flooded over quiet) pool each kind's windows.
+provisioned kiosk that floods the largest jobs (or, `--flood-kind cancels`, cancels padded to the
+largest frame) at `--flood-rate`; `--pairs` quiet and flooded windows alternate, and the honest
+latency ratios (flooded over quiet) pool each kind's windows.
 
 First, one kiosk alone runs `--baseline-jobs` jobs one after another on the idle workers: the
 baseline latency. Reported: jobs/s and images/s over the measured window; latency (submit to
@@ -363,7 +364,11 @@ def honest_window(
         for kiosk, run in zip(kiosk_ids, runs, strict=True)
     ]
     template = template_job(FLOOD_KIOSK, CHEAP_PRESET, args.timeout)
-    flooder = Flood(broker.url(FLOOD_KIOSK), FLOOD_KIOSK, template, args.flood_rate) if flood else None
+    flooder = (
+        Flood(broker.url(FLOOD_KIOSK), FLOOD_KIOSK, template, args.flood_rate, kind=args.flood_kind)
+        if flood
+        else None
+    )
     dropped_before = broker.dropping_notices()
     for kiosk in kiosks:
         kiosk.start()
@@ -470,7 +475,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the shipped broker (TLS, roles, limits): the honest kiosks quiet, then with one kiosk flooding",
     )
     parser.add_argument(
-        "--flood-rate", type=float, default=34.0, help="--hostile: jobs/s the flooding kiosk sends"
+        "--flood-rate", type=float, default=34.0, help="--hostile: messages/s the flooding kiosk sends"
+    )
+    parser.add_argument(
+        "--flood-kind",
+        choices=["jobs", "cancels"],
+        default="jobs",
+        help="--hostile: valid jobs of the largest image, or cancels padded to the largest frame "
+        "(cancels reach every worker)",
     )
     parser.add_argument(
         "--pairs", type=int, default=2, help="--hostile: quiet and flooded windows, alternating, of each"
@@ -510,7 +522,8 @@ def main(argv: list[str] | None = None) -> int:
             "workers": list(map(mixed_worker_id, MIXED_BACKENDS)) if args.mixed else args.workers,
             "mixed": args.mixed,
             "hostile": args.hostile,
-            "flood_rate_jobs_per_s": args.flood_rate if args.hostile else None,
+            "flood_rate_per_s": args.flood_rate if args.hostile else None,
+            "flood_kind": args.flood_kind if args.hostile else None,
             "think_s": args.think,
             "baseline_jobs": args.baseline_jobs,
             "timeout_s": args.timeout,

@@ -21,6 +21,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import paho.mqtt.client as paho
@@ -107,12 +108,22 @@ def largest_jpeg(limit: int = limits.MAX_SOURCE_IMAGE_BYTES) -> bytes:
         side = int(side * (limit * 0.975 / size) ** 0.5)
 
 
-class Flood:
-    """One flooding kiosk on its own thread, from `start` to `stop`."""
+FloodKind = Literal["jobs", "cancels"]
 
-    def __init__(self, url: str, kiosk_id: str, template: GenerationJob, rate: float) -> None:
+
+class Flood:
+    """One flooding kiosk on its own thread, from `start` to `stop`.
+
+    `kind` "jobs": valid jobs of the largest image; "cancels": cancels for made-up jobs, each
+    padded to the largest frame. Cancels are not shared between workers (each must hear every
+    one), so that flood reaches every worker whole."""
+
+    def __init__(
+        self, url: str, kiosk_id: str, template: GenerationJob, rate: float, kind: FloodKind = "jobs"
+    ) -> None:
         self.kiosk_id = kiosk_id
         self.rate = rate
+        self.kind = kind
         self.job = template.model_copy(update={"kiosk_id": kiosk_id, "image": largest_jpeg(), "mask": None})
         self.sent = 0
         self.answers: Counter[str] = Counter()
@@ -135,7 +146,15 @@ class Flood:
 
     @property
     def frame_bytes(self) -> int:
-        return len(encode(self.job))
+        return len(self._message(uuid.uuid4().hex)[1])
+
+    def _message(self, job_id: str) -> tuple[str, bytes]:
+        """The topic and payload of one flood message."""
+        if self.kind == "cancels":
+            return topics.cancel(self.kiosk_id, job_id), b"\0" * (limits.MAX_FRAME_BYTES - 1024)
+        now = time.time()
+        job = self.job.model_copy(update={"job_id": job_id, "created_at": now, "deadline": now + 60.0})
+        return topics.job(self.kiosk_id, job.backend, job.job_id), encode(job)
 
     def start(self) -> None:
         self._thread.start()
@@ -156,13 +175,8 @@ class Flood:
         pending: list[paho.MQTTMessageInfo] = []
         began = time.perf_counter()
         while not self._stop.is_set():
-            now = time.time()
-            job = self.job.model_copy(
-                update={"job_id": uuid.uuid4().hex, "created_at": now, "deadline": now + 60.0}
-            )
-            pending.append(
-                self._client.publish(topics.job(self.kiosk_id, job.backend, job.job_id), encode(job), qos=1)
-            )
+            topic, payload = self._message(uuid.uuid4().hex)
+            pending.append(self._client.publish(topic, payload, qos=1))
             self.sent += 1
             if len(pending) >= INFLIGHT:
                 pending.pop(0).wait_for_publish(30)
@@ -186,8 +200,9 @@ class Flood:
     def result(self) -> dict[str, object]:
         return {
             "kiosk": self.kiosk_id,
-            "rate_asked_jobs_per_s": self.rate,
+            "kind": self.kind,
+            "rate_asked_per_s": self.rate,
             "frame_mib": round(self.frame_bytes / 2**20, 2),
-            "jobs_sent": self.sent,
+            "sent": self.sent,
             "answers": dict(sorted(self.answers.items())),
         }
