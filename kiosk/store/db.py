@@ -39,6 +39,23 @@ class Database:
                 self._conn.close()
                 self._conn = None
 
+    def current_revision(self) -> int:
+        """`revision.value`, after counting other processes' commits if the connection is free.
+
+        Read often from the UI thread, so it never waits: while this process has a transaction
+        under way (a training run writing features), it answers what it knows, and the next
+        call looks again. A database error is left to the next real read or write to report.
+        """
+        if self.lock.acquire(blocking=False):
+            try:
+                if self._conn is not None:
+                    self.revision.look_outside(self._conn)
+            except sqlite3.Error:
+                pass
+            finally:
+                self.lock.release()
+        return self.revision.value
+
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             raise StoreError(f"the project database {self.path} is closed")

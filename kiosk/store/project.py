@@ -131,8 +131,9 @@ class Project:
     @property
     def revision(self) -> int:
         """Grows with every committed change to classes, samples or models made through this
-        project (`revision.py`): equal numbers, nothing to look at again. No database access."""
-        return self._db.revision.value
+        project, and with other processes' commits to its database (`revision.py`): equal numbers,
+        nothing to look at again. Never waits for the database (`Database.current_revision`)."""
+        return self._db.current_revision()
 
     @property
     def images_dir(self) -> Path:

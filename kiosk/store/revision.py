@@ -6,8 +6,12 @@ or relabelling in review, a kept generated picture, a training run, a museum wip
 caught by temporary triggers on the connection, one per table and statement kind, so a store method
 added later is counted without remembering to; the triggers live only in this connection, and the
 database file is not changed. The feature cache is not watched: the coach fills it while it reads
-the project, and must not wake itself. Changes made by another process (the CLI beside the kiosk)
-are not seen.
+the project, and must not wake itself.
+
+Another process's changes (the CLI beside the kiosk: `teachbooth train --project`, `rollback`) fire
+no trigger here; SQLite's `PRAGMA data_version` says when another connection has committed, and
+`look_outside` counts that as one change (feature-cache writes included: another process's are rare,
+and looking again costs one look).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class Revision:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.value = 0
         self._changed = False
+        self._outside = _data_version(conn)
         conn.create_function(_FUNCTION, 0, self._note_change)
         for table in WATCHED:
             for statement in ("INSERT", "UPDATE", "DELETE"):
@@ -44,3 +49,14 @@ class Revision:
 
     def rolled_back(self) -> None:
         self._changed = False
+
+    def look_outside(self, conn: sqlite3.Connection) -> None:
+        """Count the commits other connections made since the last look as one change."""
+        version = _data_version(conn)
+        if version != self._outside:
+            self._outside = version
+            self.value += 1
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA data_version").fetchone()[0]

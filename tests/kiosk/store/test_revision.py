@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -60,3 +61,35 @@ def test_reads_features_and_refused_changes_leave_it_alone(project: Project, two
         raise RuntimeError("the transaction fails after its change")
     assert project.revision == before
     assert [s.id for s in project.samples()] == [sample.id]
+
+
+def test_another_process_s_change_is_seen_once(project: Project, two_classes) -> None:
+    """The CLI beside the kiosk (`teachbooth rollback --project`) writes through a connection of its
+    own: no trigger of this one fires, SQLite's data_version moves."""
+    apple, _ = two_classes
+    with Project.open(project.root, create=False) as beside:
+        assert steps(project, lambda: beside.add_class("plum")) == 1
+        assert steps(project, lambda: None) == 0, "seen once, not at every look"
+        assert steps(project, lambda: beside.counts()) == 0, "another's reads change nothing"
+    assert steps(project, lambda: project.add_sample(solid(), apple, "camera")) == 1, "own change: one"
+
+
+def test_a_look_never_waits_for_the_connection(project: Project) -> None:
+    """The UI thread reads the revision twice a second while a worker thread may hold the project's
+    connection for long (the coach reading every feature)."""
+    with Project.open(project.root, create=False) as beside:
+        held, release = threading.Event(), threading.Event()
+
+        def long_read() -> None:
+            with project._db.read():
+                held.set()
+                release.wait(10)
+
+        reader = threading.Thread(target=long_read)
+        reader.start()
+        assert held.wait(10)
+        beside.add_class("plum")
+        while_held = project.revision  # from this thread, while the reader holds the connection
+        release.set()
+        reader.join(10)
+        assert while_held == 0 and project.revision == 1, "answered at once, saw the change when free"
