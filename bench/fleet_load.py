@@ -443,8 +443,8 @@ def hostile(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
             for quiet, flooded in zip(latencies[False], latencies[True], strict=True)
         ],
         "honest_latency_ms_pooled": {
-            kind: {key: summary_ms(pooled(flood))[key] for key in ("n", "p50", "p99")}
-            for kind, flood in (("quiet", False), ("flooded", True))
+            kind: {key: summary[key] for key in ("n", "p50", "p99")}
+            for kind, summary in (("quiet", summary_ms(pooled(False))), ("flooded", summary_ms(pooled(True))))
         },
         "honest_p50_flooded_over_quiet": latency_ratio(pooled(False), pooled(True), 50),
         "honest_p99_flooded_over_quiet": latency_ratio(pooled(False), pooled(True), 99),

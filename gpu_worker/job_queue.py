@@ -283,12 +283,10 @@ class JobQueue(Generic[T]):
         """Settle a job's cost: its kiosk's finish and waiting jobs move by what it used beyond
         (or short of) what was expected, never to before the virtual time."""
         self._finish[kiosk] = max(self._virtual, self._finish.get(kiosk, self._virtual) + extra)
-        moved = [
+        self._waiting = sorted(
             replace(entry, start=max(self._virtual, entry.start + extra)) if entry.kiosk == kiosk else entry
             for entry in self._waiting
-        ]
-        if any(entry.kiosk == kiosk for entry in self._waiting):
-            self._waiting = sorted(moved)
+        )
 
     def close(self) -> None:
         """Drop waiting jobs and reserved places, refuse new ones and wake every waiting `get` with None."""
